@@ -1,0 +1,3 @@
+from graphstep.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Steps told in words, in English or Spanish: what ``--steps`` prints and the app's side panel shows.
+
+Views never compute math: every number here is read from the trace's steps; the rule text and the local
+derivative's formula come from the ops table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphstep.i18n import tr
+from graphstep.numbers import fmt
+from graphstep.ops import OPS, fmt_const
+from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
+
+MESSAGES = {
+    "en": {
+        "forward": "forward at {gate}: {expr} = {value}",
+        "seed": "backward starts at the output: ∂{f}/∂{f} = {grad}",
+        "accumulate": "{target} fans out, so its gradients add up: ∂{f}/∂{name} = {parts} = {total}",
+        "backward": "backward at {gate}: upstream {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
+        "backward_matrix": "backward at {gate}: upstream {upstream} → ∂{f}/∂{name} = {sent}",
+        "warn_tie": "tie at {gate}: the gradient is split evenly between the inputs (as PyTorch does)",
+        "warn_kink": "{gate} at 0 is not differentiable; graphstep uses 0 there, as PyTorch does",
+        "warn_log_zero": "log of 0 is -inf",
+        "warn_domain": "input outside the function's domain: the result is nan",
+        "warn_sqrt_zero": "√ at 0: its derivative is infinite",
+        "warn_div_zero": "division by 0",
+        "warn_overflow": "the result overflowed to infinity",
+        "warn_nan": "the result is not a number (nan)",
+        "forward_phase": "forward",
+        "backward_phase": "backward",
+    },
+    "es": {
+        "forward": "hacia adelante en {gate}: {expr} = {value}",
+        "seed": "el paso hacia atrás empieza en la salida: ∂{f}/∂{f} = {grad}",
+        "accumulate": "{target} se bifurca, así que sus gradientes se suman: ∂{f}/∂{name} = {parts} = {total}",
+        "backward": "hacia atrás en {gate}: gradiente de arriba {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
+        "backward_matrix": "hacia atrás en {gate}: gradiente de arriba {upstream} → ∂{f}/∂{name} = {sent}",
+        "warn_tie": "empate en {gate}: el gradiente se reparte por igual entre las entradas (como en PyTorch)",
+        "warn_kink": "{gate} no es derivable en 0; graphstep usa 0 ahí, como PyTorch",
+        "warn_log_zero": "el logaritmo de 0 es -inf",
+        "warn_domain": "entrada fuera del dominio de la función: el resultado es nan",
+        "warn_sqrt_zero": "√ en 0: su derivada es infinita",
+        "warn_div_zero": "división por 0",
+        "warn_overflow": "el resultado desbordó a infinito",
+        "warn_nan": "el resultado no es un número (nan)",
+        "forward_phase": "hacia adelante",
+        "backward_phase": "hacia atrás",
+    },
+}
+
+
+def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> str:
+    """One step in one line of words and numbers (warnings on following lines)."""
+    graph = trace.graph
+    f = graph.output_name
+    node = graph.nodes[step.node]
+
+    def num(value: Any) -> str:
+        return fmt(value, precision)
+
+    gate = node.label if not node.name else f"{node.label} ({node.name})"
+    if isinstance(step, ForwardStep):
+        args = [num(a) for a in step.args]
+        text = tr(MESSAGES, "forward", lang, gate=gate, expr=formula(node.op, args, node.const), value=num(step.value))
+    elif isinstance(step, SeedStep):
+        text = tr(MESSAGES, "seed", lang, f=f, grad=num(step.grad))
+    elif isinstance(step, AccumulateStep):
+        parts = " + ".join(num(c) for _, _, c in step.parts).replace("+ -", "- ")
+        text = tr(MESSAGES, "accumulate", lang, target=node.display_name, f=f, name=node.display_name,
+                  parts=parts, total=num(step.total))
+    else:
+        assert isinstance(step, BackwardStep)
+        lines = []
+        for position, (source, contribution) in enumerate(step.sent):
+            name = graph.nodes[source].display_name
+            if step.locals is not None:
+                local = local_formula(trace, node.id, position, precision)
+                key = "backward"
+            else:
+                local, key = "", "backward_matrix"
+            lines.append(tr(MESSAGES, key, lang, gate=gate, upstream=num(step.upstream), local=local, f=f,
+                            name=name, sent=num(contribution)))
+        text = "\n".join(lines)
+    for code in step.warnings:
+        text += "\n  ! " + tr(MESSAGES, f"warn_{code}", lang, gate=node.label)
+    return text
+
+
+def formula(op_name: str, args: list[str], const: Any) -> str:
+    """The gate's computation with numbers filled in: ``3.00 * -4.00``, ``exp(-1.00)``, ``1/1.37``."""
+    op = OPS[op_name]
+    if op.arity == 2 and op.label() in "+-*/^@":
+        return f"{args[0]} {op.label()} {args[1]}"
+    if op.takes_const:
+        label = op.label(const)
+        if "x" in label:
+            return label.replace("x", args[0])
+        if label.startswith(("max", "min")):
+            return f"{label[:3]}({args[0]}, {fmt_const(const)})"
+        return f"{args[0]} {label[0]} {label[1:]}"
+    return f"{op.label()}({', '.join(args)})"
+
+
+def local_formula(trace: Trace, node_id: int, position: int, precision: int = 2) -> str:
+    """The local derivative of input ``position`` as formula and number: ``y = -4.00``."""
+    graph = trace.graph
+    node = graph.nodes[node_id]
+    op = OPS[node.op]
+    names = [graph.nodes[i].display_name for i in node.inputs]
+    template = op.local_formula[position]
+    const_text = fmt_const(node.const) if node.const is not None and op.takes_const else ""
+    cm1 = fmt_const(node.const - 1) if op.takes_const and isinstance(node.const, float) else ""
+    text = template.format(*names, c=const_text, cm1=cm1, out=node.display_name)
+    step_locals = op.local(trace.xp, [trace.values[i] for i in node.inputs], trace.values[node_id], node.const)  # type: ignore[misc]
+    value = fmt(step_locals[position], precision)
+    return value if "{" not in template else f"{text} = {value}"
+
+
+def describe_all(trace: Trace, lang: str = "en", precision: int = 2) -> str:
+    return "\n".join(describe(trace, step, lang, precision) for step in trace.steps)

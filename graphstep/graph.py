@@ -1,0 +1,197 @@
+"""The operation graph: immutable nodes with integer ids, built in topological order.
+
+A node's id is its index in ``Graph.nodes`` and every input id is smaller than the node's own id, so the
+node list *is* a topological order: the engine walks it forward and backward without sorting or
+recursion. Input order matters (``x - y``, ``x / y``) and ``x*x`` has two edges from ``x``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from graphstep.ops import OPS, fmt_const
+
+if TYPE_CHECKING:
+    import networkx
+
+    from graphstep.trace import Trace
+
+INPUT = "input"
+CONST = "const"
+LEAVES = (INPUT, CONST)
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One node: a leaf (``input``/``const``) or a gate applying an op from the ops table."""
+
+    id: int
+    op: str
+    inputs: tuple[int, ...] = ()
+    name: str | None = None
+    const: Any = None
+    """The gate's constant (``+1``) or attribute; for a ``const`` leaf its value; for an input, its default."""
+    span: tuple[int, int] | None = None
+    group: int | None = None
+    """After ``expand``: the id (in the original graph) of the composite gate this node came from."""
+    group_op: str | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.op in LEAVES
+
+    @property
+    def label(self) -> str:
+        """The text drawn in the gate: ``*``, ``exp``, ``+1``; a leaf shows its name or value."""
+        if self.op == INPUT:
+            return self.name or f"n{self.id}"
+        if self.op == CONST:
+            return fmt_const(self.const) if _is_number(self.const) else "const"
+        return OPS[self.op].label(self.const)
+
+    @property
+    def display_name(self) -> str:
+        """How explanations refer to the node: its user name, else ``n<id>``."""
+        return self.name or f"n{self.id}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class Graph:
+    """An immutable operation graph. Build one with :func:`graphstep.parse`."""
+
+    def __init__(self, nodes: Sequence[Node], output: int, source: str = "", aliases: Mapping[str, int] | None = None):
+        self.nodes: tuple[Node, ...] = tuple(nodes)
+        self.output = output
+        self.source = source
+        self.names: dict[str, int] = {n.name: n.id for n in self.nodes if n.name}
+        self.names.update(aliases or {})
+        self.inputs: dict[str, int] = {n.name: n.id for n in self.nodes if n.op == INPUT and n.name}
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __getitem__(self, key: int | str) -> Node:
+        if isinstance(key, str):
+            return self.nodes[self.names[key]]
+        return self.nodes[key]
+
+    def __repr__(self) -> str:
+        gates = sum(1 for n in self.nodes if not n.is_leaf)
+        return f"<Graph {gates} gates, inputs {', '.join(self.inputs) or '-'}, output {self.output_name}>"
+
+    @property
+    def output_name(self) -> str:
+        node = self.nodes[self.output]
+        return node.name or "f"
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Input values bound in the source (``x = 3``)."""
+        return {name: self.nodes[i].const for name, i in self.inputs.items() if self.nodes[i].const is not None}
+
+    @cached_property
+    def consumers(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """For each node, the (consumer id, input position) pairs that read it: its fan-out."""
+        found: list[list[tuple[int, int]]] = [[] for _ in self.nodes]
+        for node in self.nodes:
+            for position, source in enumerate(node.inputs):
+                found[source].append((node.id, position))
+        return tuple(tuple(c) for c in found)
+
+    @cached_property
+    def ancestors_of_output(self) -> frozenset[int]:
+        """Nodes the output depends on (the only ones that receive a gradient)."""
+        seen = {self.output}
+        for node in reversed(self.nodes[: self.output + 1]):
+            if node.id in seen:
+                seen.update(node.inputs)
+        return frozenset(seen)
+
+    def structure(self) -> tuple[tuple[Any, ...], ...]:
+        """The graph's shape without source positions: two graphs that compute alike compare equal."""
+        return tuple((n.op, n.inputs, n.name if n.op == INPUT else None, _const_key(n.const)) for n in self.nodes)
+
+    def run(self, backend: str = "numpy", dtype: str = "float64", **values: Any) -> Trace:
+        """Evaluate forward and backward; returns the full :class:`~graphstep.trace.Trace`.
+
+        ``values`` give the inputs by name (numbers or arrays); inputs bound in the source are defaults.
+        """
+        from graphstep.engine import run
+
+        return run(self, values, backend=backend, dtype=dtype)
+
+    def expand(self) -> Graph:
+        """The same graph with every composite gate (sigmoid, tanh, …) replaced by its primitive chain.
+
+        Each new node remembers the composite it came from (``group``), so views can draw the chain as a
+        cluster or collapse it back. The numbers agree with the collapsed graph.
+        """
+        builder = NodeList()
+        new_id: dict[int, int] = {}
+        for node in self.nodes:
+            inputs = tuple(new_id[i] for i in node.inputs)
+            op = OPS.get(node.op)
+            if op is not None and op.expand is not None:
+                first = len(builder.nodes)
+
+                def emit(op_name: str, args: Sequence[int], const: Any, _node: Node = node) -> int:
+                    return builder.add(op_name, tuple(args), const=const, span=_node.span, group=_node.id,
+                                       group_op=_node.op)
+
+                last = op.expand(emit, inputs, node.const)
+                if node.name:  # the composite's name labels the end of its chain
+                    builder.nodes[last] = _renamed(builder.nodes[last], node.name)
+                assert last >= first
+                new_id[node.id] = last
+            else:
+                new_id[node.id] = builder.add(node.op, inputs, name=node.name, const=node.const, span=node.span,
+                                              group=node.group, group_op=node.group_op)
+        aliases = {name: new_id[i] for name, i in self.names.items()}
+        return Graph(builder.nodes, new_id[self.output], self.source, aliases)
+
+    def to_networkx(self) -> networkx.MultiDiGraph:
+        """A ``networkx.MultiDiGraph`` copy (one edge per input slot, keyed by position) for algorithms."""
+        import networkx
+
+        g = networkx.MultiDiGraph()
+        for node in self.nodes:
+            g.add_node(node.id, op=node.op, label=node.label, name=node.name)
+            for position, source in enumerate(node.inputs):
+                g.add_edge(source, node.id, key=position, position=position)
+        return g
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter display hook; the export module draws the graph when it is installed."""
+        try:
+            from graphstep.export import graph_svg  # type: ignore[attr-defined]
+        except ImportError:
+            return None
+        return str(graph_svg(self))
+
+
+def _const_key(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return ("array", repr(value.tolist()))
+    return value
+
+
+def _renamed(node: Node, name: str) -> Node:
+    return Node(node.id, node.op, node.inputs, name, node.const, node.span, node.group, node.group_op)
+
+
+class NodeList:
+    """Appends nodes with consecutive ids; used by the parser and by ``expand``."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+
+    def add(self, op: str, inputs: tuple[int, ...] = (), **fields: Any) -> int:
+        node_id = len(self.nodes)
+        self.nodes.append(Node(node_id, op, inputs, **fields))
+        return node_id

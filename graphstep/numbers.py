@@ -1,0 +1,58 @@
+"""Numbers as the blackboard writes them: 2 decimals by default (``0.73``, ``-0.20``), arrays summarised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from graphstep.backend import to_host
+
+DEFAULT_PRECISION = 2
+
+
+def fmt(value: Any, precision: int = DEFAULT_PRECISION) -> str:
+    """A scalar with ``precision`` decimals; very large or tiny numbers in scientific notation;
+    an array as ``shape [min … mean … max]``."""
+    value = to_host(value)
+    if value is None:
+        return "?"
+    if isinstance(value, numpy.ndarray):
+        return fmt_array(value, precision)
+    return fmt_scalar(float(value), precision)
+
+
+def fmt_scalar(x: float, precision: int = DEFAULT_PRECISION) -> str:
+    if x != x:
+        return "nan"
+    if x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 0.5 * 10.0**-precision):
+        return f"{x:.{max(precision, 1)}e}"
+    text = f"{x:.{precision}f}"
+    if text.startswith("-") and float(text) == 0:  # -0.00 reads as a sign error on the blackboard
+        text = text[1:]
+    return text
+
+
+def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION) -> str:
+    shape = "×".join(str(d) for d in a.shape) or "scalar"
+    if a.size == 0:
+        return f"[{shape}: empty]"
+    if a.size <= 4 and a.ndim == 1:
+        return "[" + ", ".join(fmt_scalar(float(v), precision) for v in a) + "]"
+    return (
+        f"[{shape}: min {fmt_scalar(float(a.min()), precision)}, mean {fmt_scalar(float(a.mean()), precision)},"
+        f" max {fmt_scalar(float(a.max()), precision)}]"
+    )
+
+
+def to_jsonable(value: Any) -> Any:
+    """A value for JSON output: floats, nested lists for arrays, None for nan/inf (strict JSON has neither)."""
+    value = to_host(value)
+    if isinstance(value, numpy.ndarray):
+        return [to_jsonable(v) for v in value] if value.ndim else to_jsonable(float(value))
+    if value is None:
+        return None
+    x = float(value)
+    return x if numpy.isfinite(x) else None

@@ -1,0 +1,465 @@
+"""The ops table: every operation graphstep knows, defined once.
+
+Each entry holds the gate's symbol, its arity, the forward function, the local gradient rule, the LaTeX
+form and the human explanation of the rule (English and Spanish). Views, the engine, the checker and the
+exporters all read this table; none of them knows an op's math on its own. Adding an op is one entry.
+
+Conventions:
+- ``forward(xp, args, c)`` returns the op's value; ``xp`` is the array namespace (numpy or cupy), ``args``
+  the input values in order, ``c`` the op's constant (``+1``, ``*2``) or attribute (an axis), else None.
+- Elementwise ops give ``local(xp, args, out, c)``: one local derivative per input, the number the
+  blackboard writes (``∂(x*y)/∂x = y``); the gradient sent is ``upstream * local``.
+- Ops that are not elementwise (matmul, reductions, softmax) give ``vjp(xp, upstream, args, out, c)``
+  returning one gradient per input directly. The engine reduces a broadcast gradient back to its input's
+  shape, so rules never have to.
+- Non-differentiable points follow PyTorch: relu'(0) = 0, abs'(0) = 0, a tie at max/min splits evenly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Emit = Callable[[str, Sequence[int], Any], int]
+"""``emit(op_name, input_ids, const) -> node id``: how a composite op builds its primitive chain."""
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    symbol: str | Callable[[Any], str]
+    arity: int
+    forward: Callable[..., Any]
+    latex: str
+    rule_en: str
+    rule_es: str
+    local: Callable[..., tuple[Any, ...]] | None = None
+    vjp: Callable[..., tuple[Any, ...]] | None = None
+    local_formula: tuple[str, ...] = ()
+    warn: Callable[..., tuple[str, ...]] | None = None
+    expand: Callable[[Emit, Sequence[int], Any], int] | None = None
+    takes_const: bool = False
+    elementwise: bool = True
+    tags: frozenset[str] = field(default_factory=frozenset)
+
+    def label(self, const: Any = None) -> str:
+        """The gate's text: ``*``, ``exp``, ``+1``, ``*-1``, ``1/x``."""
+        return self.symbol(const) if callable(self.symbol) else self.symbol
+
+    def rule(self, lang: str = "en") -> str:
+        return self.rule_es if lang == "es" else self.rule_en
+
+    def gradients(self, xp: Any, upstream: Any, args: Sequence[Any], out: Any, const: Any) -> tuple[Any, ...]:
+        """Vector-Jacobian product: the gradient this op sends to each of its inputs."""
+        if self.vjp is not None:
+            return self.vjp(xp, upstream, args, out, const)
+        assert self.local is not None
+        return tuple(upstream * d for d in self.local(xp, args, out, const))
+
+
+def fmt_const(c: Any) -> str:
+    """A constant as the lecture writes it on a gate: ``1``, ``-1``, ``0.5``, ``2.72``."""
+    if isinstance(c, (int, float)) and not isinstance(c, bool):
+        if float(c).is_integer() and abs(c) < 1e15:
+            return str(int(c))
+        return f"{c:.4g}"
+    return str(c)
+
+
+OPS: dict[str, Op] = {}
+
+
+def define(op: Op) -> Op:
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} defined twice")
+    OPS[op.name] = op
+    return op
+
+
+# --- warnings (codes; the words live in graphstep.explain) ------------------------------------------
+
+
+def _any(xp: Any, condition: Any) -> bool:
+    return bool(xp.any(condition))
+
+
+def _warn_tie(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    other = args[1] if len(args) > 1 else c
+    return ("tie",) if _any(xp, args[0] == other) else ()
+
+
+def _warn_kink(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    return ("kink",) if _any(xp, args[0] == 0) else ()
+
+
+def _warn_log(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    if _any(xp, args[0] == 0):
+        return ("log_zero",)
+    return ("domain",) if _any(xp, args[0] < 0) else ()
+
+
+def _warn_sqrt(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    if _any(xp, args[0] < 0):
+        return ("domain",)
+    return ("sqrt_zero",) if _any(xp, args[0] == 0) else ()
+
+
+def _warn_div(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    return ("div_zero",) if _any(xp, args[-1] == 0) else ()
+
+
+def _warn_rdiv(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    return ("div_zero",) if _any(xp, args[0] == 0) else ()
+
+
+# --- helpers for the rules ----------------------------------------------------------------------------
+
+
+def _max_split(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """Gradient share of each input of max(a, b): 1 to the larger, 0.5 each on a tie (PyTorch)."""
+    share_a = xp.where(a > b, 1.0, xp.where(a == b, 0.5, 0.0))
+    return share_a, 1.0 - share_a
+
+
+def _sigmoid(xp: Any, x: Any) -> Any:
+    return 1.0 / (1.0 + xp.exp(-x))
+
+
+def _pow_exponent_local(xp: Any, a: Any, out: Any) -> Any:
+    # d(a^b)/db = a^b ln a; PyTorch's convention where a == 0 gives 0 (and nan where a < 0).
+    safe = xp.where(a > 0, a, 1.0)
+    return xp.where(a > 0, out * xp.log(safe), xp.where(a == 0, 0.0, math.nan))
+
+
+def _signed(c: Any, plus: str, minus: str) -> str:
+    return f"{plus}{fmt_const(c)}" if c >= 0 else f"{minus}{fmt_const(-c)}"
+
+
+# --- binary arithmetic ----------------------------------------------------------------------------------
+
+define(Op(
+    name="add", symbol="+", arity=2,
+    forward=lambda xp, a, c: a[0] + a[1],
+    local=lambda xp, a, out, c: (1.0, 1.0),
+    local_formula=("1", "1"),
+    latex="{0} + {1}",
+    rule_en="add distributes the gradient: each input receives the upstream gradient unchanged",
+    rule_es="la suma distribuye el gradiente: cada entrada recibe el gradiente de arriba sin cambios",
+))
+define(Op(
+    name="sub", symbol="-", arity=2,
+    forward=lambda xp, a, c: a[0] - a[1],
+    local=lambda xp, a, out, c: (1.0, -1.0),
+    local_formula=("1", "-1"),
+    latex="{0} - {1}",
+    rule_en="subtract passes the gradient to the first input and its negative to the second",
+    rule_es="la resta pasa el gradiente a la primera entrada y su opuesto a la segunda",
+))
+define(Op(
+    name="mul", symbol="*", arity=2,
+    forward=lambda xp, a, c: a[0] * a[1],
+    local=lambda xp, a, out, c: (a[1], a[0]),
+    local_formula=("{1}", "{0}"),
+    latex="{0} \\cdot {1}",
+    rule_en="mul swaps its inputs: each input's gradient is the upstream gradient times the other input",
+    rule_es="el producto intercambia sus entradas: cada una recibe el gradiente de arriba por la otra",
+))
+define(Op(
+    name="div", symbol="/", arity=2,
+    forward=lambda xp, a, c: a[0] / a[1],
+    local=lambda xp, a, out, c: (1.0 / a[1], -a[0] / (a[1] * a[1])),
+    local_formula=("1/{1}", "-{0}/{1}²"),
+    latex="\\frac{{{0}}}{{{1}}}",
+    rule_en="divide: the numerator gets upstream/denominator, the denominator -upstream·numerator/denominator²",
+    rule_es="la división: el numerador recibe arriba/denominador, el denominador -arriba·numerador/denominador²",
+    warn=_warn_div,
+))
+define(Op(
+    name="pow", symbol="^", arity=2,
+    forward=lambda xp, a, c: a[0] ** a[1],
+    local=lambda xp, a, out, c: (a[1] * a[0] ** (a[1] - 1.0), _pow_exponent_local(xp, a[0], out)),
+    local_formula=("{1}·{0}^({1}-1)", "{out}·ln({0})"),
+    latex="{{{0}}}^{{{1}}}",
+    rule_en="power: the base gets b·a^(b-1) times upstream, the exponent a^b·ln(a) times upstream",
+    rule_es="la potencia: la base recibe b·a^(b-1) por el gradiente de arriba, el exponente a^b·ln(a)",
+))
+define(Op(
+    name="max", symbol="max", arity=2,
+    forward=lambda xp, a, c: xp.maximum(a[0], a[1]),
+    local=lambda xp, a, out, c: _max_split(xp, a[0], a[1]),
+    local_formula=("[{0} > {1}]", "[{1} > {0}]"),
+    latex="\\max({0}, {1})",
+    rule_en="max routes the gradient: only the larger input receives it (a tie splits it evenly)",
+    rule_es="el máximo enruta el gradiente: sólo la entrada mayor lo recibe (un empate lo reparte)",
+    warn=_warn_tie,
+))
+define(Op(
+    name="min", symbol="min", arity=2,
+    forward=lambda xp, a, c: xp.minimum(a[0], a[1]),
+    local=lambda xp, a, out, c: _max_split(xp, a[1], a[0]),
+    local_formula=("[{0} < {1}]", "[{1} < {0}]"),
+    latex="\\min({0}, {1})",
+    rule_en="min routes the gradient: only the smaller input receives it (a tie splits it evenly)",
+    rule_es="el mínimo enruta el gradiente: sólo la entrada menor lo recibe (un empate lo reparte)",
+    warn=_warn_tie,
+))
+
+
+def _matmul_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
+    x, w = a
+    if x.ndim == 1 and w.ndim == 1:
+        return g * w, g * x
+    if x.ndim == 1:
+        return w @ g, xp.outer(x, g)
+    if w.ndim == 1:
+        return xp.outer(g, w), x.T @ g
+    return g @ xp.swapaxes(w, -1, -2), xp.swapaxes(x, -1, -2) @ g
+
+
+define(Op(
+    name="matmul", symbol="@", arity=2,
+    forward=lambda xp, a, c: a[0] @ a[1],
+    vjp=_matmul_vjp,
+    latex="{0} {1}",
+    rule_en="matrix product: the left input gets upstream · rightᵀ, the right input gets leftᵀ · upstream",
+    rule_es="producto matricial: la izquierda recibe arriba · derechaᵀ, la derecha recibe izquierdaᵀ · arriba",
+    elementwise=False,
+))
+
+# --- a binary op with one constant operand is one unary gate labelled with the constant -------------
+
+define(Op(
+    name="add_const", symbol=lambda c: _signed(c, "+", "-"), arity=1, takes_const=True,
+    forward=lambda xp, a, c: a[0] + c,
+    local=lambda xp, a, out, c: (1.0,),
+    local_formula=("1",),
+    latex="{0} + {c}",
+    rule_en="adding a constant passes the gradient through unchanged",
+    rule_es="sumar una constante deja pasar el gradiente sin cambios",
+))
+define(Op(
+    name="rsub_const", symbol=lambda c: f"{fmt_const(c)}-x", arity=1, takes_const=True,
+    forward=lambda xp, a, c: c - a[0],
+    local=lambda xp, a, out, c: (-1.0,),
+    local_formula=("-1",),
+    latex="{c} - {0}",
+    rule_en="subtracting from a constant flips the sign of the gradient",
+    rule_es="restar de una constante cambia el signo del gradiente",
+))
+define(Op(
+    name="mul_const", symbol=lambda c: f"*{fmt_const(c)}", arity=1, takes_const=True,
+    forward=lambda xp, a, c: a[0] * c,
+    local=lambda xp, a, out, c: (c,),
+    local_formula=("{c}",),
+    latex="{c} \\cdot {0}",
+    rule_en="multiplying by a constant scales the gradient by that constant",
+    rule_es="multiplicar por una constante escala el gradiente por esa constante",
+))
+define(Op(
+    name="div_const", symbol=lambda c: f"/{fmt_const(c)}", arity=1, takes_const=True,
+    forward=lambda xp, a, c: a[0] / c,
+    local=lambda xp, a, out, c: (1.0 / c,),
+    local_formula=("1/{c}",),
+    latex="\\frac{{{0}}}{{{c}}}",
+    rule_en="dividing by a constant divides the gradient by that constant",
+    rule_es="dividir por una constante divide el gradiente por esa constante",
+))
+define(Op(
+    name="rdiv_const", symbol=lambda c: f"{fmt_const(c)}/x", arity=1, takes_const=True,
+    forward=lambda xp, a, c: c / a[0],
+    local=lambda xp, a, out, c: (-c / (a[0] * a[0]),),
+    local_formula=("-{c}/{0}²",),
+    latex="\\frac{{{c}}}{{{0}}}",
+    rule_en="c/x: the local derivative is -c/x²",
+    rule_es="c/x: la derivada local es -c/x²",
+    warn=_warn_rdiv,
+))
+define(Op(
+    name="pow_const", symbol=lambda c: f"^{fmt_const(c)}", arity=1, takes_const=True,
+    forward=lambda xp, a, c: a[0] ** c,
+    local=lambda xp, a, out, c: (c * a[0] ** (c - 1.0),),
+    local_formula=("{c}·{0}^{cm1}",),
+    latex="{{{0}}}^{{{c}}}",
+    rule_en="power rule: the local derivative of x^c is c·x^(c-1)",
+    rule_es="regla de la potencia: la derivada local de x^c es c·x^(c-1)",
+))
+define(Op(
+    name="rpow_const", symbol=lambda c: f"{fmt_const(c)}^x", arity=1, takes_const=True,
+    forward=lambda xp, a, c: c ** a[0],
+    local=lambda xp, a, out, c: (out * math.log(c) if c > 0 else out * math.nan,),
+    local_formula=("ln({c})·{out}",),
+    latex="{c}^{{{0}}}",
+    rule_en="exponential with base c: the local derivative of c^x is ln(c)·c^x",
+    rule_es="exponencial de base c: la derivada local de c^x es ln(c)·c^x",
+))
+define(Op(
+    name="max_const", symbol=lambda c: f"max(·,{fmt_const(c)})", arity=1, takes_const=True,
+    forward=lambda xp, a, c: xp.maximum(a[0], c),
+    local=lambda xp, a, out, c: (_max_split(xp, a[0], c)[0],),
+    local_formula=("[{0} > {c}]",),
+    latex="\\max({0}, {c})",
+    rule_en="max with a constant routes the gradient through only where the input is larger",
+    rule_es="el máximo con una constante deja pasar el gradiente sólo donde la entrada es mayor",
+    warn=_warn_tie,
+))
+define(Op(
+    name="min_const", symbol=lambda c: f"min(·,{fmt_const(c)})", arity=1, takes_const=True,
+    forward=lambda xp, a, c: xp.minimum(a[0], c),
+    local=lambda xp, a, out, c: (_max_split(xp, c, a[0])[1],),
+    local_formula=("[{0} < {c}]",),
+    latex="\\min({0}, {c})",
+    rule_en="min with a constant routes the gradient through only where the input is smaller",
+    rule_es="el mínimo con una constante deja pasar el gradiente sólo donde la entrada es menor",
+    warn=_warn_tie,
+))
+
+# --- elementwise functions ------------------------------------------------------------------------------
+
+define(Op(
+    name="exp", symbol="exp", arity=1,
+    forward=lambda xp, a, c: xp.exp(a[0]),
+    local=lambda xp, a, out, c: (out,),
+    local_formula=("exp({0})",),
+    latex="e^{{{0}}}",
+    rule_en="exp: the local derivative is exp(x) itself, the gate's own output",
+    rule_es="exp: la derivada local es exp(x), la propia salida de la compuerta",
+))
+define(Op(
+    name="log", symbol="log", arity=1,
+    forward=lambda xp, a, c: xp.log(a[0]),
+    local=lambda xp, a, out, c: (1.0 / a[0],),
+    local_formula=("1/{0}",),
+    latex="\\log({0})",
+    rule_en="log: the local derivative is 1/x",
+    rule_es="log: la derivada local es 1/x",
+    warn=_warn_log,
+))
+define(Op(
+    name="sqrt", symbol="√", arity=1,
+    forward=lambda xp, a, c: xp.sqrt(a[0]),
+    local=lambda xp, a, out, c: (0.5 / out,),
+    local_formula=("1/(2·√{0})",),
+    latex="\\sqrt{{{0}}}",
+    rule_en="square root: the local derivative is 1/(2·√x)",
+    rule_es="raíz cuadrada: la derivada local es 1/(2·√x)",
+    warn=_warn_sqrt,
+))
+define(Op(
+    name="abs", symbol="abs", arity=1,
+    forward=lambda xp, a, c: xp.abs(a[0]),
+    local=lambda xp, a, out, c: (xp.sign(a[0]),),
+    local_formula=("sign({0})",),
+    latex="\\left|{0}\\right|",
+    rule_en="abs passes the gradient with the sign of its input (0 at 0, as PyTorch)",
+    rule_es="el valor absoluto pasa el gradiente con el signo de su entrada (0 en 0, como PyTorch)",
+    warn=_warn_kink,
+))
+define(Op(
+    name="sin", symbol="sin", arity=1,
+    forward=lambda xp, a, c: xp.sin(a[0]),
+    local=lambda xp, a, out, c: (xp.cos(a[0]),),
+    local_formula=("cos({0})",),
+    latex="\\sin({0})",
+    rule_en="sin: the local derivative is cos(x)",
+    rule_es="sin: la derivada local es cos(x)",
+))
+define(Op(
+    name="cos", symbol="cos", arity=1,
+    forward=lambda xp, a, c: xp.cos(a[0]),
+    local=lambda xp, a, out, c: (-xp.sin(a[0]),),
+    local_formula=("-sin({0})",),
+    latex="\\cos({0})",
+    rule_en="cos: the local derivative is -sin(x)",
+    rule_es="cos: la derivada local es -sin(x)",
+))
+define(Op(
+    name="relu", symbol="relu", arity=1,
+    forward=lambda xp, a, c: xp.maximum(a[0], 0.0),
+    local=lambda xp, a, out, c: (xp.where(a[0] > 0, 1.0, 0.0),),
+    local_formula=("[{0} > 0]",),
+    latex="\\mathrm{{relu}}({0})",
+    rule_en="relu lets the gradient through where the input is positive and blocks it elsewhere (0 at 0)",
+    rule_es="relu deja pasar el gradiente donde la entrada es positiva y lo bloquea en otro caso (0 en 0)",
+    warn=_warn_kink,
+))
+
+
+def _expand_sigmoid(emit: Emit, inputs: Sequence[int], c: Any) -> int:
+    # The lecture's chain: *-1 → exp → +1 → 1/x
+    t = emit("mul_const", inputs, -1.0)
+    t = emit("exp", (t,), None)
+    t = emit("add_const", (t,), 1.0)
+    return emit("rdiv_const", (t,), 1.0)
+
+
+def _expand_tanh(emit: Emit, inputs: Sequence[int], c: Any) -> int:
+    # tanh(x) = 2σ(2x) - 1, built from the same primitive chain as the sigmoid
+    t = emit("mul_const", inputs, 2.0)
+    t = _expand_sigmoid(emit, (t,), None)
+    t = emit("mul_const", (t,), 2.0)
+    return emit("add_const", (t,), -1.0)
+
+
+define(Op(
+    name="sigmoid", symbol="σ", arity=1,
+    forward=lambda xp, a, c: _sigmoid(xp, a[0]),
+    local=lambda xp, a, out, c: (out * (1.0 - out),),
+    local_formula=("σ({0})·(1-σ({0}))",),
+    latex="\\sigma({0})",
+    rule_en="sigmoid: the local derivative is σ(x)·(1-σ(x)), read off the gate's own output",
+    rule_es="sigmoide: la derivada local es σ(x)·(1-σ(x)), calculada con la propia salida",
+    expand=_expand_sigmoid,
+    tags=frozenset({"composite"}),
+))
+define(Op(
+    name="tanh", symbol="tanh", arity=1,
+    forward=lambda xp, a, c: xp.tanh(a[0]),
+    local=lambda xp, a, out, c: (1.0 - out * out,),
+    local_formula=("1-tanh²({0})",),
+    latex="\\tanh({0})",
+    rule_en="tanh: the local derivative is 1-tanh²(x), read off the gate's own output",
+    rule_es="tanh: la derivada local es 1-tanh²(x), calculada con la propia salida",
+    expand=_expand_tanh,
+    tags=frozenset({"composite"}),
+))
+
+CONST_VARIANTS: dict[str, tuple[str | None, str | None]] = {
+    # binary op -> (gate when the constant is on the right, gate when it is on the left)
+    "add": ("add_const", "add_const"),
+    "sub": ("add_const", "rsub_const"),  # x - c is the gate "-c", i.e. add_const with -c
+    "mul": ("mul_const", "mul_const"),
+    "div": ("div_const", "rdiv_const"),
+    "pow": ("pow_const", "rpow_const"),
+    "max": ("max_const", "max_const"),
+    "min": ("min_const", "min_const"),
+}
+"""How a binary op folds a constant operand into a unary gate (see DESIGN: ``+1``, ``*-1``, ``*2``)."""
+
+FUNCTIONS: dict[str, str] = {
+    # name in the language -> op name
+    "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "abs", "sin": "sin", "cos": "cos",
+    "tanh": "tanh", "sigmoid": "sigmoid", "σ": "sigmoid", "relu": "relu", "max": "max", "min": "min",
+}
+"""Function names the language knows (more are registered by the modules that define their ops)."""
+
+
+def _check_table() -> None:
+    """Import-time check: every op has every piece, so no view meets a half-defined op."""
+    for name, op in OPS.items():
+        problems = []
+        if op.local is None and op.vjp is None:
+            problems.append("no gradient rule")
+        if op.local is not None and len(op.local_formula) != op.arity:
+            problems.append("local_formula does not match arity")
+        if not (op.latex and op.rule_en and op.rule_es and op.label(1.0)):
+            problems.append("missing latex, rule text or symbol")
+        if problems:
+            raise AssertionError(f"op {name!r}: {', '.join(problems)}")
+    for fname, opname in FUNCTIONS.items():
+        if opname not in OPS:
+            raise AssertionError(f"function {fname!r} names unknown op {opname!r}")
+
+
+_check_table()

@@ -1,0 +1,228 @@
+"""The Trace: the full record of one run, as a list of immutable steps every view replays.
+
+The engine stores what it computed (each node's value, each node's total gradient, and the gradient each
+gate sent to each of its inputs). The steps are derived from that record on first use, so a fast run that
+nobody steps through pays nothing for them. A view moves a cursor over ``steps`` and asks ``state(k)``
+for what is known after k steps: stepping back is free and all views agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy
+
+from graphstep.backend import to_host
+from graphstep.errors import GraphstepError
+from graphstep.graph import Graph
+from graphstep.ops import OPS
+
+Phase = Literal["forward", "backward"]
+
+
+@dataclass(frozen=True, eq=False)
+class ForwardStep:
+    """A gate computes its value from its inputs' values."""
+
+    index: int
+    node: int
+    args: tuple[Any, ...]
+    value: Any
+    warnings: tuple[str, ...] = ()
+    phase: Phase = "forward"
+
+
+@dataclass(frozen=True, eq=False)
+class SeedStep:
+    """The backward pass starts: ∂f/∂f = 1 at the output."""
+
+    index: int
+    node: int
+    grad: Any
+    warnings: tuple[str, ...] = ()
+    phase: Phase = "backward"
+
+
+@dataclass(frozen=True, eq=False)
+class AccumulateStep:
+    """A node that fans out sums the gradients its consumers sent: ∂f/∂x = -8 + 2 = -6."""
+
+    index: int
+    node: int
+    parts: tuple[tuple[int, int, Any], ...]
+    """(consumer id, input position at the consumer, contribution) for each edge leaving the node."""
+    total: Any
+    warnings: tuple[str, ...] = ()
+    phase: Phase = "backward"
+
+
+@dataclass(frozen=True, eq=False)
+class BackwardStep:
+    """A gate turns its upstream gradient into one contribution per input: upstream × local."""
+
+    index: int
+    node: int
+    upstream: Any
+    locals: tuple[Any, ...] | None
+    """The local derivative per input (elementwise ops), or None for matrix ops (matmul, softmax)."""
+    sent: tuple[tuple[int, Any], ...]
+    """(input id, contribution) per input slot, in input order."""
+    warnings: tuple[str, ...] = ()
+    phase: Phase = "backward"
+
+
+Step = ForwardStep | SeedStep | AccumulateStep | BackwardStep
+
+
+@dataclass(frozen=True)
+class TraceState:
+    """What a view shows after ``cursor`` steps: known values, known gradients, gradients on wires."""
+
+    cursor: int
+    values: dict[int, Any]
+    grads: dict[int, Any]
+    edge_grads: dict[tuple[int, int], Any]
+    """(consumer id, input position) -> contribution sent along that wire."""
+    current: Step | None
+    phase: Phase | Literal["start", "done"]
+
+
+class Trace:
+    """The record of a run: values, gradients, and the steps that explain them."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        xp: Any,
+        values: Sequence[Any],
+        grads: Sequence[Any],
+        sent: Sequence[tuple[Any, ...] | None] | None,
+        backend: str = "numpy",
+        dtype: str = "float64",
+    ) -> None:
+        self.graph = graph
+        self.xp = xp
+        self.values = values
+        self.node_grads = grads
+        self._sent = sent
+        self.backend = backend
+        self.dtype = dtype
+
+    # --- results -----------------------------------------------------------------------------------------
+
+    @property
+    def value(self) -> Any:
+        """The output's value (a float for a scalar, a numpy array otherwise)."""
+        return to_host(self.values[self.graph.output])
+
+    def grad(self, name: str) -> Any:
+        """∂output/∂name for an input or a named intermediate (0 when the output does not depend on it)."""
+        if name not in self.graph.names:
+            known = ", ".join(sorted(self.graph.names)) or "none"
+            raise GraphstepError(f"no node named {name!r}; named nodes: {known}")
+        node = self.graph.names[name]
+        grad = self.node_grads[node]
+        if grad is None:
+            return to_host(self.xp.zeros_like(self.values[node]))
+        return to_host(grad)
+
+    @property
+    def grads(self) -> dict[str, Any]:
+        """Every input's gradient, by name."""
+        return {name: self.grad(name) for name in self.graph.inputs}
+
+    def __repr__(self) -> str:
+        from graphstep.numbers import fmt
+
+        grads = ", ".join(f"∂{self.graph.output_name}/∂{k}={fmt(v)}" for k, v in self.grads.items())
+        return f"<Trace {self.graph.output_name}={fmt(self.value)}; {grads}; {len(self.steps)} steps>"
+
+    # --- steps ---------------------------------------------------------------------------------------------
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """Forward steps in topological order, then the backward steps in reverse, with accumulations."""
+        if self._sent is None:
+            raise GraphstepError("this run kept no step record (record=False); run it again with record=True")
+        graph, values, sent = self.graph, self.values, self._sent
+        xp = self.xp
+        steps: list[Step] = []
+        with numpy.errstate(all="ignore"):
+            for node in graph.nodes:
+                if node.is_leaf:
+                    continue
+                args = tuple(values[i] for i in node.inputs)
+                warnings = _warnings(xp, node.op, args, values[node.id], node.const)
+                steps.append(ForwardStep(len(steps), node.id, args, values[node.id], warnings))
+            output = graph.output
+            steps.append(SeedStep(len(steps), output, self.node_grads[output]))
+            needed = graph.ancestors_of_output
+            for node in reversed(graph.nodes[: output + 1]):
+                if node.id not in needed:
+                    continue
+                parts = tuple(
+                    (consumer, position, sent_by[position])
+                    for consumer, position in graph.consumers[node.id]
+                    if (sent_by := sent[consumer]) is not None
+                )
+                if len(parts) > 1:
+                    steps.append(AccumulateStep(len(steps), node.id, parts, self.node_grads[node.id]))
+                if node.is_leaf:
+                    continue
+                op = OPS[node.op]
+                args = tuple(values[i] for i in node.inputs)
+                locals_ = op.local(xp, args, values[node.id], node.const) if op.local is not None else None
+                contributions = sent[node.id] or ()
+                steps.append(BackwardStep(
+                    len(steps), node.id, self.node_grads[node.id], locals_,
+                    tuple(zip(node.inputs, contributions)),
+                    _warnings(xp, node.op, args, values[node.id], node.const),
+                ))
+        return tuple(steps)
+
+    @cached_property
+    def forward_end(self) -> int:
+        """The cursor at the end of the forward pass (all values known, no gradient yet)."""
+        return sum(1 for s in self.steps if s.phase == "forward")
+
+    @cached_property
+    def _known_at(self) -> tuple[dict[int, int], dict[int, int], dict[tuple[int, int], int]]:
+        value_at: dict[int, int] = {n.id: -1 for n in self.graph.nodes if n.is_leaf}
+        grad_at: dict[int, int] = {}
+        edge_at: dict[tuple[int, int], int] = {}
+        for step in self.steps:
+            if isinstance(step, ForwardStep):
+                value_at[step.node] = step.index
+            elif isinstance(step, (SeedStep, AccumulateStep)):
+                grad_at[step.node] = step.index
+            elif isinstance(step, BackwardStep):
+                for position, (source, _) in enumerate(step.sent):
+                    edge_at[(step.node, position)] = step.index
+                    # Known once its last contribution arrives; an AccumulateStep (later) overrides this.
+                    grad_at[source] = step.index
+        return value_at, grad_at, edge_at
+
+    def state(self, cursor: int) -> TraceState:
+        """What is known after ``cursor`` steps (0 = nothing computed yet, len(steps) = all done)."""
+        cursor = max(0, min(cursor, len(self.steps)))
+        value_at, grad_at, edge_at = self._known_at
+        values = {n: self.values[n] for n, k in value_at.items() if k < cursor}
+        grads = {n: self.node_grads[n] for n, k in grad_at.items() if k < cursor}
+        edges = {}
+        for (consumer, position), k in edge_at.items():
+            if k < cursor:
+                edges[(consumer, position)] = self._sent[consumer][position]  # type: ignore[index]
+        current = self.steps[cursor - 1] if cursor > 0 else None
+        phase: Any = "start" if cursor == 0 else ("done" if cursor == len(self.steps) else current.phase)  # type: ignore[union-attr]
+        return TraceState(cursor, values, grads, edges, current, phase)
+
+
+def _warnings(xp: Any, op_name: str, args: tuple[Any, ...], out: Any, const: Any) -> tuple[str, ...]:
+    op = OPS[op_name]
+    found = op.warn(xp, args, out, const) if op.warn is not None else ()
+    if not bool(xp.all(xp.isfinite(out))) and all(bool(xp.all(xp.isfinite(a))) for a in args):
+        found = (*found, "overflow" if bool(xp.any(xp.isinf(out))) else "nan")
+    return tuple(found)
