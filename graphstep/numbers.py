@@ -56,3 +56,18 @@ def to_jsonable(value: Any) -> Any:
         return None
     x = float(value)
     return x if numpy.isfinite(x) else None
+
+
+def written_tolerance(text: str) -> float:
+    """Half a unit in the last digit the person wrote: ``0.73`` → 0.005, ``-4`` → 0.5, ``1.5e-3`` → 5e-5."""
+    mantissa, _, exponent = text.strip().lower().replace("−", "-").partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    scale = 10.0 ** int(exponent) if exponent else 1.0
+    return 0.5 * 10.0**-decimals * scale
+
+
+def matches_written(text: str, expected: float, tolerance: float | None = None) -> bool:
+    """Does the number written as ``text`` agree with ``expected`` up to honest rounding?"""
+    claimed = float(text.strip().replace("−", "-"))
+    limit = written_tolerance(text) if tolerance is None else tolerance
+    return abs(claimed - expected) <= limit * (1 + 1e-9) + 1e-12
