@@ -22,7 +22,7 @@ def get_namespace(backend: str = "numpy") -> Any:
         return numpy
     if backend == "cupy":
         try:
-            import cupy  # type: ignore[import-not-found]
+            import cupy
         except ImportError:
             raise GraphstepError(
                 "the cupy backend needs CuPy: pip install 'graphstep[cuda]' (on a machine with an NVIDIA GPU)"

@@ -85,7 +85,7 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) ->
             bound[node.id] = xp.asarray(node.const, dtype=dtype)
         elif node.op == INPUT:
             name = node.name or ""
-            value = values[name] if name in values else node.const
+            value = values.get(name, node.const)
             if value is None:
                 raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
             try:

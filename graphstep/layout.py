@@ -51,11 +51,8 @@ def layered_layout(graph: Graph) -> Layout:
         forward = sweep % 2 == 0
         order = range(1, depth) if forward else range(depth - 2, -1, -1)
         for k in order:
-            def barycentre(node_id: int) -> float:
-                if forward:
-                    neighbours = [i for i in nodes[node_id].inputs]
-                else:
-                    neighbours = [c for c, _ in graph.consumers[node_id]]
+            def barycentre(node_id: int, forward: bool = forward) -> float:
+                neighbours = list(nodes[node_id].inputs) if forward else [c for c, _ in graph.consumers[node_id]]
                 if not neighbours:
                     return row[node_id]
                 return sum(row[n] for n in neighbours) / len(neighbours)

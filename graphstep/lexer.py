@@ -169,11 +169,11 @@ def _word(source: str, i: int, tokens: list[Token], known: list[str]) -> int:
             break
         end += 1
     chunk = source[i:end]
-    if end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha():
-        if not any(name in chunk for name in known):
-            hint = difflib.get_close_matches(chunk, list(FUNCTIONS), n=1)
-            suggestion = f"; did you mean {hint[0]}?" if hint else f"; for a product write {'*'.join(chunk)}*(…)"
-            raise SourceError(f"unknown function {chunk!r}{suggestion}", source, i, end)
+    looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
+    if looks_like_call and not any(name in chunk for name in known):
+        hint = difflib.get_close_matches(chunk, list(FUNCTIONS), n=1)
+        suggestion = f"; did you mean {hint[0]}?" if hint else f"; for a product write {'*'.join(chunk)}*(…)"
+        raise SourceError(f"unknown function {chunk!r}{suggestion}", source, i, end)
     p = 0
     while p < len(chunk):
         name = next((k for k in known if chunk.startswith(k, p)), None)

@@ -141,10 +141,9 @@ class Parser:
             result = self.statement()
             if result is not None:
                 output = result
-            if not self.at("EOF"):
-                if not self.at("SEP"):
-                    raise self.error(f"unexpected {self.describe(self.token)}; expected an operator or a new line",
-                                     self.token.start, self.token.end)
+            if not self.at("EOF") and not self.at("SEP"):
+                raise self.error(f"unexpected {self.describe(self.token)}; expected an operator or a new line",
+                                 self.token.start, self.token.end)
         if output is None:
             raise self.error("there is no formula here to compute", len(self.source))
         node_id = self.materialize(output)
@@ -350,8 +349,9 @@ class Parser:
 
     def apply(self, op_name: str, operands: Sequence[Operand], span: tuple[int, int], const: Any = None) -> Operand:
         """Add the node for ``op_name``: folded when all operands are constant, a constant gate when one is."""
-        if all(isinstance(o, Const) for o in operands):
-            return Const(self.fold(op_name, [o.value for o in operands], const, span), *span)
+        constants = [o.value for o in operands if isinstance(o, Const)]
+        if len(constants) == len(operands):
+            return Const(self.fold(op_name, constants, const, span), *span)
         if len(operands) == 2 and op_name in CONST_VARIANTS:
             left, right = operands
             right_gate, left_gate = CONST_VARIANTS[op_name]
