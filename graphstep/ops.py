@@ -307,7 +307,7 @@ define(Op(
 define(Op(
     name="min_const", symbol=lambda c: f"min(·,{fmt_const(c)})", arity=1, takes_const=True,
     forward=lambda xp, a, c: xp.minimum(a[0], c),
-    local=lambda xp, a, out, c: (_max_split(xp, c, a[0])[1],),
+    local=lambda xp, a, out, c: (_max_split(xp, c, a[0])[0],),
     local_formula=("[{0} < {c}]",),
     latex="\\min({0}, {c})",
     rule_en="min with a constant routes the gradient through only where the input is smaller",
