@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphstep.errors import SourceError
-from graphstep.ops import FUNCTIONS
+from graphstep.ops import CALL_NAMES, FUNCTIONS
 
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
@@ -56,7 +56,7 @@ _SIMPLE_NAME = re.compile(r"[^\W\d_]\d*(_\d+)?\Z")
 
 def multi_letter_names(extra: Iterable[str] = ()) -> list[str]:
     """Every multi-letter name the tokenizer recognises, longest first."""
-    names = set(FUNCTIONS) | set(GREEK) | {"pi"} | {n for n in extra if not _SIMPLE_NAME.match(n)}
+    names = set(FUNCTIONS) | CALL_NAMES | set(GREEK) | {"pi"} | {n for n in extra if not _SIMPLE_NAME.match(n)}
     return sorted((n for n in names if len(n) > 1), key=len, reverse=True)
 
 
@@ -171,14 +171,14 @@ def _word(source: str, i: int, tokens: list[Token], known: list[str]) -> int:
     chunk = source[i:end]
     looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
     if looks_like_call and not any(name in chunk for name in known):
-        hint = difflib.get_close_matches(chunk, list(FUNCTIONS), n=1)
+        hint = difflib.get_close_matches(chunk, [*FUNCTIONS, *CALL_NAMES], n=1)
         suggestion = f"; did you mean {hint[0]}?" if hint else f"; for a product write {'*'.join(chunk)}*(…)"
         raise SourceError(f"unknown function {chunk!r}{suggestion}", source, i, end)
     p = 0
     while p < len(chunk):
         name = next((k for k in known if chunk.startswith(k, p)), None)
         if name is not None:
-            kind = "FUNC" if name in FUNCTIONS else "NAME"
+            kind = "FUNC" if name in FUNCTIONS or name in CALL_NAMES else "NAME"
             text = GREEK.get(name, CONSTANTS.get(name, name))
             tokens.append(Token(kind, text, i + p, i + p + len(name)))
             p += len(name)
@@ -192,7 +192,7 @@ def _word(source: str, i: int, tokens: list[Token], known: list[str]) -> int:
         if q < len(chunk) and chunk[q] == "_":
             q, subscript = _subscript(source, chunk, q, i)
             text += subscript if subscript.isdigit() else "_" + subscript
-        kind = "FUNC" if text in FUNCTIONS else "NAME"
+        kind = "FUNC" if text in FUNCTIONS or text in CALL_NAMES else "NAME"
         tokens.append(Token(kind, text, i + p, i + q))
         p = q
     return end

@@ -425,6 +425,200 @@ define(Op(
     tags=frozenset({"composite"}),
 ))
 
+# --- tensor ops: reductions, transpose, softmax and the losses ---------------------------------------------
+# Their const is an attribute (the axis), not a constant operand; the engine sums broadcast gradients back.
+
+
+def _axis_symbol(name: str) -> Callable[[Any], str]:
+    return lambda c: name if c is None else f"{name}(axis={fmt_const(c)})"
+
+
+def _axis(c: Any) -> int | None:
+    return None if c is None else int(c)
+
+
+def _unreduce(xp: Any, g: Any, shape: tuple[int, ...], axis: int | None) -> Any:
+    """Spread a reduced gradient back over the reduced axis (every summed element gets it whole)."""
+    if axis is not None and len(shape) > 0:
+        g = xp.expand_dims(g, axis)
+    return xp.broadcast_to(g, shape)
+
+
+def _count(shape: tuple[int, ...], axis: int | None) -> int:
+    if axis is None or not shape:
+        return math.prod(shape)
+    return shape[axis]
+
+
+def _sum_forward(xp: Any, a: Sequence[Any], c: Any) -> Any:
+    return xp.sum(a[0], axis=_axis(c) if a[0].ndim else None)
+
+
+def _mean_forward(xp: Any, a: Sequence[Any], c: Any) -> Any:
+    return xp.mean(a[0], axis=_axis(c) if a[0].ndim else None)
+
+
+define(Op(
+    name="sum", symbol=_axis_symbol("sum"), arity=1,
+    forward=_sum_forward,
+    vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, _axis(c)),),
+    latex="\\sum {0}",
+    rule_en="sum copies the upstream gradient to every element it added up",
+    rule_es="la suma copia el gradiente de arriba en cada elemento que sumó",
+    elementwise=False, tags=frozenset({"tensor"}),
+))
+define(Op(
+    name="mean", symbol=_axis_symbol("mean"), arity=1,
+    forward=_mean_forward,
+    vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, _axis(c)) / _count(a[0].shape, _axis(c)),),
+    latex="\\overline{{{0}}}",
+    rule_en="mean gives every element it averaged the upstream gradient divided by their count",
+    rule_es="la media da a cada elemento promediado el gradiente de arriba dividido por su número",
+    elementwise=False, tags=frozenset({"tensor"}),
+))
+
+
+def _transpose(xp: Any, x: Any) -> Any:
+    return xp.swapaxes(x, -1, -2) if x.ndim >= 2 else x
+
+
+define(Op(
+    name="transpose", symbol="ᵀ", arity=1,
+    forward=lambda xp, a, c: _transpose(xp, a[0]),
+    vjp=lambda xp, g, a, out, c: (_transpose(xp, g),),
+    latex="{{{0}}}^\\top",
+    rule_en="transpose sends the upstream gradient back transposed",
+    rule_es="la traspuesta devuelve el gradiente de arriba traspuesto",
+    elementwise=False, tags=frozenset({"tensor"}),
+))
+
+
+def _log_softmax(xp: Any, z: Any, axis: int) -> Any:
+    shifted = z - xp.max(z, axis=axis, keepdims=True)  # stable: the largest logit becomes 0
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+def _softmax_axis(c: Any) -> int:
+    return -1 if c is None else int(c)
+
+
+define(Op(
+    name="softmax", symbol=_axis_symbol("softmax"), arity=1,
+    forward=lambda xp, a, c: xp.exp(_log_softmax(xp, a[0], _softmax_axis(c))),
+    vjp=lambda xp, g, a, out, c: (out * (g - xp.sum(g * out, axis=_softmax_axis(c), keepdims=True)),),
+    latex="\\mathrm{{softmax}}({0})",
+    rule_en="softmax: each input gets s·(upstream - Σ upstream·s), s the softmax output",
+    rule_es="softmax: cada entrada recibe s·(arriba - Σ arriba·s), con s la salida del softmax",
+    elementwise=False, tags=frozenset({"tensor"}),
+))
+define(Op(
+    name="log_softmax", symbol=_axis_symbol("log_softmax"), arity=1,
+    forward=lambda xp, a, c: _log_softmax(xp, a[0], _softmax_axis(c)),
+    vjp=lambda xp, g, a, out, c: (g - xp.exp(out) * xp.sum(g, axis=_softmax_axis(c), keepdims=True),),
+    latex="\\log \\mathrm{{softmax}}({0})",
+    rule_en="log_softmax: each input gets upstream - softmax·Σ upstream",
+    rule_es="log_softmax: cada entrada recibe arriba - softmax·Σ arriba",
+    elementwise=False, tags=frozenset({"tensor"}),
+))
+
+
+def _class_indices(xp: Any, z: Any, y: Any) -> Any:
+    """Labels given as class numbers 0..C-1, one per row of the logits, as integers."""
+    classes = z.shape[-1] if z.ndim else 1
+    if y.shape != z.shape[:-1]:
+        raise ValueError(f"cross_entropy needs one label per row of the logits (labels of shape {z.shape[:-1]}) "
+                         f"or a probability row per sample (shape {z.shape}), got labels of shape {y.shape}")
+    index = y.astype(xp.int64)
+    if bool(xp.any(index != y)) or bool(xp.any(index < 0)) or bool(xp.any(index >= classes)):
+        raise ValueError(f"class labels must be whole numbers from 0 to {classes - 1}")
+    return index
+
+
+def _picked(xp: Any, values: Any, index: Any) -> Any:
+    return xp.take_along_axis(values, index[..., None], axis=-1)[..., 0]
+
+
+def _cross_entropy(xp: Any, a: Sequence[Any], c: Any) -> Any:
+    z, y = a
+    log_q = _log_softmax(xp, z, -1)
+    if y.shape == z.shape:  # probabilities (one-hot or soft): CE(p, q) = -Σ p log q, averaged over rows
+        return xp.mean(-xp.sum(y * log_q, axis=-1))
+    return xp.mean(-_picked(xp, log_q, _class_indices(xp, z, y)))
+
+
+def _cross_entropy_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
+    z, y = a
+    log_q = _log_softmax(xp, z, -1)
+    rows = max(1, z.size // max(1, z.shape[-1] if z.ndim else 1))
+    scale = g / rows
+    q = xp.exp(log_q)
+    if y.shape == z.shape:
+        return (q * xp.sum(y, axis=-1, keepdims=True) - y) * scale, -log_q * scale
+    index = _class_indices(xp, z, y)
+    one_hot = (xp.arange(z.shape[-1]) == index[..., None]).astype(z.dtype)
+    return (q - one_hot) * scale, xp.zeros_like(y)  # class numbers are not differentiable
+
+
+define(Op(
+    name="cross_entropy", symbol="CE", arity=2,
+    forward=_cross_entropy,
+    vjp=_cross_entropy_vjp,
+    latex="\\mathrm{{CE}}({0}, {1})",
+    rule_en="cross-entropy of softmax(logits): the logits get (softmax - one-hot label) / batch size times upstream",
+    rule_es="entropía cruzada del softmax(logits): los logits reciben (softmax - etiqueta one-hot) / tamaño del lote por el gradiente de arriba",
+    elementwise=False, tags=frozenset({"tensor", "loss"}),
+))
+
+_LOG_FLOOR = -100.0  # PyTorch's binary_cross_entropy clamps each log at -100, so p = 0 or 1 stays finite
+
+
+def _bce(xp: Any, a: Sequence[Any], c: Any) -> Any:
+    p, y = a
+    log_p = xp.maximum(xp.log(p), _LOG_FLOOR)
+    log_1mp = xp.maximum(xp.log(1.0 - p), _LOG_FLOOR)
+    return xp.mean(-(y * log_p + (1.0 - y) * log_1mp))
+
+
+def _bce_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
+    p, y = xp.broadcast_arrays(*a)
+    scale = g / max(1, p.size)
+    d_p = (p - y) / xp.maximum(p * (1.0 - p), 1e-12) * scale
+    d_y = (xp.maximum(xp.log(1.0 - p), _LOG_FLOOR) - xp.maximum(xp.log(p), _LOG_FLOOR)) * scale
+    return d_p, d_y
+
+
+def _warn_probability(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:
+    return ("domain",) if _any(xp, (args[0] < 0) | (args[0] > 1)) else ()
+
+
+define(Op(
+    name="bce", symbol="BCE", arity=2,
+    forward=_bce,
+    vjp=_bce_vjp,
+    latex="\\mathrm{{BCE}}({0}, {1})",
+    rule_en="binary cross-entropy: the prediction p gets (p - y) / (p(1-p)) / count times upstream",
+    rule_es="entropía cruzada binaria: la predicción p recibe (p - y) / (p(1-p)) / número de elementos por el gradiente de arriba",
+    warn=_warn_probability,
+    elementwise=False, tags=frozenset({"tensor", "loss"}),
+))
+
+
+def _mse_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
+    diff = a[0] - a[1]
+    d = diff * (2.0 * g / max(1, diff.size))
+    return d, -d
+
+
+define(Op(
+    name="mse", symbol="MSE", arity=2,
+    forward=lambda xp, a, c: xp.mean((a[0] - a[1]) ** 2),
+    vjp=_mse_vjp,
+    latex="\\mathrm{{MSE}}({0}, {1})",
+    rule_en="mean squared error: the prediction gets 2·(prediction - target) / count times upstream, the target its negative",
+    rule_es="error cuadrático medio: la predicción recibe 2·(predicción - objetivo) / número por el gradiente de arriba, el objetivo su opuesto",
+    elementwise=False, tags=frozenset({"tensor", "loss"}),
+))
+
 CONST_VARIANTS: dict[str, tuple[str | None, str | None]] = {
     # binary op -> (gate when the constant is on the right, gate when it is on the left)
     "add": ("add_const", "add_const"),
@@ -441,8 +635,14 @@ FUNCTIONS: dict[str, str] = {
     # name in the language -> op name
     "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "abs", "sin": "sin", "cos": "cos",
     "tanh": "tanh", "sigmoid": "sigmoid", "σ": "sigmoid", "relu": "relu", "max": "max", "min": "min",
+    "sum": "sum", "mean": "mean", "transpose": "transpose", "softmax": "softmax", "log_softmax": "log_softmax",
+    "cross_entropy": "cross_entropy", "bce": "bce", "mse": "mse",
 }
 """Function names the language knows (more are registered by the modules that define their ops)."""
+
+CALL_NAMES: set[str] = set()
+"""Names of calls that build a value while parsing (``zeros``, ``randn``, ``load``, ``param``): no op of their
+own; the parser's ``CALLS`` holds their rules (registered by graphstep.tensors)."""
 
 
 def _check_table() -> None:

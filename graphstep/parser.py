@@ -62,7 +62,8 @@ CALLS: dict[str, CallHandler] = {}
 """Functions with their own argument rules (tensor constructors, reductions with ``axis=``); the others
 are looked up in ``ops.FUNCTIONS`` and take their op's arity in positional operands."""
 
-_BINDING = re.compile(r"(?m)(?:^|;)[ \t]*([^\W\d]\w*)[ \t]*=(?!=)")
+# `name =` at a statement start, or `name=` as a keyword argument after `(` or `,` (`randn(2, seed=1)`)
+_BINDING = re.compile(r"(?m)(?:^|;|[(,])[ \t]*([^\W\d]\w*)[ \t]*=(?!=)")
 
 
 def parse(source: str, names: Iterable[str] = ()) -> Graph:

@@ -68,3 +68,16 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
     values = parse_values(value_items)
     graph = parse(read_source(source_argument), names=values)
     return graph, values
+
+
+def _read_array(name: str, text: str) -> Any:
+    """``X=@x.npy`` or ``X=@data.csv``: the input's value is the array in that file."""
+    from graphstep.tensors import load_array
+
+    try:
+        return load_array(text[1:])
+    except GraphstepError as error:
+        raise InputError(f"the value of {name}: {error}") from None
+
+
+VALUE_READERS["@"] = _read_array
