@@ -48,6 +48,15 @@ SAMPLES: dict[str, tuple[list[Any], Any]] = {
     "relu": ([vec(0.5, -3.0)], None),
     "sigmoid": ([vec(0.5, -3.0)], None),
     "tanh": ([vec(0.5, -3.0)], None),
+    # tensor ops (issue 6): the axis is the const; labels as probabilities so they have a gradient too
+    "sum": ([RNG.normal(size=(3, 4))], 1),
+    "mean": ([RNG.normal(size=(3, 4))], 0),
+    "transpose": ([RNG.normal(size=(3, 4))], None),
+    "softmax": ([RNG.normal(size=(3, 4))], None),
+    "log_softmax": ([RNG.normal(size=(3, 4))], 0),
+    "cross_entropy": ([RNG.normal(size=(3, 4)), RNG.dirichlet(np.ones(4), size=3)], None),
+    "bce": ([vec(0.2, 0.7, 0.9), vec(0.0, 1.0, 0.3)], None),
+    "mse": ([RNG.normal(size=(3, 2)), RNG.normal(size=(3, 2))], None),
 }
 
 
