@@ -16,6 +16,7 @@ from graphstep.errors import GraphstepError
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, one-line help)
     "eval": ("graphstep.cli.eval_cmd", "evaluate a formula: every node's value and gradient, or the steps in words"),
+    "train": ("graphstep.cli.train_cmd", "train the parameters marked with param(…) by mini-batch gradient descent"),
 }
 DEFAULT_COMMAND = "app"  # `graphstep SOURCE` and plain `graphstep`
 DEFAULT_MODULE = ("graphstep.cli.app_cmd", "open the terminal app on a formula or .gstep file (the default)")

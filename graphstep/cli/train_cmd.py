@@ -1,0 +1,113 @@
+"""``graphstep train FILE --lr 0.1 --steps 2000 [--batch 32] [--seed N] [--plot loss.png]``: gradient descent."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from graphstep.backend import BACKENDS, DTYPES
+from graphstep.cli.common import add_source_arguments, load
+from graphstep.errors import InputError
+from graphstep.numbers import fmt
+from graphstep.training import TrainResult, train
+
+BAR_WIDTH = 30
+REPORTS = 10  # loss lines printed during a run
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_source_arguments(parser)
+    parser.add_argument("--lr", type=float, default=0.1, help="learning rate δ in W = W - δ∇W (default 0.1)")
+    parser.add_argument("--steps", type=int, default=1000, help="number of gradient steps (default 1000)")
+    parser.add_argument("--batch", type=int, default=None, metavar="M",
+                        help="mini-batch size: M random rows of the data per step (default: all rows)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the mini-batch order (default 0)")
+    parser.add_argument("--params", default=None, metavar="NAMES",
+                        help="comma-separated inputs to train (default: those written inside param(…))")
+    parser.add_argument("--plot", default=None, metavar="FILE.png", help="also save the loss curve as a PNG")
+    parser.add_argument("--no-curve", action="store_true", help="do not draw the loss curve in the terminal")
+    parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="array backend (default numpy)")
+    parser.add_argument("--dtype", choices=DTYPES, default="float64", help="floating-point type (default float64)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.steps < 1:
+        raise InputError("--steps must be at least 1")
+    if args.batch is not None and args.batch < 1:
+        raise InputError("--batch must be at least 1")
+    if args.plot is not None and not args.plot.lower().endswith(".png"):
+        raise InputError(f"--plot writes a PNG: give a file name ending in .png, not {args.plot!r}")
+    graph, values = load(args.source, args.values)
+    params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
+    bar = _Progress(args.steps)
+    result = train(graph, lr=args.lr, steps=args.steps, batch=args.batch, seed=args.seed, backend=args.backend,
+                   dtype=args.dtype, values=values, params=params, progress=bar)
+    bar.close()
+    if not args.no_curve:
+        from graphstep.lossplot import terminal_plot
+
+        print()
+        print(terminal_plot(result.losses))
+    print(summary(result, args.lr))
+    if args.plot:
+        from graphstep.lossplot import save_png
+
+        save_png(result.losses, args.plot)
+        print(f"loss curve saved to {args.plot}")
+    return 0
+
+
+class _Progress:
+    """A bar on stderr when it is a terminal, and the loss every steps/10 steps on stdout."""
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+        self.every = max(1, steps // REPORTS)
+        self.live = sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.last_draw = 0.0
+
+    def __call__(self, step: int, loss: float) -> None:
+        if step == 1 or step % self.every == 0 or step == self.steps:
+            self._clear()
+            print(f"step {step:>{len(str(self.steps))}}/{self.steps}  loss {fmt(loss, 4)}", flush=True)
+        now = time.perf_counter()
+        if self.live and (now - self.last_draw > 0.05 or step == self.steps):
+            self.last_draw = now
+            done = int(BAR_WIDTH * step / self.steps)
+            rate = step / max(now - self.start, 1e-9)
+            sys.stderr.write(f"\r[{'█' * done}{'·' * (BAR_WIDTH - done)}] {step}/{self.steps}  "
+                             f"loss {fmt(loss, 4)}  {rate:.0f} steps/s")
+            sys.stderr.flush()
+
+    def _clear(self) -> None:
+        if self.live:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        self._clear()
+
+
+def summary(result: TrainResult, lr: float) -> str:
+    lines = [f"final loss on all the data: {fmt(result.final_loss, 4)} "
+             f"(started at {fmt(result.losses[0], 4)}, lr {lr:g}, {len(result.losses)} steps)"]
+    if result.accuracy is not None:
+        lines.append(f"accuracy: {result.accuracy:.0%} ({result.correct}/{result.samples} right)")
+    for name, value in result.params.items():
+        lines.append(f"{name} = {_matrix(value, len(name) + 3)}")
+    return "\n".join(lines)
+
+
+def _matrix(value: object, indent: int) -> str:
+    """A small trained matrix in full (it is what the lecture writes down), a large one summarised."""
+    import numpy
+
+    array = numpy.asarray(value)
+    if array.ndim == 0 or array.size > 24:
+        return fmt(value, 3)
+    if array.ndim == 1:
+        return "[" + ", ".join(fmt(v, 3) for v in array) + "]"
+    rows = ["[" + ", ".join(fmt(v, 3) for v in row) + "]" for row in array.reshape(array.shape[0], -1)]
+    return "[" + (",\n" + " " * (indent + 1)).join(rows) + "]"

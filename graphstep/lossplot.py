@@ -1,0 +1,109 @@
+"""The loss curve of a training run: as text for the terminal (plotext) and as a PNG (Pillow)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from graphstep.errors import GraphstepError
+from graphstep.numbers import fmt_scalar
+
+
+def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, title: str = "loss") -> str:
+    """The curve drawn with characters, y labels on the left; a log scale when the loss falls more than 100×."""
+    finite = [v for v in losses if math.isfinite(v)]
+    if not finite:
+        return f"{title}: no finite value to plot"
+    log = _use_log(losses)
+
+    def scale(v: float) -> float:
+        return math.log10(v) if log else v
+
+    columns = min(width, len(losses))
+    buckets = [losses[len(losses) * c // columns: max(len(losses) * (c + 1) // columns, len(losses) * c // columns + 1)]
+               for c in range(columns)]
+    levels = [scale(sum(b) / len(b)) if all(math.isfinite(v) for v in b) else math.nan for b in buckets]
+    low, high = scale(min(finite)), scale(max(finite))
+    span = high - low or 1.0
+    grid = [[" "] * columns for _ in range(height)]
+    previous: int | None = None
+    for c, level in enumerate(levels):
+        if not math.isfinite(level):
+            previous = None
+            continue
+        row = round((high - level) / span * (height - 1))
+        if previous is not None:  # a vertical stroke joins a steep fall to the previous column
+            for r in range(min(previous, row) + 1, max(previous, row)):
+                grid[r][c] = "│"
+        grid[row][c] = "•"
+        previous = row
+    labels = {0: high, (height - 1) // 2: high - span / 2, height - 1: low}
+    texts = {r: fmt_scalar(10**v if log else v, 4) for r, v in labels.items()}
+    margin = max(len(t) for t in texts.values())
+    lines = [f"{title}{' (log scale)' if log else ''}"]
+    for r, row_cells in enumerate(grid):
+        lines.append(f"{texts.get(r, ''):>{margin}} ┤{''.join(row_cells)}")
+    lines.append(" " * margin + " └" + "─" * columns)
+    last = str(len(losses))
+    lines.append(" " * (margin + 2) + "1" + last.rjust(columns - 1) + "  step")
+    return "\n".join(lines)
+
+
+def _use_log(losses: Sequence[float]) -> bool:
+    positive = [v for v in losses if v > 0 and math.isfinite(v)]
+    return len(positive) == len(losses) and bool(positive) and max(positive) / min(positive) > 100
+
+
+def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
+    """A 900×500 PNG of the curve with labelled axes (red, like gradients on the blackboard)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = 900, 500
+    left, right, top, bottom = 90, 30, 50, 60
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.load_default(size=16)
+    except TypeError:  # Pillow < 10.1 has one fixed-size font
+        font = ImageFont.load_default()
+    finite = [v for v in losses if math.isfinite(v)]
+    if not finite:
+        raise GraphstepError("the loss never had a finite value, so there is no curve to plot")
+    log = _use_log(losses)
+
+    def scale(v: float) -> float:
+        return math.log10(v) if log else v
+
+    low, high = scale(min(finite)), scale(max(finite))
+    if high - low < 1e-12:
+        low, high = low - 0.5, high + 0.5
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        x = left + plot_w * (i / max(1, len(losses) - 1))
+        y = top + plot_h * (1 - (scale(v) - low) / (high - low))
+        return x, y
+
+    draw.rectangle((left, top, left + plot_w, top + plot_h), outline="black")
+    for k in range(5):  # y ticks
+        level = low + (high - low) * k / 4
+        y = top + plot_h * (1 - k / 4)
+        draw.line((left - 5, y, left, y), fill="black")
+        draw.line((left, y, left + plot_w, y), fill=(230, 230, 230))
+        label = fmt_scalar(10**level if log else level, 3)
+        draw.text((left - 8, y), label, fill="black", font=font, anchor="rm")
+    for k in range(5):  # x ticks
+        step = round(1 + (len(losses) - 1) * k / 4)
+        x = left + plot_w * k / 4
+        draw.line((x, top + plot_h, x, top + plot_h + 5), fill="black")
+        draw.text((x, top + plot_h + 8), str(step), fill="black", font=font, anchor="ma")
+    points = [point(i, v) for i, v in enumerate(losses) if math.isfinite(v)]
+    if len(points) > 1:
+        draw.line(points, fill=(200, 30, 30), width=2)
+    draw.text((width / 2, 15), title + (" (log scale)" if log else ""), fill="black", font=font, anchor="ma")
+    draw.text((width / 2, height - 22), "step", fill="black", font=font, anchor="ma")
+    try:
+        image.save(Path(path), format="PNG")
+    except (OSError, ValueError) as error:
+        raise GraphstepError(f"cannot write {path}: {error}") from None
