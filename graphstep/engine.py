@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy
 
+from graphstep import fusion
 from graphstep.backend import check_dtype, get_namespace, reduce_to_shape
 from graphstep.errors import GraphstepError, InputError, line_and_column
 from graphstep.graph import CONST, INPUT, Graph, Node
@@ -28,11 +29,18 @@ def run(
     """Evaluate ``graph`` forward and backward on the given input values.
 
     With ``record=False`` the per-edge contributions are not kept (no step list, less memory), which is
-    what batched evaluation and training want.
+    what batched evaluation and training want; big numpy runs then fuse elementwise chains (graphstep.fusion),
+    and only inputs, named nodes and the output are sure to keep their values and gradients.
     """
     xp = get_namespace(backend)
     check_dtype(dtype)
     leaf_values = bind_inputs(graph, values, xp, dtype)
+    if not record and fusion.applicable(graph, leaf_values, backend):
+        try:
+            fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype)
+            return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
+        except Exception:  # anything the fused path cannot do, the plain loop below does (and reports)
+            pass
     nodes = graph.nodes
     n = len(nodes)
     vals: list[Any] = [None] * n

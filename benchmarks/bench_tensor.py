@@ -1,0 +1,199 @@
+"""Batched forward + backward: graphstep against PyTorch eager, in the same run, as ratios.
+
+    python benchmarks/bench_tensor.py [--quick] [--repeat 5]
+
+Rows: the lecture's sigmoid neuron over N = 10^6 and 10^7 points (x0, x1 arrays; w0, w1, w2 scalars whose
+gradients are summed over the batch), in float64 and float32; and an MLP (X 10^5×16 → 64 sigmoid → 10
+softmax + cross-entropy). Columns: graphstep's fast path (record=False; elementwise chains fused with
+numexpr), the plain engine loop without fusion, PyTorch eager on the CPU, and ratios (> 1: graphstep is
+faster). Times are the median of --repeat runs after one warm-up. With CuPy and a GPU it also times the
+cupy backend against PyTorch CUDA and reports the share of the GPU's memory bandwidth reached.
+
+On some machines OPENBLAS_CORETYPE is set for safety and slows numpy's BLAS: for numbers comparable with
+other runs, unset it (and OPENBLAS_L2_SIZE) for this command alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import graphstep
+from graphstep import fusion
+from graphstep.engine import run
+
+NEURON = "f = 1 / (1 + exp(-(w0x0 + w1x1 + w2)))"
+MLP = """
+H = sigmoid(X @ W_H + b_H)
+O = H @ W_O + b_O
+loss = cross_entropy(O, y)
+"""
+
+
+def median_time(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm-up: first-touch page faults, lazy imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
+    rng = np.random.default_rng(0)
+    x0 = rng.standard_normal(n).astype(dtype)
+    x1 = rng.standard_normal(n).astype(dtype)
+    graph = graphstep.parse(NEURON)
+    values = {"x0": x0, "x1": x1, "w0": 2.0, "w1": -3.0, "w2": -3.0}
+    out = {"fused": median_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    out["plain"] = median_time(lambda: _unfused(graph, values, dtype), max(1, repeat // 2))
+    torch = _torch()
+    if torch is not None:
+        tx0, tx1 = torch.from_numpy(x0), torch.from_numpy(x1)
+
+        def torch_step() -> None:
+            w = [torch.tensor(v, dtype=getattr(torch, dtype), requires_grad=True) for v in (2.0, -3.0, -3.0)]
+            a, b = tx0.detach().requires_grad_(), tx1.detach().requires_grad_()
+            f = 1 / (1 + torch.exp(-(w[0] * a + w[1] * b + w[2])))
+            f.backward(torch.ones_like(f))
+
+        out["torch"] = median_time(torch_step, repeat)
+    return out
+
+
+def mlp_case(batch: int, dtype: str, repeat: int) -> dict[str, float]:
+    rng = np.random.default_rng(0)
+    features, hidden, classes = 16, 64, 10
+    values = {
+        "X": rng.standard_normal((batch, features)).astype(dtype),
+        "y": rng.integers(0, classes, batch).astype(dtype),
+        "W_H": (rng.standard_normal((features, hidden)) * 0.3).astype(dtype),
+        "b_H": np.zeros(hidden, dtype=dtype),
+        "W_O": (rng.standard_normal((hidden, classes)) * 0.3).astype(dtype),
+        "b_O": np.zeros(classes, dtype=dtype),
+    }
+    graph = graphstep.parse(MLP)
+    out = {"fused": median_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    out["plain"] = median_time(lambda: _unfused(graph, values, dtype), repeat)
+    torch = _torch()
+    if torch is not None:
+        t = {k: torch.from_numpy(v) for k, v in values.items()}
+        labels = t["y"].long()
+
+        def torch_step() -> None:
+            p = {k: t[k].detach().requires_grad_() for k in ("X", "W_H", "b_H", "W_O", "b_O")}
+            h = torch.sigmoid(p["X"] @ p["W_H"] + p["b_H"])
+            loss = torch.nn.functional.cross_entropy(h @ p["W_O"] + p["b_O"], labels)
+            loss.backward()
+
+        out["torch"] = median_time(torch_step, repeat)
+    return out
+
+
+def _unfused(graph: graphstep.Graph, values: dict[str, Any], dtype: str) -> None:
+    saved = fusion.MIN_SIZE
+    fusion.MIN_SIZE = 1 << 62  # the plain engine loop, for comparison
+    try:
+        run(graph, values, dtype=dtype, record=False)
+    finally:
+        fusion.MIN_SIZE = saved
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def gpu_rows(repeat: int) -> list[str]:
+    """CuPy backend against PyTorch CUDA eager, and the share of the memory bandwidth reached."""
+    try:
+        import cupy
+    except ImportError:
+        return ["GPU: CuPy is not installed (pip install 'graphstep[cuda]'): skipped"]
+    try:
+        props = cupy.cuda.runtime.getDeviceProperties(0)
+    except cupy.cuda.runtime.CUDARuntimeError as error:
+        return [f"GPU: no usable GPU ({error}): skipped"]
+    peak = 2 * props["memoryClockRate"] * 1e3 * props["memoryBusWidth"] / 8  # bytes/s, double data rate
+    torch = _torch()
+    rows = [f"GPU: {props['name'].decode()}, peak memory bandwidth {peak / 1e9:.0f} GB/s"]
+    graph = graphstep.parse(NEURON)
+    for n in (10**7, 10**8):
+        for dtype in ("float64", "float32"):
+            rows.append(_gpu_neuron(cupy, torch, graph, n, dtype, peak, repeat))
+    return rows
+
+
+def _gpu_neuron(cupy: Any, torch: Any, graph: graphstep.Graph, n: int, dtype: str, peak: float, repeat: int) -> str:
+    x0 = cupy.random.standard_normal(n).astype(dtype)
+    x1 = cupy.random.standard_normal(n).astype(dtype)
+    values = {"x0": x0, "x1": x1, "w0": 2.0, "w1": -3.0, "w2": -3.0}
+
+    def step() -> None:
+        run(graph, values, backend="cupy", dtype=dtype, record=False)
+        cupy.cuda.Device().synchronize()
+
+    ours = median_time(step, repeat)
+    # the least traffic a fwd+bwd must move: read x0, x1; write f, ∂f/∂x0, ∂f/∂x1
+    share = 5 * n * np.dtype(dtype).itemsize / ours / peak
+    line = f"  neuron N={n:.0e} {dtype}: cupy {ours * 1e3:8.1f} ms ({share:.0%} of peak bandwidth)"
+    if torch is not None and torch.cuda.is_available():
+        tx0, tx1 = torch.as_tensor(x0, device="cuda"), torch.as_tensor(x1, device="cuda")
+
+        def torch_step() -> None:
+            w = [torch.tensor(v, dtype=getattr(torch, dtype), device="cuda", requires_grad=True)
+                 for v in (2.0, -3.0, -3.0)]
+            a, b = tx0.detach().requires_grad_(), tx1.detach().requires_grad_()
+            f = 1 / (1 + torch.exp(-(w[0] * a + w[1] * b + w[2])))
+            f.backward(torch.ones_like(f))
+            torch.cuda.synchronize()
+
+        theirs = median_time(torch_step, repeat)
+        line += f"   torch cuda {theirs * 1e3:8.1f} ms   ratio torch/cupy {theirs / ours:5.2f}"
+    return line
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only N = 10^6 and a batch of 10^4")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '?')} ×{i['num_threads']}"
+                         for i in threadpool_info() if i["user_api"] == "blas")
+    except ImportError:
+        blas = "threadpoolctl not installed"
+    print(f"numpy {np.__version__} (BLAS: {blas}), numexpr threads {fusion.numexpr.nthreads if fusion.numexpr else 0}")
+    header = f"{'case':<34}{'fused':>10}{'plain':>10}{'torch':>10}{'torch/fused':>13}{'plain/fused':>13}"
+    print(header)
+    print("-" * len(header))
+    cases: list[tuple[str, Callable[[], dict[str, float]]]] = []
+    for n in (10**6,) if args.quick else (10**6, 10**7):
+        for dtype in ("float64", "float32"):
+            cases.append((f"neuron N={n:.0e} {dtype}", lambda n=n, d=dtype: neuron_case(n, d, args.repeat)))
+    batch = 10**4 if args.quick else 10**5
+    for dtype in ("float64", "float32"):
+        cases.append((f"MLP batch {batch:.0e} 16-64-10 {dtype}", lambda d=dtype: mlp_case(batch, d, args.repeat)))
+    for name, case in cases:
+        t = case()
+        torch_ms = f"{t['torch'] * 1e3:8.1f}ms" if "torch" in t else f"{'-':>10}"
+        ratio = f"{t['torch'] / t['fused']:12.2f}×" if "torch" in t else f"{'-':>13}"
+        print(f"{name:<34}{t['fused'] * 1e3:8.1f}ms{t['plain'] * 1e3:8.1f}ms{torch_ms}{ratio}"
+              f"{t['plain'] / t['fused']:12.2f}×", flush=True)
+    for row in gpu_rows(args.repeat):
+        print(row)
+
+
+if __name__ == "__main__":
+    main()

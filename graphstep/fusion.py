@@ -1,0 +1,293 @@
+"""Fused evaluation of big batched graphs on the CPU: the engine's fast path when no one steps through a run.
+
+The ops table stays the one definition of the math: each elementwise op's ``forward`` and ``local`` are
+called with a *symbolic* namespace whose values are expressions, so ``exp(-(w0*x0 + w1*x1 + w2))`` becomes
+one numexpr string instead of five passes over memory. A node's value becomes an array only where it must
+(the output, a named node, a fan-out, the input of a matrix op, or a value a local derivative reads); the
+same holds for gradients on the way back. numexpr runs each expression multithreaded, in cache-sized blocks.
+
+Nodes that were fused away keep ``None`` as value and gradient in the Trace; inputs, named nodes and the
+output always have both. Anything this path cannot express falls back to the plain engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy
+
+from graphstep.backend import reduce_to_shape
+from graphstep.graph import CONST, INPUT, Graph
+from graphstep.ops import OPS
+
+try:
+    import numexpr
+except ImportError:  # pragma: no cover - numexpr is optional; the plain engine does the work then
+    numexpr = None
+
+MIN_SIZE = 50_000
+"""Below this many elements per array, numexpr's call overhead costs more than fusion saves."""
+MAX_VARIABLES = 24
+MAX_TEXT = 1500
+
+
+class Unfusable(Exception):
+    """An op's rule uses something the expression namespace cannot write."""
+
+
+class Expr:
+    """An elementwise expression over named arrays (a numexpr string), with its broadcast shape."""
+
+    __slots__ = ("names", "pair", "scope", "shape", "text")
+    __hash__ = None  # type: ignore[assignment]  # == builds an expression, so no hashing
+
+    def __init__(self, scope: Scope, text: str, names: frozenset[str], shape: tuple[int, ...],
+                 pair: tuple[str, str] | None = None) -> None:
+        self.scope, self.text, self.names, self.shape, self.pair = scope, text, names, shape, pair
+
+    def _binary(self, other: Any, symbol: str, reverse: bool = False) -> Expr:
+        right = self.scope.lift(other)
+        a, b = (right, self) if reverse else (self, right)
+        pair = (a.text, b.text) if symbol == "*" and a.is_var and b.is_var else None
+        return Expr(self.scope, f"({a.text} {symbol} {b.text})", a.names | b.names,
+                    _broadcast(a.shape, b.shape), pair)
+
+    @property
+    def is_var(self) -> bool:
+        return self.text in self.scope.arrays
+
+    def __add__(self, o: Any) -> Expr: return self._binary(o, "+")
+    def __radd__(self, o: Any) -> Expr: return self._binary(o, "+", True)
+    def __sub__(self, o: Any) -> Expr: return self._binary(o, "-")
+    def __rsub__(self, o: Any) -> Expr: return self._binary(o, "-", True)
+    def __mul__(self, o: Any) -> Expr: return self._binary(o, "*")
+    def __rmul__(self, o: Any) -> Expr: return self._binary(o, "*", True)
+    def __truediv__(self, o: Any) -> Expr: return self._binary(o, "/")
+    def __rtruediv__(self, o: Any) -> Expr: return self._binary(o, "/", True)
+    def __pow__(self, o: Any) -> Expr: return self._binary(o, "**")
+    def __rpow__(self, o: Any) -> Expr: return self._binary(o, "**", True)
+    def __gt__(self, o: Any) -> Expr: return self._binary(o, ">")  # type: ignore[override]
+    def __lt__(self, o: Any) -> Expr: return self._binary(o, "<")  # type: ignore[override]
+    def __ge__(self, o: Any) -> Expr: return self._binary(o, ">=")  # type: ignore[override]
+    def __le__(self, o: Any) -> Expr: return self._binary(o, "<=")  # type: ignore[override]
+    def __eq__(self, o: Any) -> Expr: return self._binary(o, "==")  # type: ignore[override]
+    def __neg__(self) -> Expr: return Expr(self.scope, f"(-{self.text})", self.names, self.shape)
+
+    def __bool__(self) -> bool:
+        raise Unfusable("an expression has no truth value")
+
+
+def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(numpy.broadcast_shapes(a, b))
+
+
+class Scope:
+    """The arrays (and constants, as 0-d arrays of the run's dtype) an expression may name."""
+
+    def __init__(self, dtype: str) -> None:
+        self.dtype = numpy.dtype(dtype)
+        self.arrays: dict[str, Any] = {}
+        self._constants: dict[float, str] = {}
+        self._ids = itertools.count()
+
+    def var(self, array: Any) -> Expr:
+        name = f"v{next(self._ids)}"
+        self.arrays[name] = array
+        return Expr(self, name, frozenset((name,)), tuple(numpy.shape(array)))
+
+    def lift(self, value: Any) -> Expr:
+        if isinstance(value, Expr):
+            return value
+        if isinstance(value, (bool, numpy.bool_)):
+            raise Unfusable("boolean constant")
+        if not isinstance(value, (int, float, numpy.floating, numpy.integer)):
+            raise Unfusable(f"cannot fuse a value of type {type(value).__name__}")
+        c = float(value)
+        if math.isnan(c) or math.isinf(c):
+            raise Unfusable("non-finite constant")
+        name = self._constants.get(c)
+        if name is None:  # a named 0-d array keeps float32 runs in float32 (numexpr literals are double)
+            name = f"k{len(self._constants)}"
+            self._constants[c] = name
+            self.arrays[name] = numpy.asarray(c, dtype=self.dtype)
+        return Expr(self, name, frozenset((name,)), ())
+
+    def evaluate(self, expr: Expr) -> Any:
+        if expr.is_var:
+            return self.arrays[expr.text]
+        local = {n: self.arrays[n] for n in expr.names}
+        result = numexpr.evaluate(expr.text, local_dict=local, global_dict={})
+        if result.dtype != self.dtype:
+            result = result.astype(self.dtype)
+        return result
+
+
+class Namespace:
+    """The part of the array API the elementwise ops use, writing expressions instead of computing."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def _call(self, fn: str, x: Any) -> Expr:
+        e = self.scope.lift(x)
+        return Expr(self.scope, f"{fn}({e.text})", e.names, e.shape)
+
+    def exp(self, x: Any) -> Expr: return self._call("exp", x)
+    def log(self, x: Any) -> Expr: return self._call("log", x)
+    def sqrt(self, x: Any) -> Expr: return self._call("sqrt", x)
+    def abs(self, x: Any) -> Expr: return self._call("abs", x)
+    def sin(self, x: Any) -> Expr: return self._call("sin", x)
+    def cos(self, x: Any) -> Expr: return self._call("cos", x)
+    def tanh(self, x: Any) -> Expr: return self._call("tanh", x)
+
+    def where(self, condition: Any, a: Any, b: Any) -> Expr:
+        c, x, y = (self.scope.lift(v) for v in (condition, a, b))
+        return Expr(self.scope, f"where({c.text}, {x.text}, {y.text})", c.names | x.names | y.names,
+                    _broadcast(c.shape, _broadcast(x.shape, y.shape)))
+
+    def maximum(self, a: Any, b: Any) -> Expr:
+        x, y = self.scope.lift(a), self.scope.lift(b)
+        return self.where(x >= y, x, y)
+
+    def minimum(self, a: Any, b: Any) -> Expr:
+        x, y = self.scope.lift(a), self.scope.lift(b)
+        return self.where(x <= y, x, y)
+
+    def sign(self, x: Any) -> Expr:
+        e = self.scope.lift(x)
+        return self.where(e > 0, 1.0, self.where(e < 0, -1.0, 0.0))
+
+    def __getattr__(self, name: str) -> Any:
+        raise Unfusable(f"xp.{name} has no fused form")
+
+
+def applicable(graph: Graph, leaves: dict[int, Any], backend: str) -> bool:
+    """Use the fused path for numpy runs over big arrays with some elementwise work to fuse."""
+    if numexpr is None or backend != "numpy":
+        return False
+    if max((numpy.size(v) for v in leaves.values()), default=0) < MIN_SIZE:
+        return False
+    return any(not n.is_leaf and OPS[n.op].elementwise for n in graph.nodes)
+
+
+def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str) -> tuple[list[Any], list[Any]]:
+    """Values and gradients, like the plain engine, with elementwise chains fused (see the module doc)."""
+    scope = Scope(dtype)
+    xp = Namespace(scope)
+    nodes = graph.nodes
+    n = len(nodes)
+    consumers = graph.consumers
+    needed = graph.ancestors_of_output
+    reads = [_reads(node, xp, scope) for node in nodes]
+    keep = [False] * n  # must this node's value be an array?
+    for node in nodes:
+        if node.is_leaf or node.id == graph.output or node.name or len(consumers[node.id]) > 1:
+            keep[node.id] = True
+        if "out" in reads[node.id]:
+            keep[node.id] = True
+        for position, source in enumerate(node.inputs):
+            if not OPS[node.op].elementwise or f"a{position}" in reads[node.id]:
+                keep[source] = True
+
+    exprs: list[Expr | None] = [None] * n
+    vals: list[Any] = [None] * n
+    for node in nodes:
+        if node.op in (INPUT, CONST):
+            vals[node.id] = leaves[node.id]
+            exprs[node.id] = scope.var(leaves[node.id])
+            continue
+        op = OPS[node.op]
+        args = [exprs[i] for i in node.inputs]
+        if op.elementwise:
+            expr = op.forward(xp, args, node.const)
+            if keep[node.id] or _too_big(expr):
+                vals[node.id] = scope.evaluate(expr)
+                expr = scope.var(vals[node.id])
+        else:
+            with numpy.errstate(all="ignore"):
+                vals[node.id] = op.forward(numpy, [vals[i] for i in node.inputs], node.const)
+            expr = scope.var(vals[node.id])
+        exprs[node.id] = expr
+
+    grads: list[Any] = [None] * n
+    pending: list[list[Expr]] = [[] for _ in range(n)]
+    output = graph.output
+    one = scope.lift(1.0)  # ∂f/∂f = 1, a constant with the output's shape: no array of ones to read
+    pending[output].append(Expr(scope, one.text, one.names, tuple(numpy.shape(vals[output]))))
+    for node in reversed(nodes[: output + 1]):
+        parts = pending[node.id]
+        if node.id not in needed or not parts:
+            continue
+        upstream = parts[0]
+        for part in parts[1:]:
+            upstream = upstream + part
+        pending[node.id] = []
+        shape = numpy.shape(vals[node.id]) if vals[node.id] is not None else exprs[node.id].shape  # type: ignore[union-attr]
+        if node.is_leaf or node.name or len(node.inputs) > 1 or _too_big(upstream) or not OPS[node.op].elementwise:
+            grads[node.id] = _materialize(scope, upstream, shape)
+            upstream = scope.var(grads[node.id])
+        if node.is_leaf:
+            continue
+        op = OPS[node.op]
+        if op.elementwise:
+            args = [exprs[i] for i in node.inputs]
+            locals_ = op.local(xp, args, exprs[node.id], node.const)  # type: ignore[misc]
+            contributions = [_times(scope, upstream, d) for d in locals_]
+        else:
+            with numpy.errstate(all="ignore"):
+                sent = op.gradients(numpy, grads[node.id], [vals[i] for i in node.inputs], vals[node.id], node.const)
+            contributions = [scope.var(g) for g in sent]
+        for source, part in zip(node.inputs, contributions):
+            target = numpy.shape(vals[source]) if vals[source] is not None else exprs[source].shape  # type: ignore[union-attr]
+            if part.shape != target:  # a broadcast input: sum its gradient back to its own shape
+                part = scope.var(_reduce(scope, part, target))
+            pending[source].append(part)
+    return vals, grads
+
+
+def _reads(node: Any, xp: Namespace, scope: Scope) -> frozenset[str]:
+    """Which of the op's inputs (``a0``, ``a1``) and output (``out``) its local derivative reads."""
+    if node.is_leaf or not OPS[node.op].elementwise:
+        return frozenset()
+    probe = Scope(str(scope.dtype))
+    args = [Expr(probe, f"a{i}", frozenset((f"a{i}",)), ()) for i in range(len(node.inputs))]
+    out = Expr(probe, "out", frozenset(("out",)), ())
+    found: set[str] = set()
+    for d in OPS[node.op].local(Namespace(probe), args, out, node.const):  # type: ignore[misc]
+        if isinstance(d, Expr):
+            found |= {name for name in d.names if name in ("out",) or name.startswith("a")}
+    return frozenset(found)
+
+
+def _times(scope: Scope, upstream: Expr, local: Any) -> Expr:
+    if not isinstance(local, Expr):
+        if float(local) == 1.0:
+            return upstream
+        if float(local) == -1.0:
+            return -upstream
+    return upstream * local
+
+
+def _too_big(expr: Expr) -> bool:
+    return len(expr.names) > MAX_VARIABLES or len(expr.text) > MAX_TEXT
+
+
+def _materialize(scope: Scope, expr: Expr, shape: Sequence[int]) -> Any:
+    array = scope.evaluate(expr)
+    if numpy.shape(array) != tuple(shape):
+        array = numpy.broadcast_to(array, shape)
+    return array
+
+
+def _reduce(scope: Scope, expr: Expr, target: tuple[int, ...]) -> Any:
+    if target == () and expr.pair is not None:  # Σ a·b over a batch: one BLAS dot, no temporary
+        a, b = (scope.arrays[name] for name in expr.pair)
+        if numpy.shape(a) == numpy.shape(b) == expr.shape:
+            return numpy.asarray(numpy.dot(numpy.ravel(a), numpy.ravel(b)), dtype=scope.dtype)
+    array = scope.evaluate(expr)
+    if numpy.shape(array) != expr.shape:
+        array = numpy.broadcast_to(array, expr.shape)
+    return reduce_to_shape(numpy, array, target)
