@@ -13,7 +13,6 @@ output always have both. Anything this path cannot express falls back to the pla
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,8 +105,6 @@ class Scope:
         if not isinstance(value, (int, float, numpy.floating, numpy.integer)):
             raise Unfusable(f"cannot fuse a value of type {type(value).__name__}")
         c = float(value)
-        if math.isnan(c) or math.isinf(c):
-            raise Unfusable("non-finite constant")
         name = self._constants.get(c)
         if name is None:  # a named 0-d array keeps float32 runs in float32 (numexpr literals are double)
             name = f"k{len(self._constants)}"

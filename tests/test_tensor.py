@@ -179,7 +179,7 @@ def test_load_npy_and_csv(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_load_errors_point_at_the_file_name(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.csv").write_text("a,b\n1,x\n")
-    with pytest.raises(SourceError, match="file not found: nope.npy"):
+    with pytest.raises(SourceError, match=r"file not found: nope\.npy"):
         graphstep.parse('X = load("nope.npy")')
     with pytest.raises(SourceError, match="cannot read an array"):
         graphstep.parse('X = load("bad.csv")')
