@@ -151,7 +151,8 @@ class Parser:
 
     def statement(self) -> Operand | None:
         """``NAME = expr`` or an expression; returns the operand that may be the output (None for a binding)."""
-        if self.at("NAME") and self.tokens[self.pos + 1].kind == "OP" and self.tokens[self.pos + 1].text == "=":
+        is_name = self.at("NAME") or self.at("FUNC")
+        if is_name and self.tokens[self.pos + 1].kind == "OP" and self.tokens[self.pos + 1].text == "=":
             name_token = self.advance()
             self.advance()
             value = self.expression(0)
