@@ -68,13 +68,13 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
         text = tr(MESSAGES, "seed", lang, f=f, grad=num(step.grad))
     elif isinstance(step, AccumulateStep):
         parts = " + ".join(num(c) for _, _, c in step.parts).replace("+ -", "- ")
-        text = tr(MESSAGES, "accumulate", lang, target=node.display_name, f=f, name=node.display_name,
-                  parts=parts, total=num(step.total))
+        name = graph.display_name(node.id)
+        text = tr(MESSAGES, "accumulate", lang, target=name, f=f, name=name, parts=parts, total=num(step.total))
     else:
         assert isinstance(step, BackwardStep)
         lines = []
         for position, (source, contribution) in enumerate(step.sent):
-            name = graph.nodes[source].display_name
+            name = graph.display_name(source)
             if step.locals is not None:
                 local = local_formula(trace, node.id, position, precision)
                 key = "backward"
@@ -108,14 +108,22 @@ def local_formula(trace: Trace, node_id: int, position: int, precision: int = 2)
     graph = trace.graph
     node = graph.nodes[node_id]
     op = OPS[node.op]
-    names = [graph.nodes[i].display_name for i in node.inputs]
+    names = [graph.display_name(i) for i in node.inputs]
     template = op.local_formula[position]
     const_text = fmt_const(node.const) if node.const is not None and op.takes_const else ""
     cm1 = fmt_const(node.const - 1) if op.takes_const and isinstance(node.const, float) else ""
-    text = template.format(*names, c=const_text, cm1=cm1, out=node.display_name)
+    text = template.format(*names, c=const_text, cm1=cm1, out=graph.display_name(node_id))
     step_locals = op.local(trace.xp, [trace.values[i] for i in node.inputs], trace.values[node_id], node.const)  # type: ignore[misc]
     value = fmt(step_locals[position], precision)
-    return value if "{" not in template else f"{text} = {value}"
+    return value if _is_plain_number(text) else f"{text} = {value}"
+
+
+def _is_plain_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def describe_all(trace: Trace, lang: str = "en", precision: int = 2) -> str:

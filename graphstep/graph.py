@@ -85,6 +85,17 @@ class Graph:
         gates = sum(1 for n in self.nodes if not n.is_leaf)
         return f"<Graph {gates} gates, inputs {', '.join(self.inputs) or '-'}, output {self.output_name}>"
 
+    def display_name(self, node_id: int) -> str:
+        """How explanations refer to a node: its name, else its source text when short (``(x+y)``)."""
+        node = self.nodes[node_id]
+        if node.name:
+            return node.name
+        if node.span is not None and not node.is_leaf:
+            text = " ".join(self.source[node.span[0] : node.span[1]].split())
+            if 0 < len(text) <= 16:
+                return text if text.startswith("(") and text.endswith(")") else f"({text})"
+        return node.display_name
+
     @property
     def output_name(self) -> str:
         node = self.nodes[self.output]

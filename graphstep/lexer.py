@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from graphstep.errors import SourceError
 from graphstep.ops import CALL_NAMES, FUNCTIONS
@@ -36,8 +36,7 @@ LATEX_FUNCTIONS = {"exp", "log", "ln", "sqrt", "sin", "cos", "tanh", "max", "min
 LATEX_IGNORED = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", ",", ";", "!", " ", ":"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     """NUM, NAME, FUNC, STRING, OP, POW2 (a superscript), FRAC, SEP, or EOF."""
     text: str
@@ -46,11 +45,6 @@ class Token:
     value: object = None
 
 
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_SPACE = re.compile(r"[ \t\r]+")
-_PUNCT = "+-*/^@=,()[]{}"
-DIGITS = "0123456789"
-_WORD_EXTRA = DIGITS + "_"  # superscripts like ² are powers, not part of a name
 _SIMPLE_NAME = re.compile(r"[^\W\d_]\d*(_\d+)?\Z")
 
 
@@ -60,72 +54,74 @@ def multi_letter_names(extra: Iterable[str] = ()) -> list[str]:
     return sorted((n for n in names if len(n) > 1), key=len, reverse=True)
 
 
+_LETTER = r"[^\W\d_¹²³⁰⁴⁵⁶⁷⁸⁹]"  # str.isalnum() counts ² as alphanumeric; here it is a power
+_MASTER = re.compile(
+    # Leading blanks are skipped by the same match (one regex call per token, not two).
+    r"[ \t\r]*(?:(?P<comment>#[^\n]*)|(?P<sep>[\n;])"
+    r"|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(?P<pow>\*\*)|(?P<punct>[-+*/^@=,()\[\]{}])"
+    rf"|(?P<word>{_LETTER}(?:{_LETTER}|[0-9]|_(?!\{{))*(?:_\{{[^}}\n]*\}}?)?))"
+    r"|(?P<space>[ \t\r]+)"
+)
+_PIECE = re.compile(rf"({_LETTER}[0-9]*)(?:_(?:\{{([^}}]*)\}}|([0-9]+)|({_LETTER})))?")
+
+
 def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
     """Split ``source`` into tokens; ``extra_names`` are longer names bound by the program or the caller."""
     known = multi_letter_names(extra_names)
+    known_re = re.compile("|".join(re.escape(k) for k in known))
     tokens: list[Token] = []
+    append = tokens.append
+    words: dict[str, list[tuple[str, str, int, int]]] = {}  # a program repeats its names: split each once
     depth = 0
     i, n = 0, len(source)
+    master = _MASTER.match
     while i < n:
+        match = master(source, i)
+        if match is not None:
+            kind, end = match.lastgroup, match.end()
+            i = match.start(kind)  # type: ignore[arg-type]
+            text = source[i:end]
+            if kind == "word":
+                pieces = words.get(text)
+                if pieces is None:
+                    pieces = words[text] = _word(source, i, end, known_re)
+                tokens.extend(Token(k, t, i + a, i + b) for k, t, a, b in pieces)
+            elif kind == "num":
+                append(Token("NUM", text, i, end, float(text)))
+            elif kind == "punct":
+                if text in "([{":
+                    depth += 1
+                elif text in ")]}":
+                    depth = max(0, depth - 1)
+                append(Token("OP", text, i, end))
+            elif kind == "sep":
+                if depth == 0 or text == ";":  # a new line inside brackets continues the statement
+                    append(Token("SEP", text, i, end))
+            elif kind == "pow":
+                append(Token("OP", "^", i, end))
+            i = end
+            continue
         ch = source[i]
-        if ch == "#":
-            while i < n and source[i] != "\n":
-                i += 1
-            continue
-        if ch == "\n" or ch == ";":
-            if depth == 0 or ch == ";":
-                tokens.append(Token("SEP", ch, i, i + 1))
-            i += 1
-            continue
-        space = _SPACE.match(source, i)
-        if space:
-            i = space.end()
-            continue
-        number = _NUMBER.match(source, i)
-        if ch in DIGITS or (ch == "." and number):
-            assert number is not None
-            tokens.append(Token("NUM", number.group(), i, number.end(), float(number.group())))
-            i = number.end()
-            continue
-        if ch == "*" and source.startswith("**", i):
-            tokens.append(Token("OP", "^", i, i + 2))
-            i += 2
-            continue
-        if ch in _PUNCT:
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth = max(0, depth - 1)
-            tokens.append(Token("OP", ch, i, i + 1))
-            i += 1
-            continue
         if ch in UNICODE_OPERATORS:
-            tokens.append(Token("OP", UNICODE_OPERATORS[ch], i, i + 1))
-            i += 1
-            continue
-        if ch in SUPERSCRIPTS:
-            tokens.append(Token("POW2", ch, i, i + 1, SUPERSCRIPTS[ch]))
-            i += 1
-            continue
-        if ch == "√":
-            tokens.append(Token("FUNC", "sqrt", i, i + 1))
-            i += 1
-            continue
-        if ch == '"' or ch == "'":
+            append(Token("OP", UNICODE_OPERATORS[ch], i, i + 1))
+        elif ch in SUPERSCRIPTS:
+            append(Token("POW2", ch, i, i + 1, SUPERSCRIPTS[ch]))
+        elif ch == "√":
+            append(Token("FUNC", "sqrt", i, i + 1))
+        elif ch == '"' or ch == "'":
             close = source.find(ch, i + 1)
             if close < 0 or "\n" in source[i:close]:
                 raise SourceError("this string has no closing quote", source, i)
-            tokens.append(Token("STRING", source[i : close + 1], i, close + 1, source[i + 1 : close]))
+            append(Token("STRING", source[i : close + 1], i, close + 1, source[i + 1 : close]))
             i = close + 1
             continue
-        if ch == "\\":
+        elif ch == "\\":
             i = _latex(source, i, tokens)
             continue
-        if ch.isalpha():
-            i = _word(source, i, tokens, known)
-            continue
-        raise SourceError(f"unexpected character {ch!r}", source, i)
-    tokens.append(Token("EOF", "", n, n))
+        else:
+            raise SourceError(f"unexpected character {ch!r}", source, i)
+        i += 1
+    append(Token("EOF", "", n, n))
     return tokens
 
 
@@ -157,59 +153,43 @@ def _latex(source: str, i: int, tokens: list[Token]) -> int:
     return end
 
 
-def _word(source: str, i: int, tokens: list[Token], known: list[str]) -> int:
-    """Split a run of letters and digits into names, longest known name first."""
-    end = i
-    while end < len(source) and (source[end].isalpha() or source[end] in _WORD_EXTRA):
-        if source[end] == "_" and end + 1 < len(source) and source[end + 1] == "{":
-            close = source.find("}", end)
-            if close < 0:
-                raise SourceError("this subscript has no closing }", source, end + 1)
-            end = close + 1
-            break
-        end += 1
+def _word(source: str, i: int, end: int, known_re: re.Pattern[str]) -> list[tuple[str, str, int, int]]:
+    """Split a run of letters and digits into names, longest known name first: (kind, text, start, end)
+    with offsets relative to the run."""
+    pieces: list[tuple[str, str, int, int]] = []
     chunk = source[i:end]
+    if chunk.endswith("{") or ("_{" in chunk and not chunk.endswith("}")):
+        raise SourceError("this subscript has no closing }", source, i + chunk.index("_{") + 1)
     looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
-    if looks_like_call and not any(name in chunk for name in known):
+    if looks_like_call and not known_re.search(chunk):
         hint = difflib.get_close_matches(chunk, [*FUNCTIONS, *CALL_NAMES], n=1)
         suggestion = f"; did you mean {hint[0]}?" if hint else f"; for a product write {'*'.join(chunk)}*(…)"
         raise SourceError(f"unknown function {chunk!r}{suggestion}", source, i, end)
     p = 0
     while p < len(chunk):
-        name = next((k for k in known if chunk.startswith(k, p)), None)
-        if name is not None:
+        found = known_re.match(chunk, p) if known_re.pattern else None
+        if found is not None:
+            name = found.group()
             kind = "FUNC" if name in FUNCTIONS or name in CALL_NAMES else "NAME"
             text = GREEK.get(name, CONSTANTS.get(name, name))
-            tokens.append(Token(kind, text, i + p, i + p + len(name)))
-            p += len(name)
+            pieces.append((kind, text, p, found.end()))
+            p = found.end()
             continue
-        if not chunk[p].isalpha():  # digits after a known name: `loss2`
+        piece = _PIECE.match(chunk, p)
+        if piece is None:  # digits or an underscore after a known name: `loss2`, `exp_`
             raise SourceError(f"a name cannot start with {chunk[p]!r}", source, i + p)
-        q = p + 1
-        while q < len(chunk) and chunk[q] in DIGITS:
-            q += 1
-        text = chunk[p:q]
-        if q < len(chunk) and chunk[q] == "_":
-            q, subscript = _subscript(source, chunk, q, i)
-            text += subscript if subscript.isdigit() else "_" + subscript
+        text = piece.group(1)
+        braced, digits, letter = piece.group(2), piece.group(3), piece.group(4)
+        if braced is not None:
+            braced = braced.strip()
+            if not braced or not braced.replace("_", "").isalnum():
+                raise SourceError("a subscript holds letters or digits, like x_{12}", source, i + p)
+            text += braced if braced.isdigit() else "_" + braced
+        elif digits is not None:
+            text += digits  # x_1 and x1 are the same name
+        elif letter is not None:
+            text += "_" + letter
         kind = "FUNC" if text in FUNCTIONS or text in CALL_NAMES else "NAME"
-        tokens.append(Token(kind, text, i + p, i + q))
-        p = q
-    return end
-
-
-def _subscript(source: str, chunk: str, q: int, offset: int) -> tuple[int, str]:
-    """Read ``_1``, ``_12``, ``_a`` or ``_{12}`` at chunk[q] (the underscore); return (end, subscript)."""
-    rest = chunk[q + 1 :]
-    if rest.startswith("{"):
-        inner = rest[1 : rest.index("}")].strip()
-        if not inner or not inner.replace("_", "").isalnum():
-            raise SourceError("a subscript holds letters or digits, like x_{12}", source, offset + q)
-        return len(chunk), inner
-    if rest[:1] and rest[0] in DIGITS:
-        digits = re.match(r"\d+", rest)
-        assert digits is not None
-        return q + 1 + digits.end(), digits.group()
-    if rest[:1].isalpha():
-        return q + 2, rest[0]
-    raise SourceError("a subscript must follow the _, like x_1 or x_{12}", source, offset + q)
+        pieces.append((kind, text, p, piece.end()))
+        p = piece.end()
+    return pieces

@@ -82,7 +82,8 @@ def define(op: Op) -> Op:
 
 
 def _any(xp: Any, condition: Any) -> bool:
-    return bool(xp.any(condition))
+    # a scalar condition needs no array call (the step list of a big scalar graph checks every node)
+    return bool(condition) if getattr(condition, "ndim", 0) == 0 else bool(xp.any(condition))
 
 
 def _warn_tie(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...]:

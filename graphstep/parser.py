@@ -8,6 +8,7 @@ whose operands are all constants is folded to a constant. So ``1/(1+exp(-t))`` i
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import sys
@@ -78,12 +79,16 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     tokens = tokenize(source, bound)
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
+    collecting = gc.isenabled()
+    gc.disable()  # parsing allocates only acyclic objects; collections would make it quadratic
     try:
         return Parser(source, tokens).program()
     except RecursionError:
         raise SourceError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", source, 0) from None
     finally:
         sys.setrecursionlimit(limit)
+        if collecting:
+            gc.enable()
 
 
 class Parser:
@@ -152,7 +157,8 @@ class Parser:
 
     def statement(self) -> Operand | None:
         """``NAME = expr`` or an expression; returns the operand that may be the output (None for a binding)."""
-        if self.at("NAME") and self.tokens[self.pos + 1].kind == "OP" and self.tokens[self.pos + 1].text == "=":
+        is_name = self.at("NAME") or self.at("FUNC")
+        if is_name and self.tokens[self.pos + 1].kind == "OP" and self.tokens[self.pos + 1].text == "=":
             name_token = self.advance()
             self.advance()
             value = self.expression(0)

@@ -8,6 +8,7 @@ for what is known after k steps: stepping back is free and all views agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -223,6 +224,12 @@ class Trace:
 def _warnings(xp: Any, op_name: str, args: tuple[Any, ...], out: Any, const: Any) -> tuple[str, ...]:
     op = OPS[op_name]
     found = op.warn(xp, args, out, const) if op.warn is not None else ()
-    if not bool(xp.all(xp.isfinite(out))) and all(bool(xp.all(xp.isfinite(a))) for a in args):
+    if not _all_finite(xp, out) and all(_all_finite(xp, a) for a in args):
         found = (*found, "overflow" if bool(xp.any(xp.isinf(out))) else "nan")
     return tuple(found)
+
+
+def _all_finite(xp: Any, value: Any) -> bool:
+    if getattr(value, "ndim", 0) == 0:
+        return math.isfinite(value)
+    return bool(xp.all(xp.isfinite(value)))
