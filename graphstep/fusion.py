@@ -68,10 +68,10 @@ class Expr:
     def __rtruediv__(self, o: Any) -> Expr: return self._binary(o, "/", True)
     def __pow__(self, o: Any) -> Expr: return self._binary(o, "**")
     def __rpow__(self, o: Any) -> Expr: return self._binary(o, "**", True)
-    def __gt__(self, o: Any) -> Expr: return self._binary(o, ">")  # type: ignore[override]
-    def __lt__(self, o: Any) -> Expr: return self._binary(o, "<")  # type: ignore[override]
-    def __ge__(self, o: Any) -> Expr: return self._binary(o, ">=")  # type: ignore[override]
-    def __le__(self, o: Any) -> Expr: return self._binary(o, "<=")  # type: ignore[override]
+    def __gt__(self, o: Any) -> Expr: return self._binary(o, ">")
+    def __lt__(self, o: Any) -> Expr: return self._binary(o, "<")
+    def __ge__(self, o: Any) -> Expr: return self._binary(o, ">=")
+    def __le__(self, o: Any) -> Expr: return self._binary(o, "<=")
     def __eq__(self, o: Any) -> Expr: return self._binary(o, "==")  # type: ignore[override]
     def __neg__(self) -> Expr: return Expr(self.scope, f"(-{self.text})", self.names, self.shape)
 
