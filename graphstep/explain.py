@@ -20,6 +20,8 @@ MESSAGES = {
         "accumulate": "{target} fans out, so its gradients add up: ∂{f}/∂{name} = {parts} = {total}",
         "backward": "backward at {gate}: upstream {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
         "backward_matrix": "backward at {gate}: upstream {upstream} → ∂{f}/∂{name} = {sent}",
+        "backward_matmul": "backward at {gate}: ∂{f}/∂{name} = {how}, {shapes} = {sent}",
+        "upstream": "upstream",
         "warn_tie": "tie at {gate}: the gradient is split evenly between the inputs (as PyTorch does)",
         "warn_kink": "{gate} at 0 is not differentiable; graphstep uses 0 there, as PyTorch does",
         "warn_log_zero": "log of 0 is -inf",
@@ -37,6 +39,8 @@ MESSAGES = {
         "accumulate": "{target} se bifurca, así que sus gradientes se suman: ∂{f}/∂{name} = {parts} = {total}",
         "backward": "hacia atrás en {gate}: gradiente de arriba {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
         "backward_matrix": "hacia atrás en {gate}: gradiente de arriba {upstream} → ∂{f}/∂{name} = {sent}",
+        "backward_matmul": "hacia atrás en {gate}: ∂{f}/∂{name} = {how}, {shapes} = {sent}",
+        "upstream": "arriba",
         "warn_tie": "empate en {gate}: el gradiente se reparte por igual entre las entradas (como en PyTorch)",
         "warn_kink": "{gate} no es derivable en 0; graphstep usa 0 ahí, como PyTorch",
         "warn_log_zero": "el logaritmo de 0 es -inf",
@@ -63,7 +67,8 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
     gate = node.label if not node.name else f"{node.label} ({node.name})"
     if isinstance(step, ForwardStep):
         args = [num(a) for a in step.args]
-        text = tr(MESSAGES, "forward", lang, gate=gate, expr=formula(node.op, args, node.const), value=num(step.value))
+        expr = shape_formula(trace, node.id, step.args, step.value) or formula(node.op, args, node.const)
+        text = tr(MESSAGES, "forward", lang, gate=gate, expr=expr, value=num(step.value))
     elif isinstance(step, SeedStep):
         text = tr(MESSAGES, "seed", lang, f=f, grad=num(step.grad))
     elif isinstance(step, AccumulateStep):
@@ -75,17 +80,61 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
         lines = []
         for position, (source, contribution) in enumerate(step.sent):
             name = graph.display_name(source)
+            how = shapes = ""
             if step.locals is not None:
                 local = local_formula(trace, node.id, position, precision)
                 key = "backward"
+            elif node.op == "matmul" and all(_ndim(trace.values[i]) == 2 for i in node.inputs):
+                local, key = "", "backward_matmul"
+                how, shapes = matmul_gradient(trace, node.id, position, tr(MESSAGES, "upstream", lang))
             else:
                 local, key = "", "backward_matrix"
             lines.append(tr(MESSAGES, key, lang, gate=gate, upstream=num(step.upstream), local=local, f=f,
-                            name=name, sent=num(contribution)))
+                            name=name, sent=num(contribution), how=how, shapes=shapes))
         text = "\n".join(lines)
     for code in step.warnings:
         text += "\n  ! " + tr(MESSAGES, f"warn_{code}", lang, gate=node.label)
     return text
+
+
+def shape_text(value: Any) -> str:
+    """An array's shape as the lecture writes it: ``(4,3)``; ``()`` for a number."""
+    shape = getattr(value, "shape", ())
+    return "(" + ",".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _ndim(value: Any) -> int:
+    return len(getattr(value, "shape", ()))
+
+
+def shape_formula(trace: Trace, node_id: int, args: tuple[Any, ...], value: Any) -> str:
+    """For a matrix op on arrays, its shapes: ``X @ W_H, (4,2) @ (2,3) → (4,3)``; else ""."""
+    graph = trace.graph
+    node = graph.nodes[node_id]
+    op = OPS[node.op]
+    if op.elementwise or not any(_ndim(a) for a in args):
+        return ""
+    names = [graph.display_name(i) for i in node.inputs]
+    shapes = [shape_text(a) for a in args]
+    if node.op == "matmul":
+        return f"{names[0]} @ {names[1]}, {shapes[0]} @ {shapes[1]} → {shape_text(value)}"
+    label = op.label(node.const)
+    call = f"{label}{names[0]}" if len(names) == 1 and names[0].startswith("(") else f"{label}({', '.join(names)})"
+    return f"{call}, {', '.join(shapes)} → {shape_text(value)}"
+
+
+def matmul_gradient(trace: Trace, node_id: int, position: int, upstream: str) -> tuple[str, str]:
+    """How a matrix product's gradient is made, and its shapes: ``Xᵀ · upstream``, ``(2,4) · (4,3) → (2,3)``."""
+    graph = trace.graph
+    node = graph.nodes[node_id]
+    left, right = node.inputs
+    g = shape_text(trace.values[node_id])
+    lshape, rshape = trace.values[left].shape, trace.values[right].shape
+    if position == 0:  # ∂/∂X = upstream · Wᵀ
+        return (f"{upstream} · {graph.display_name(right)}ᵀ",
+                f"{g} · ({rshape[1]},{rshape[0]}) → {shape_text(trace.values[left])}")
+    return (f"{graph.display_name(left)}ᵀ · {upstream}",
+            f"({lshape[1]},{lshape[0]}) · {g} → {shape_text(trace.values[right])}")
 
 
 def formula(op_name: str, args: list[str], const: Any) -> str:

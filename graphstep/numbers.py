@@ -37,6 +37,8 @@ def fmt_scalar(x: float, precision: int = DEFAULT_PRECISION) -> str:
 
 def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION) -> str:
     shape = "×".join(str(d) for d in a.shape) or "scalar"
+    if a.dtype != numpy.float64:  # float64 is the blackboard default; anything else is worth saying
+        shape += f" {a.dtype}"
     if a.size == 0:
         return f"[{shape}: empty]"
     if a.size <= 4 and a.ndim == 1:
@@ -45,6 +47,31 @@ def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION) -> str:
         f"[{shape}: min {fmt_scalar(float(a.min()), precision)}, mean {fmt_scalar(float(a.mean()), precision)},"
         f" max {fmt_scalar(float(a.max()), precision)}]"
     )
+
+
+def fmt_shape(value: Any) -> str:
+    """A node's shape and dtype for a label: ``4×3 float64``, ``scalar float32``."""
+    value = to_host(value)
+    array = numpy.asarray(value)
+    dtype = getattr(value, "dtype", None) or numpy.dtype(float)
+    return f"{'×'.join(str(d) for d in array.shape) or 'scalar'} {dtype}"
+
+
+def fmt_matrix(value: Any, precision: int = DEFAULT_PRECISION, max_cells: int = 64) -> str | None:
+    """A small vector or matrix written out in full, columns aligned; None when it has more than
+    ``max_cells`` numbers (or more than 2 dimensions), where the summary of :func:`fmt` stands instead."""
+    array = to_host(value)
+    if not isinstance(array, numpy.ndarray) or array.ndim > 2 or array.size > max_cells or array.size == 0:
+        return None
+    rows = array.reshape(1, -1) if array.ndim == 1 else array
+    cells = [[fmt_scalar(float(v), precision) for v in row] for row in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+    if len(lines) == 1:
+        return f"[ {lines[0]} ]"
+    last = len(lines) - 1
+    return "\n".join(("⎡ " if i == 0 else "⎣ " if i == last else "⎢ ") + line
+                     + (" ⎤" if i == 0 else " ⎦" if i == last else " ⎥") for i, line in enumerate(lines))
 
 
 def to_jsonable(value: Any) -> Any:
