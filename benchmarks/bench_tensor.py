@@ -6,7 +6,8 @@ Rows: the lecture's sigmoid neuron over N = 10^6 and 10^7 points (x0, x1 arrays;
 gradients are summed over the batch), in float64 and float32; and an MLP (X 10^5×16 → 64 sigmoid → 10
 softmax + cross-entropy). Columns: graphstep's fast path (record=False; elementwise chains fused with
 numexpr), the plain engine loop without fusion, PyTorch eager on the CPU, and ratios (> 1: graphstep is
-faster). Times are the median of --repeat runs after one warm-up. With CuPy and a GPU it also times the
+faster). Times are the best of --repeat runs after one warm-up (the least disturbed by
+other work on the machine). With CuPy and a GPU it also times the
 cupy backend against PyTorch CUDA and reports the share of the GPU's memory bandwidth reached.
 
 On some machines OPENBLAS_CORETYPE is set for safety and slows numpy's BLAS: for numbers comparable with
@@ -16,7 +17,6 @@ other runs, unset it (and OPENBLAS_L2_SIZE) for this command alone.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,14 +35,14 @@ loss = cross_entropy(O, y)
 """
 
 
-def median_time(fn: Callable[[], Any], repeat: int) -> float:
+def best_time(fn: Callable[[], Any], repeat: int) -> float:
     fn()  # warm-up: first-touch page faults, lazy imports
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
@@ -51,8 +51,8 @@ def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
     x1 = rng.standard_normal(n).astype(dtype)
     graph = graphstep.parse(NEURON)
     values = {"x0": x0, "x1": x1, "w0": 2.0, "w1": -3.0, "w2": -3.0}
-    out = {"fused": median_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
-    out["plain"] = median_time(lambda: _unfused(graph, values, dtype), max(1, repeat // 2))
+    out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    out["plain"] = best_time(lambda: _unfused(graph, values, dtype), max(1, repeat // 2))
     torch = _torch()
     if torch is not None:
         tx0, tx1 = torch.from_numpy(x0), torch.from_numpy(x1)
@@ -63,7 +63,7 @@ def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
             f = 1 / (1 + torch.exp(-(w[0] * a + w[1] * b + w[2])))
             f.backward(torch.ones_like(f))
 
-        out["torch"] = median_time(torch_step, repeat)
+        out["torch"] = best_time(torch_step, repeat)
     return out
 
 
@@ -79,8 +79,8 @@ def mlp_case(batch: int, dtype: str, repeat: int) -> dict[str, float]:
         "b_O": np.zeros(classes, dtype=dtype),
     }
     graph = graphstep.parse(MLP)
-    out = {"fused": median_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
-    out["plain"] = median_time(lambda: _unfused(graph, values, dtype), repeat)
+    out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    out["plain"] = best_time(lambda: _unfused(graph, values, dtype), repeat)
     torch = _torch()
     if torch is not None:
         t = {k: torch.from_numpy(v) for k, v in values.items()}
@@ -92,7 +92,7 @@ def mlp_case(batch: int, dtype: str, repeat: int) -> dict[str, float]:
             loss = torch.nn.functional.cross_entropy(h @ p["W_O"] + p["b_O"], labels)
             loss.backward()
 
-        out["torch"] = median_time(torch_step, repeat)
+        out["torch"] = best_time(torch_step, repeat)
     return out
 
 
@@ -142,7 +142,7 @@ def _gpu_neuron(cupy: Any, torch: Any, graph: graphstep.Graph, n: int, dtype: st
         run(graph, values, backend="cupy", dtype=dtype, record=False)
         cupy.cuda.Device().synchronize()
 
-    ours = median_time(step, repeat)
+    ours = best_time(step, repeat)
     # the least traffic a fwd+bwd must move: read x0, x1; write f, ∂f/∂x0, ∂f/∂x1
     share = 5 * n * np.dtype(dtype).itemsize / ours / peak
     line = f"  neuron N={n:.0e} {dtype}: cupy {ours * 1e3:8.1f} ms ({share:.0%} of peak bandwidth)"
@@ -157,7 +157,7 @@ def _gpu_neuron(cupy: Any, torch: Any, graph: graphstep.Graph, n: int, dtype: st
             f.backward(torch.ones_like(f))
             torch.cuda.synchronize()
 
-        theirs = median_time(torch_step, repeat)
+        theirs = best_time(torch_step, repeat)
         line += f"   torch cuda {theirs * 1e3:8.1f} ms   ratio torch/cupy {theirs / ours:5.2f}"
     return line
 

@@ -496,7 +496,8 @@ define(Op(
 
 def _log_softmax(xp: Any, z: Any, axis: int) -> Any:
     shifted = z - xp.max(z, axis=axis, keepdims=True)  # stable: the largest logit becomes 0
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    shifted -= xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))  # in place: `shifted` is ours
+    return shifted
 
 
 def _softmax_axis(c: Any) -> int:
@@ -556,8 +557,10 @@ def _cross_entropy_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> t
     if y.shape == z.shape:
         return (q * xp.sum(y, axis=-1, keepdims=True) - y) * scale, -log_q * scale
     index = _class_indices(xp, z, y)
-    one_hot = (xp.arange(z.shape[-1]) == index[..., None]).astype(z.dtype)
-    return (q - one_hot) * scale, xp.zeros_like(y)  # class numbers are not differentiable
+    rows_view = q.reshape(-1, q.shape[-1])  # q is fresh and contiguous: a view, changed in place
+    rows_view[xp.arange(rows_view.shape[0]), index.reshape(-1)] -= 1.0  # softmax - one-hot
+    q *= scale  # q is a fresh array: scale it in place
+    return q, xp.zeros_like(y)  # class numbers are not differentiable
 
 
 define(Op(
