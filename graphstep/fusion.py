@@ -13,6 +13,7 @@ output always have both. Anything this path cannot express falls back to the pla
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -180,14 +181,17 @@ def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str) -> tuple[list[An
     needed = graph.ancestors_of_output
     reads = [_reads(node, xp, scope) for node in nodes]
     keep = [False] * n  # must this node's value be an array?
+    read_back = [False] * n  # does a local derivative read this node's value?
     for node in nodes:
         if node.is_leaf or node.id == graph.output or node.name or len(consumers[node.id]) > 1:
             keep[node.id] = True
         if "out" in reads[node.id]:
-            keep[node.id] = True
+            read_back[node.id] = True
         for position, source in enumerate(node.inputs):
-            if not OPS[node.op].elementwise or f"a{position}" in reads[node.id]:
+            if not OPS[node.op].elementwise:
                 keep[source] = True
+            elif f"a{position}" in reads[node.id]:
+                read_back[source] = True
 
     exprs: list[Expr | None] = [None] * n
     vals: list[Any] = [None] * n
@@ -200,7 +204,9 @@ def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str) -> tuple[list[An
         args = [exprs[i] for i in node.inputs]
         if op.elementwise:
             expr = op.forward(xp, args, node.const)
-            if keep[node.id] or _too_big(expr):
+            # A value the backward pass reads is stored, unless recomputing it is cheaper than memory
+            # traffic (`e + 1`: one add on values already read, against a write and two reads).
+            if keep[node.id] or _too_big(expr) or (read_back[node.id] and not _cheap(expr)):
                 vals[node.id] = scope.evaluate(expr)
                 expr = scope.var(vals[node.id])
         else:
@@ -266,6 +272,14 @@ def _times(scope: Scope, upstream: Expr, local: Any) -> Expr:
         if float(local) == -1.0:
             return -upstream
     return upstream * local
+
+
+_ONE_STEP = re.compile(r"\((?:\w+ [-+*/] \w+|-\w+)\)")
+
+
+def _cheap(expr: Expr) -> bool:
+    """One add, subtract, multiply, divide or negation of stored arrays or constants."""
+    return _ONE_STEP.fullmatch(expr.text) is not None
 
 
 def _too_big(expr: Expr) -> bool:
