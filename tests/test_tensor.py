@@ -48,6 +48,11 @@ CASES = [
     # (source, values): every input's gradient is checked against finite differences
     ("sum(A @ B)", {"A": RNG.normal(size=(3, 4)), "B": RNG.normal(size=(4, 2))}),
     ("sum((A @ v)^2)", {"A": RNG.normal(size=(3, 4)), "v": RNG.normal(size=4)}),
+    ("sum((v @ A)^2)", {"A": RNG.normal(size=(4, 3)), "v": RNG.normal(size=4)}),
+    ("sum((u @ v)^2)", {"u": RNG.normal(size=4), "v": RNG.normal(size=4)}),
+    ("sum((T @ B)^2)", {"T": RNG.normal(size=(2, 3, 4)), "B": RNG.normal(size=(4, 2))}),  # a batch of matrices
+    ("sum((T @ v)^2)", {"T": RNG.normal(size=(2, 3, 4)), "v": RNG.normal(size=4)}),
+    ("sum((v @ T)^2)", {"T": RNG.normal(size=(2, 4, 3)), "v": RNG.normal(size=4)}),
     ("sum(tanh(A + b))", {"A": RNG.normal(size=(3, 4)), "b": RNG.normal(size=4)}),  # b broadcast over rows
     ("sum(A * c)", {"A": RNG.normal(size=(3, 4)), "c": RNG.normal(size=(3, 1))}),  # c broadcast over columns
     ("mean(exp(A) * s)", {"A": RNG.normal(size=(2, 3)), "s": 0.7}),  # a scalar times a matrix
