@@ -87,6 +87,13 @@ def test_train_command_end_to_end(tmp_path: Any) -> None:
         assert (200, 30, 30) in colours  # the curve was drawn
 
 
+def test_train_command_speaks_spanish() -> None:
+    done = run_cli("train", "examples/xor_mlp.gstep", "--lr", "1", "--steps", "300", "--no-curve", "--lang", "es")
+    assert done.returncode == 0, done.stderr
+    assert "paso 300/300  pérdida" in done.stdout and "tasa de acierto: 100% (4/4 bien)" in done.stdout
+    assert "•" not in done.stdout  # --no-curve
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["examples/neuron.gstep"], "marks no parameter"),
     (["examples/xor_mlp.gstep", "--plot", "loss.svg"], "ending in .png"),

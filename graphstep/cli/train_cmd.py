@@ -7,13 +7,31 @@ import sys
 import time
 
 from graphstep.backend import BACKENDS, DTYPES
-from graphstep.cli.common import add_source_arguments, load
+from graphstep.cli.common import add_lang_argument, add_source_arguments, load
 from graphstep.errors import InputError
+from graphstep.i18n import detect_lang, tr
 from graphstep.numbers import fmt
 from graphstep.training import TrainResult, train
 
 BAR_WIDTH = 30
 REPORTS = 10  # loss lines printed during a run
+
+MESSAGES = {
+    "en": {
+        "step": "step {step}/{steps}  loss {loss}",
+        "final": "final loss on all the data: {final} (started at {first}, lr {lr}, {steps} steps)",
+        "accuracy": "accuracy: {share} ({right}/{total} right)",
+        "saved": "loss curve saved to {path}",
+        "title": "loss",
+    },
+    "es": {
+        "step": "paso {step}/{steps}  pérdida {loss}",
+        "final": "pérdida final sobre todos los datos: {final} (empezó en {first}, lr {lr}, {steps} pasos)",
+        "accuracy": "tasa de acierto: {share} ({right}/{total} bien)",
+        "saved": "curva de la pérdida guardada en {path}",
+        "title": "pérdida",
+    },
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-curve", action="store_true", help="do not draw the loss curve in the terminal")
     parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="array backend (default numpy)")
     parser.add_argument("--dtype", choices=DTYPES, default="float64", help="floating-point type (default float64)")
+    add_lang_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,9 +57,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--batch must be at least 1")
     if args.plot is not None and not args.plot.lower().endswith(".png"):
         raise InputError(f"--plot writes a PNG: give a file name ending in .png, not {args.plot!r}")
+    lang = detect_lang(args.lang)
     graph, values = load(args.source, args.values)
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
-    bar = _Progress(args.steps)
+    bar = _Progress(args.steps, lang)
     result = train(graph, lr=args.lr, steps=args.steps, batch=args.batch, seed=args.seed, backend=args.backend,
                    dtype=args.dtype, values=values, params=params, progress=bar)
     bar.close()
@@ -48,21 +68,22 @@ def run(args: argparse.Namespace) -> int:
         from graphstep.lossplot import terminal_plot
 
         print()
-        print(terminal_plot(result.losses))
-    print(summary(result, args.lr))
+        print(terminal_plot(result.losses, title=tr(MESSAGES, "title", lang)))
+    print(summary(result, args.lr, lang))
     if args.plot:
         from graphstep.lossplot import save_png
 
-        save_png(result.losses, args.plot)
-        print(f"loss curve saved to {args.plot}")
+        save_png(result.losses, args.plot, title=tr(MESSAGES, "title", lang))
+        print(tr(MESSAGES, "saved", lang, path=args.plot))
     return 0
 
 
 class _Progress:
     """A bar on stderr when it is a terminal, and the loss every steps/10 steps on stdout."""
 
-    def __init__(self, steps: int) -> None:
+    def __init__(self, steps: int, lang: str) -> None:
         self.steps = steps
+        self.lang = lang
         self.every = max(1, steps // REPORTS)
         self.live = sys.stderr.isatty()
         self.start = time.perf_counter()
@@ -71,7 +92,8 @@ class _Progress:
     def __call__(self, step: int, loss: float) -> None:
         if step == 1 or step % self.every == 0 or step == self.steps:
             self._clear()
-            print(f"step {step:>{len(str(self.steps))}}/{self.steps}  loss {fmt(loss, 4)}", flush=True)
+            print(tr(MESSAGES, "step", self.lang, step=f"{step:>{len(str(self.steps))}}", steps=self.steps,
+                     loss=fmt(loss, 4)), flush=True)
         now = time.perf_counter()
         if self.live and (now - self.last_draw > 0.05 or step == self.steps):
             self.last_draw = now
@@ -90,11 +112,12 @@ class _Progress:
         self._clear()
 
 
-def summary(result: TrainResult, lr: float) -> str:
-    lines = [f"final loss on all the data: {fmt(result.final_loss, 4)} "
-             f"(started at {fmt(result.losses[0], 4)}, lr {lr:g}, {len(result.losses)} steps)"]
+def summary(result: TrainResult, lr: float, lang: str = "en") -> str:
+    lines = [tr(MESSAGES, "final", lang, final=fmt(result.final_loss, 4), first=fmt(result.losses[0], 4),
+                lr=f"{lr:g}", steps=len(result.losses))]
     if result.accuracy is not None:
-        lines.append(f"accuracy: {result.accuracy:.0%} ({result.correct}/{result.samples} right)")
+        lines.append(tr(MESSAGES, "accuracy", lang, share=f"{result.accuracy:.0%}", right=result.correct,
+                        total=result.samples))
     for name, value in result.params.items():
         lines.append(f"{name} = {_matrix(value, len(name) + 3)}")
     return "\n".join(lines)
