@@ -36,6 +36,8 @@ FORMULAS = [
     "f = sqrt(x^2 + 1) / (2 + sin(x) * cos(y)) + tanh(x y) + 2^x",
     "f = x^y + log(y^2 + 1) + x / y",
     "f = sigmoid(a x + b) * (x - a)",
+    "f = mean((a x + b - y)^2)",  # a reduction at the end: its gradient is a broadcast view
+    "f = sum(exp(x) * y) + mse(x, y) + bce(sigmoid(y), x / 2)",
 ]
 SAMPLE = {"x": RNG.uniform(0.1, 2.0, 200), "y": RNG.normal(size=200), "x0": RNG.normal(size=200),
           "x1": RNG.normal(size=200), "a": 0.7, "b": -0.2, "w0": 2.0, "w1": -3.0, "w2": -3.0}
