@@ -8,7 +8,9 @@ The ops themselves live in the ops table (graphstep.ops); this module only regis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy
@@ -33,9 +35,27 @@ def parameters(graph: Graph) -> list[str]:
 # --- reading arrays from files ------------------------------------------------------------------------
 
 
+_BESIDE: ContextVar[Path | None] = ContextVar("graphstep_load_beside", default=None)
+
+
+@contextmanager
+def files_beside(source_argument: str) -> Iterator[None]:
+    """While parsing a program read from a file, ``load("x.csv")`` also looks in that file's folder."""
+    path = Path(source_argument)
+    token = _BESIDE.set(path.parent if path.suffix and path.is_file() else None)
+    try:
+        yield
+    finally:
+        _BESIDE.reset(token)
+
+
 def load_array(path_text: str) -> numpy.ndarray:
-    """A ``.npy`` file, or a ``.csv``/``.txt`` table of numbers (a header line is skipped), as float64."""
+    """A ``.npy`` file, or a ``.csv``/``.txt`` table of numbers (a header line is skipped), as float64.
+    A relative path is looked up in the current folder, then beside the program's file."""
     path = Path(path_text).expanduser()
+    beside = _BESIDE.get()
+    if not path.is_file() and not path.is_absolute() and beside is not None and (beside / path).is_file():
+        path = beside / path
     if not path.is_file():
         raise GraphstepError(f"file not found: {path_text}")
     try:

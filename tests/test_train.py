@@ -54,6 +54,14 @@ def test_mini_batches_are_reproducible_and_depend_on_the_seed() -> None:
     assert a.losses != c.losses
 
 
+def test_mini_batch_sgd_on_data_files_separates_the_rings() -> None:
+    # the data files sit next to the program; the command line finds them from any folder
+    done = run_cli("train", str(EXAMPLES / "circles_mlp.gstep"), "--lr", "0.5", "--steps", "1500", "--batch", "32",
+                   "--no-curve")
+    assert done.returncode == 0, done.stderr
+    assert "accuracy: 100% (200/200 right)" in done.stdout
+
+
 def test_a_mini_batch_sees_every_sample_once_per_epoch() -> None:
     # the loss is the mean of the batch's x, so each step's loss tells which rows it used
     graph = graphstep.parse("x = [0, 1, 2, 3, 4, 5]; w = param(0); loss = mean(x) + 0 w")

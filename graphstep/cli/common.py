@@ -66,7 +66,11 @@ def parse_values(items: Sequence[str]) -> dict[str, Any]:
 def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[str, Any]]:
     """Parse SOURCE and the NAME=VALUE items; multi-letter names given on the command line stay whole."""
     values = parse_values(value_items)
-    graph = parse(read_source(source_argument), names=values)
+    source = read_source(source_argument)
+    from graphstep.tensors import files_beside
+
+    with files_beside(source_argument):  # load("data.csv") in a file also finds data.csv next to it
+        graph = parse(source, names=values)
     return graph, values
 
 
