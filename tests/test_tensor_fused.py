@@ -93,3 +93,22 @@ def test_errors_still_come_from_the_plain_engine() -> None:
     graph = graphstep.parse("sum(exp(A) @ B)")
     with pytest.raises(graphstep.GraphstepError, match=r"cannot compute @ .*shapes \(2, 3\), \(2, 3\)"):
         run(graph, {"A": np.ones((2, 3)), "B": np.ones((2, 3))}, record=False)
+
+
+@pytest.mark.usefixtures("fuse_everything")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_workspace_reuses_buffers_without_changing_the_numbers(dtype: str) -> None:
+    graph = graphstep.parse((EXAMPLES / "neuron.gstep").read_text())
+    first = {"x0": RNG.normal(size=300), "x1": RNG.normal(size=300)}
+    second = {"x0": RNG.normal(size=300), "x1": RNG.normal(size=300)}
+    workspace = fusion.Workspace()
+    a = fusion.run_fused(graph, bind_inputs(graph, first, np, dtype), dtype, workspace)
+    kept = [np.array(v, copy=True) if v is not None else None for v in a[1]]
+    b = fusion.run_fused(graph, bind_inputs(graph, second, np, dtype), dtype, workspace)
+    assert workspace.buffers, "the runs should have written into the workspace"
+    assert any(x is y for x, y in zip(a[1], b[1]) if x is not None and np.ndim(x)), "the second run reuses buffers"
+    plain = run(graph, second, dtype=dtype)
+    rtol = 1e-12 if dtype == "float64" else 2e-5
+    for name, node in graph.inputs.items():
+        np.testing.assert_allclose(b[1][node], plain.grad(name), rtol=rtol, atol=rtol)
+    assert not np.allclose(kept[graph.inputs["x0"]], b[1][graph.inputs["x0"]])  # the first trace was overwritten
