@@ -5,10 +5,11 @@
 Rows: the lecture's sigmoid neuron over N = 10^6 and 10^7 points (x0, x1 arrays; w0, w1, w2 scalars whose
 gradients are summed over the batch), in float64 and float32; and an MLP (X 10^5×16 → 64 sigmoid → 10
 softmax + cross-entropy). Columns: graphstep's fast path (record=False; elementwise chains fused with
-numexpr), the plain engine loop without fusion, PyTorch eager on the CPU, and ratios (> 1: graphstep is
-faster). Times are the best of --repeat runs after one warm-up (the least disturbed by
-other work on the machine). With CuPy and a GPU it also times the
-cupy backend against PyTorch CUDA and reports the share of the GPU's memory bandwidth reached.
+numexpr; arrays of the previous, dropped run reused), the same with fresh arrays every run, the plain
+engine loop without fusion, PyTorch eager on the CPU, and ratios (> 1: graphstep is faster). Times
+are the best of --repeat runs after one warm-up (the least disturbed by other work on the machine). With
+CuPy and a GPU it also times the cupy backend against PyTorch CUDA and reports the share of the GPU's
+memory bandwidth reached.
 
 On some machines OPENBLAS_CORETYPE is set for safety and slows numpy's BLAS: for numbers comparable with
 other runs, unset it (and OPENBLAS_L2_SIZE) for this command alone.
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -52,6 +54,8 @@ def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
     graph = graphstep.parse(NEURON)
     values = {"x0": x0, "x1": x1, "w0": 2.0, "w1": -3.0, "w2": -3.0}
     out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    with fresh_arrays():
+        out["fresh"] = best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)
     out["plain"] = best_time(lambda: _unfused(graph, values, dtype), max(1, repeat // 2))
     torch = _torch()
     if torch is not None:
@@ -80,6 +84,8 @@ def mlp_case(batch: int, dtype: str, repeat: int) -> dict[str, float]:
     }
     graph = graphstep.parse(MLP)
     out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    with fresh_arrays():
+        out["fresh"] = best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)
     out["plain"] = best_time(lambda: _unfused(graph, values, dtype), repeat)
     torch = _torch()
     if torch is not None:
@@ -94,6 +100,18 @@ def mlp_case(batch: int, dtype: str, repeat: int) -> dict[str, float]:
 
         out["torch"] = best_time(torch_step, repeat)
     return out
+
+
+@contextmanager
+def fresh_arrays() -> Iterator[None]:
+    """The fast path without its buffer pool: every run allocates (and page-faults) new arrays."""
+    saved = fusion.POOL.limit
+    fusion.POOL.buffers.clear()
+    fusion.POOL.limit = 0
+    try:
+        yield
+    finally:
+        fusion.POOL.limit = saved
 
 
 def _unfused(graph: graphstep.Graph, values: dict[str, Any], dtype: str) -> None:
@@ -175,7 +193,8 @@ def main() -> None:
     except ImportError:
         blas = "threadpoolctl not installed"
     print(f"numpy {np.__version__} (BLAS: {blas}), numexpr threads {fusion.numexpr.nthreads if fusion.numexpr else 0}")
-    header = f"{'case':<34}{'fused':>10}{'plain':>10}{'torch':>10}{'torch/fused':>13}{'plain/fused':>13}"
+    header = (f"{'case':<34}{'fused':>10}{'fresh':>10}{'plain':>10}{'torch':>10}"
+              f"{'torch/fused':>13}{'torch/fresh':>13}")
     print(header)
     print("-" * len(header))
     cases: list[tuple[str, Callable[[], dict[str, float]]]] = []
@@ -187,10 +206,10 @@ def main() -> None:
         cases.append((f"MLP batch {batch:.0e} 16-64-10 {dtype}", lambda d=dtype: mlp_case(batch, d, args.repeat)))
     for name, case in cases:
         t = case()
-        torch_ms = f"{t['torch'] * 1e3:8.1f}ms" if "torch" in t else f"{'-':>10}"
-        ratio = f"{t['torch'] / t['fused']:12.2f}×" if "torch" in t else f"{'-':>13}"
-        print(f"{name:<34}{t['fused'] * 1e3:8.1f}ms{t['plain'] * 1e3:8.1f}ms{torch_ms}{ratio}"
-              f"{t['plain'] / t['fused']:12.2f}×", flush=True)
+        cells = "".join(f"{t[k] * 1e3:8.1f}ms" for k in ("fused", "fresh", "plain"))
+        if "torch" in t:
+            cells += f"{t['torch'] * 1e3:8.1f}ms{t['torch'] / t['fused']:12.2f}×{t['torch'] / t['fresh']:12.2f}×"
+        print(f"{name:<34}{cells}", flush=True)
     for row in gpu_rows(args.repeat):
         print(row)
 

@@ -25,22 +25,20 @@ def run(
     backend: str = "numpy",
     dtype: str = "float64",
     record: bool = True,
-    workspace: fusion.Workspace | None = None,
 ) -> Trace:
     """Evaluate ``graph`` forward and backward on the given input values.
 
     With ``record=False`` the per-edge contributions are not kept (no step list, less memory), which is
     what batched evaluation and training want; big numpy runs then fuse elementwise chains (graphstep.fusion),
-    and only inputs, named nodes and the output are sure to keep their values and gradients. A
-    ``workspace`` (:class:`graphstep.fusion.Workspace`) lets repeated runs reuse their buffers: the trace of
-    such a run is overwritten by the next run with the same workspace.
+    and only inputs, named nodes and the output are sure to keep their values and gradients (arrays of a
+    dropped trace are reused by the next such run: see graphstep.fusion.BufferPool).
     """
     xp = get_namespace(backend)
     check_dtype(dtype)
     leaf_values = bind_inputs(graph, values, xp, dtype)
     if not record and fusion.applicable(graph, leaf_values, backend):
         try:
-            fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype, workspace)
+            fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype)
             return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
         except Exception:  # anything the fused path cannot do, the plain loop below does (and reports)
             pass

@@ -15,6 +15,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,28 +87,54 @@ def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(numpy.broadcast_shapes(a, b))
 
 
-class Workspace:
-    """Output buffers that repeated fused runs of one graph share (a training loop's steps).
+class BufferPool:
+    """Output arrays kept for reuse once nothing else refers to them (CPython's reference count says so).
 
-    A run given a workspace writes its arrays into the buffers of the previous run with that workspace,
-    so a trace from such a run is only good until the next one: read its loss and gradients first. Fresh
-    80 MB arrays cost a page fault per 4 KiB page; reused ones do not.
+    A fresh 80 MB array costs a page fault per 4 KiB page each run; a training loop's next step can write
+    into the arrays of the step before, once that step's trace is gone. A buffer still reachable from a
+    trace, a gradient the caller kept, or a view of it is never handed out. At most ``limit`` bytes are kept.
     """
 
-    def __init__(self) -> None:
+    IDLE_REFS = 3  # the pool's list, the loop variable, getrefcount's own argument
+
+    def __init__(self, limit: int = 512 << 20) -> None:
+        self.limit = limit
         self.buffers: list[Any] = []
+        self._lock = threading.Lock()
+
+    def take(self, shape: tuple[int, ...], dtype: Any) -> Any:
+        with self._lock:
+            for buf in self.buffers:
+                if buf.shape == shape and buf.dtype == dtype and sys.getrefcount(buf) <= self.IDLE_REFS:
+                    return buf
+            buf = numpy.empty(shape, dtype=dtype)
+            if buf.nbytes <= self.limit:
+                self.buffers.append(buf)
+                self._trim()
+            return buf
+
+    def _trim(self) -> None:
+        total = sum(b.nbytes for b in self.buffers)
+        for old in list(self.buffers):  # drop the oldest idle buffers past the limit
+            if total <= self.limit:
+                break
+            if sys.getrefcount(old) <= self.IDLE_REFS:
+                self.buffers.remove(old)
+                total -= old.nbytes
+
+
+POOL = BufferPool()
 
 
 class Scope:
     """The arrays (and constants, as 0-d arrays of the run's dtype) an expression may name."""
 
-    def __init__(self, dtype: str, workspace: Workspace | None = None) -> None:
+    def __init__(self, dtype: str, pool: BufferPool | None = None) -> None:
         self.dtype = numpy.dtype(dtype)
         self.arrays: dict[str, Any] = {}
         self._constants: dict[float, str] = {}
         self._ids = itertools.count()
-        self.workspace = workspace
-        self._slot = 0
+        self.pool = pool
 
     def var(self, array: Any) -> Expr:
         name = f"v{next(self._ids)}"
@@ -144,19 +172,13 @@ class Scope:
         return result
 
     def _buffer(self, expr: Expr, local: dict[str, Any]) -> Any:
-        """The workspace's next buffer when it fits this result (slots follow the run's fixed order)."""
-        if self.workspace is None or not local:
+        """A reusable output array from the pool, when the result has the expression's full shape."""
+        if self.pool is None or not local:
             return None
         shape = tuple(numpy.broadcast_shapes(*(numpy.shape(v) for v in local.values())))
         if shape != expr.shape or not shape:
             return None
-        buffers, slot = self.workspace.buffers, self._slot
-        self._slot += 1
-        if slot == len(buffers):
-            buffers.append(None)
-        if buffers[slot] is None or buffers[slot].shape != shape or buffers[slot].dtype != self.dtype:
-            buffers[slot] = numpy.empty(shape, dtype=self.dtype)
-        return buffers[slot]
+        return self.pool.take(shape, self.dtype)
 
 
 class Namespace:
@@ -208,9 +230,9 @@ def applicable(graph: Graph, leaves: dict[int, Any], backend: str) -> bool:
 
 
 def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str,
-              workspace: Workspace | None = None) -> tuple[list[Any], list[Any]]:
+              pool: BufferPool | None = POOL) -> tuple[list[Any], list[Any]]:
     """Values and gradients, like the plain engine, with elementwise chains fused (see the module doc)."""
-    scope = Scope(dtype, workspace)
+    scope = Scope(dtype, pool)
     xp = Namespace(scope)
     nodes = graph.nodes
     n = len(nodes)

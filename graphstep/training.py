@@ -17,7 +17,6 @@ import numpy
 from graphstep.backend import get_namespace, to_host
 from graphstep.engine import run
 from graphstep.errors import GraphstepError, InputError
-from graphstep.fusion import Workspace
 from graphstep.graph import Graph
 from graphstep.tensors import parameters
 
@@ -80,7 +79,6 @@ def train(
     cursor = rows  # start with a fresh permutation
     ids = {name: graph.inputs[name] for name in names}
     losses: list[float] = []
-    workspace = Workspace()  # each step reads its loss and gradients before the next overwrites them
     for step in range(1, steps + 1):
         if batch is None or batch >= rows:
             chunk = data
@@ -91,8 +89,7 @@ def train(
             pick = order[cursor:cursor + batch]
             cursor += batch
             chunk = {k: v[pick] for k, v in data.items()}
-        trace = run(graph, {**fixed, **chunk, **weights}, backend=backend, dtype=dtype, record=False,
-                    workspace=workspace)
+        trace = run(graph, {**fixed, **chunk, **weights}, backend=backend, dtype=dtype, record=False)
         loss = _scalar_loss(trace.values[graph.output])
         for name, node_id in ids.items():
             grad = trace.node_grads[node_id]
