@@ -436,17 +436,33 @@ define(Op(
 # Their const is an attribute (the axis), not a constant operand; the engine sums broadcast gradients back.
 
 
+KEEPDIMS = "keepdims"
+
+
+def _reduction(c: Any) -> tuple[int | None, bool]:
+    """A reduction's const: its axis (None: all elements), or ``(axis, "keepdims")`` to keep that axis as 1."""
+    if isinstance(c, tuple):
+        return (None if c[0] is None else int(c[0])), True
+    return (None if c is None else int(c)), False
+
+
 def _axis_symbol(name: str) -> Callable[[Any], str]:
-    return lambda c: name if c is None else f"{name}(axis={fmt_const(c)})"
+    def symbol(c: Any) -> str:
+        axis, keep = _reduction(c)
+        options = ([] if axis is None else [f"axis={axis}"]) + ([KEEPDIMS] if keep else [])
+        return f"{name}({', '.join(options)})" if options else name
+
+    return symbol
 
 
 def _axis(c: Any) -> int | None:
-    return None if c is None else int(c)
+    return _reduction(c)[0]
 
 
-def _unreduce(xp: Any, g: Any, shape: tuple[int, ...], axis: int | None) -> Any:
+def _unreduce(xp: Any, g: Any, shape: tuple[int, ...], c: Any) -> Any:
     """Spread a reduced gradient back over the reduced axis (every summed element gets it whole)."""
-    if axis is not None and len(shape) > 0:
+    axis, keep = _reduction(c)
+    if axis is not None and len(shape) > 0 and not keep:
         g = xp.expand_dims(g, axis)
     return xp.broadcast_to(g, shape)
 
@@ -458,17 +474,19 @@ def _count(shape: tuple[int, ...], axis: int | None) -> int:
 
 
 def _sum_forward(xp: Any, a: Sequence[Any], c: Any) -> Any:
-    return xp.sum(a[0], axis=_axis(c) if a[0].ndim else None)
+    axis, keep = _reduction(c)
+    return xp.sum(a[0], axis=axis if a[0].ndim else None, keepdims=keep)
 
 
 def _mean_forward(xp: Any, a: Sequence[Any], c: Any) -> Any:
-    return xp.mean(a[0], axis=_axis(c) if a[0].ndim else None)
+    axis, keep = _reduction(c)
+    return xp.mean(a[0], axis=axis if a[0].ndim else None, keepdims=keep)
 
 
 define(Op(
     name="sum", symbol=_axis_symbol("sum"), arity=1,
     forward=_sum_forward,
-    vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, _axis(c)),),
+    vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, c),),
     latex="\\sum {0}",
     rule_en="sum copies the upstream gradient to every element it added up",
     rule_es="la suma copia el gradiente de arriba en cada elemento que sumó",
@@ -477,7 +495,7 @@ define(Op(
 define(Op(
     name="mean", symbol=_axis_symbol("mean"), arity=1,
     forward=_mean_forward,
-    vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, _axis(c)) / _count(a[0].shape, _axis(c)),),
+    vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, c) / _count(a[0].shape, _axis(c)),),
     latex="\\overline{{{0}}}",
     rule_en="mean gives every element it averaged the upstream gradient divided by their count",
     rule_es="la media da a cada elemento promediado el gradiente de arriba dividido por su número",
@@ -510,6 +528,20 @@ def _softmax_axis(c: Any) -> int:
     return -1 if c is None else int(c)
 
 
+def _expand_softmax(emit: Emit, inputs: Sequence[int], c: Any) -> int:
+    # The slide's formula: softmax(z)_j = e^{z_j} / Σ_c e^{z_c}
+    e = emit("exp", inputs, None)
+    total = emit("sum", (e,), (_softmax_axis(c), KEEPDIMS))
+    return emit("div", (e, total), None)
+
+
+def _expand_log_softmax(emit: Emit, inputs: Sequence[int], c: Any) -> int:
+    # log softmax(z)_j = z_j - log Σ_c e^{z_c}
+    e = emit("exp", inputs, None)
+    total = emit("sum", (e,), (_softmax_axis(c), KEEPDIMS))
+    return emit("sub", (inputs[0], emit("log", (total,), None)), None)
+
+
 define(Op(
     name="softmax", symbol=_axis_symbol("softmax"), arity=1,
     forward=lambda xp, a, c: xp.exp(_log_softmax(xp, a[0], _softmax_axis(c))),
@@ -517,7 +549,8 @@ define(Op(
     latex="\\mathrm{{softmax}}({0})",
     rule_en="softmax: each input gets s·(upstream - Σ upstream·s), s the softmax output",
     rule_es="softmax: cada entrada recibe s·(arriba - Σ arriba·s), con s la salida del softmax",
-    elementwise=False, tags=frozenset({"tensor"}),
+    expand=_expand_softmax,
+    elementwise=False, tags=frozenset({"tensor", "composite"}),
 ))
 define(Op(
     name="log_softmax", symbol=_axis_symbol("log_softmax"), arity=1,
@@ -526,7 +559,8 @@ define(Op(
     latex="\\log \\mathrm{{softmax}}({0})",
     rule_en="log_softmax: each input gets upstream - softmax·Σ upstream",
     rule_es="log_softmax: cada entrada recibe arriba - softmax·Σ arriba",
-    elementwise=False, tags=frozenset({"tensor"}),
+    expand=_expand_log_softmax,
+    elementwise=False, tags=frozenset({"tensor", "composite"}),
 ))
 
 

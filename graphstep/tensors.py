@@ -17,7 +17,7 @@ import numpy
 
 from graphstep.errors import GraphstepError
 from graphstep.graph import INPUT, Graph
-from graphstep.ops import CALL_NAMES
+from graphstep.ops import CALL_NAMES, KEEPDIMS
 from graphstep.parser import CALLS, Const, Operand, Parser
 
 Span = tuple[int, int]
@@ -140,9 +140,9 @@ def _param(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Ope
     return Const(numpy.array(args[0].value, dtype=float).view(Parameter), *span)
 
 
-def _with_axis(op_name: str) -> Callable[..., Operand]:
+def _with_axis(op_name: str, keepdims: bool = False) -> Callable[..., Operand]:
     def rule(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Operand], span: Span) -> Operand:
-        _only(parser, name, kwargs, ("axis",), span)
+        _only(parser, name, kwargs, ("axis", "keepdims") if keepdims else ("axis",), span)
         if len(args) != 1:
             raise parser.error(f"{name} takes one argument (and optionally axis=…), got {len(args)}", *span)
         axis = None
@@ -151,6 +151,8 @@ def _with_axis(op_name: str) -> Callable[..., Operand]:
             if not value.is_integer():
                 raise parser.error("the axis must be a whole number", kwargs["axis"].start, kwargs["axis"].end)
             axis = int(value)
+        if "keepdims" in kwargs and _number(parser, kwargs["keepdims"], "keepdims (1 or 0)"):
+            return parser.apply(op_name, args, span, (axis, KEEPDIMS))  # the reduced axis stays, as 1
         return parser.apply(op_name, args, span, axis)
 
     return rule
@@ -162,8 +164,8 @@ RULES: dict[str, Callable[..., Operand]] = {
     "randn": _randn,
     "load": _load,
     "param": _param,
-    "sum": _with_axis("sum"),
-    "mean": _with_axis("mean"),
+    "sum": _with_axis("sum", keepdims=True),
+    "mean": _with_axis("mean", keepdims=True),
     "softmax": _with_axis("softmax"),
     "log_softmax": _with_axis("log_softmax"),
 }

@@ -57,6 +57,7 @@ CASES = [
     ("sum(A * c)", {"A": RNG.normal(size=(3, 4)), "c": RNG.normal(size=(3, 1))}),  # c broadcast over columns
     ("mean(exp(A) * s)", {"A": RNG.normal(size=(2, 3)), "s": 0.7}),  # a scalar times a matrix
     ("sum(mean(A, axis=0)^3) + sum(sum(A, axis=1)^2)", {"A": RNG.normal(size=(3, 4))}),
+    ("sum(A / sum(A, axis=1, keepdims=1)) + sum(mean(A, keepdims=1) * A)", {"A": RNG.uniform(1, 2, size=(3, 4))}),
     ("sum(transpose(A) @ B)", {"A": RNG.normal(size=(3, 2)), "B": RNG.normal(size=(3, 4))}),
     ("sum(softmax(Z) * W)", {"Z": RNG.normal(size=(3, 4)), "W": RNG.normal(size=(3, 4))}),
     ("sum(softmax(Z, axis=0) * W)", {"Z": RNG.normal(size=(3, 4)), "W": RNG.normal(size=(3, 4))}),
@@ -79,6 +80,19 @@ def test_gradients_match_finite_differences(source: str, values: dict[str, Any])
         expected = numeric_grad(graph, values, name)
         np.testing.assert_allclose(trace.grad(name), expected, rtol=1e-5, atol=1e-7, err_msg=name)
         assert np.shape(trace.grad(name)) == np.shape(value), "a gradient has its input's shape"
+
+
+@pytest.mark.parametrize("source", ["sum(softmax(Z) * W)", "sum(log_softmax(Z, axis=0) * W)"])
+def test_softmax_expands_to_the_slides_formula_with_the_same_numbers(source: str) -> None:
+    graph = graphstep.parse(source)
+    expanded = graph.expand()
+    labels = [n.label for n in expanded.nodes]
+    assert "exp" in labels and any(label.startswith("sum(axis=") and "keepdims" in label for label in labels)
+    values = {"Z": RNG.normal(size=(4, 3)), "W": RNG.normal(size=(4, 3))}
+    a, b = graph.run(**values), expanded.run(**values)
+    assert b.value == pytest.approx(a.value, rel=1e-12)
+    for name in values:
+        np.testing.assert_allclose(b.grad(name), a.grad(name), rtol=1e-10, atol=1e-14)
 
 
 def test_class_labels_get_a_zero_gradient() -> None:
