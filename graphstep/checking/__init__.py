@@ -1,0 +1,47 @@
+"""Checking hand-worked exercises, and the four ways to compute a gradient.
+
+    >>> from graphstep.checking import check
+    >>> report = check("x = -2; y = 5; z = -4\\nq = x + y\\nf = q z\\n? q = 3\\n? ∂f/∂x = 4")
+    >>> [(v.answer.label, v.status, v.diagnosis and v.diagnosis.code) for v in report.verdicts]
+    [('q', 'right', None), ('∂f/∂x', 'wrong', 'sign')]
+
+Answers are written in blackboard notation (see :mod:`graphstep.checking.answers`); each one is judged
+against the engine's exact trace and, when it differs, against the student's own recomputation, so that a
+rounded-early number is not called wrong and a wrong one gets its reason.
+"""
+
+from __future__ import annotations
+
+from graphstep.checking.answers import Answer, parse_answers, split_program
+from graphstep.checking.claims import Checker, Diagnosis, Verdict
+from graphstep.checking.report import Report, note
+from graphstep.errors import GraphstepError
+from graphstep.parser import parse
+
+__all__ = ["Answer", "Checker", "Diagnosis", "Report", "Verdict", "check", "note", "parse_answers",
+           "split_program"]
+
+
+def check(
+    exercise: str,
+    answers: str | None = None,
+    tolerance: float | None = None,
+    name: str = "exercise",
+    answers_name: str = "answers",
+) -> Report:
+    """Judge the answers written in ``exercise`` (lines starting with ``?``) and in ``answers`` (a separate
+    answers file, where the ``?`` is optional; its answers replace the exercise's for the same target).
+
+    ``tolerance`` is an absolute tolerance; by default each number may be off by half a unit in the last
+    digit written (``0.73`` → ±0.005).
+    """
+    if tolerance is not None and not tolerance >= 0:
+        raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
+    program, _ = split_program(exercise)
+    graph = parse(program)
+    found = {a.key: a for a in parse_answers(exercise, name)}
+    if answers is not None:
+        found.update({a.key: a for a in parse_answers(answers, answers_name, require_mark=False)})
+    trace = graph.run()
+    verdicts = Checker(graph, trace, tolerance).evaluate(list(found.values()))
+    return Report(graph, verdicts, name, tolerance)
