@@ -15,7 +15,7 @@ from __future__ import annotations
 from graphstep.checking.answers import Answer, parse_answers, split_program
 from graphstep.checking.claims import Checker, Diagnosis, Verdict
 from graphstep.checking.report import Report, note
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, SourceError
 from graphstep.parser import parse
 
 __all__ = ["Answer", "Checker", "Diagnosis", "Report", "Verdict", "check", "note", "parse_answers",
@@ -41,7 +41,11 @@ def check(
     graph = parse(program)
     found = {a.key: a for a in parse_answers(exercise, name)}
     if answers is not None:
-        found.update({a.key: a for a in parse_answers(answers, answers_name, require_mark=False)})
+        try:
+            extra = parse_answers(answers, answers_name, require_mark=False)
+        except SourceError as error:  # name the answers file: its line numbers are not the exercise's
+            raise GraphstepError(str(error).replace("error: ", f"error: {answers_name}: ", 1)) from None
+        found.update({a.key: a for a in extra})
     trace = graph.run()
     verdicts = Checker(graph, trace, tolerance).evaluate(list(found.values()))
     return Report(graph, verdicts, name, tolerance)
