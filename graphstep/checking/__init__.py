@@ -12,14 +12,27 @@ rounded-early number is not called wrong and a wrong one gets its reason.
 
 from __future__ import annotations
 
-from graphstep.checking.answers import Answer, parse_answers, split_program
-from graphstep.checking.claims import Checker, Diagnosis, Verdict
-from graphstep.checking.report import Report, note
-from graphstep.errors import GraphstepError, SourceError
-from graphstep.parser import parse
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graphstep.checking.report import Report
+
+# Submodules load on first use: `graphstep eval` imports the answers syntax only, not the checker.
+_LAZY = {
+    "Answer": "answers", "parse_answers": "answers", "split_program": "answers",
+    "Checker": "claims", "Diagnosis": "claims", "Verdict": "claims",
+    "Report": "report", "note": "report",
+}
 
 __all__ = ["Answer", "Checker", "Diagnosis", "Report", "Verdict", "check", "note", "parse_answers",
            "split_program"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"graphstep.checking.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'graphstep.checking' has no attribute {name!r}")
 
 
 def check(
@@ -35,6 +48,12 @@ def check(
     ``tolerance`` is an absolute tolerance; by default each number may be off by half a unit in the last
     digit written (``0.73`` → ±0.005).
     """
+    from graphstep.checking.answers import parse_answers, split_program
+    from graphstep.checking.claims import Checker
+    from graphstep.checking.report import Report
+    from graphstep.errors import GraphstepError, SourceError
+    from graphstep.parser import parse
+
     if tolerance is not None and not tolerance >= 0:
         raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
     program, _ = split_program(exercise)

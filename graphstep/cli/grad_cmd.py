@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         rows.append((f"∂{f}/∂{g.name}", fmt(g.automatic, p), fmt(g.numerical, p), fmt(g.symbolic, p), flag))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:])] + [row[4]]
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:], strict=True)] + [row[4]]
         print("  ".join(cells).rstrip())
     print()
     print(tr(MESSAGES, "formulas", lang))
