@@ -110,8 +110,9 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
     start = mark + 1 if mark >= 0 and not body[:mark].strip() else 0
     content = body[start:]
     if "=" not in content:
+        at = offset + start + len(content) - len(content.lstrip())
         raise SourceError("an answer reads `? name = number` or `? ∂f/∂x = number`", source,
-                          offset + start, offset + len(body))
+                          at, offset + len(body.rstrip()))
     target_text, _, number_text = content.partition("=")
     target = target_text.strip()
     written = number_text.strip()
