@@ -60,7 +60,7 @@ def test_malformed_answers_point_at_the_problem(text: str, message: str, column:
 
 
 def test_unknown_name_and_duplicates_are_clear_errors() -> None:
-    with pytest.raises(GraphstepError, match="no node named 'qq'.*named nodes: f, q, x, y, z"):
+    with pytest.raises(GraphstepError, match=r"no node named 'qq'.*named nodes: f, q, x, y, z"):
         check(PROGRAM + "? qq = 3\n")
     with pytest.raises(GraphstepError, match="answered twice"):
         check(PROGRAM + "? df/dx = 1\n? ∂f/∂x = 2\n")

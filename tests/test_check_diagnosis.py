@@ -80,7 +80,7 @@ def test_neuron_with_two_decimal_intermediates_is_consistent() -> None:
     report = neuron()
     assert report.ok and report.exit_code == 0
     assert verdict_of(report, "∂f/∂x0") == ("rounded", "rounded")  # 2 × 0.20 = 0.40, exact 0.39
-    assert "0.20 × 2.00 = 0.40" in note([v for v in report.verdicts if v.answer.label == "∂f/∂x0"][0])
+    assert "0.20 × 2.00 = 0.40" in note(next(v for v in report.verdicts if v.answer.label == "∂f/∂x0"))
     assert verdict_of(report, "∂f/∂w0") == ("right", None)
 
 

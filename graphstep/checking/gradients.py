@@ -53,8 +53,23 @@ SYMPY_OPS: dict[str, SympyRule] = {
 }
 """Each elementwise op as a sympy expression (written independently of the ops table's rules)."""
 
-SIMPLIFY_LIMIT = 120
-"""Above this many operations sympy.simplify can take minutes; the derivative is shown unsimplified."""
+SIMPLIFY = ("light", "full", "none")
+"""How the symbolic derivative is tidied: ``light`` (one fraction, common factors out: fast, and keeps the
+blackboard's exponentials), ``full`` (sympy.simplify: shortest, may rewrite into cosh, slow on big formulas)
+or ``none`` (the derivative as sympy.diff gives it)."""
+FULL_SIMPLIFY_LIMIT = 120
+"""Above this many operations sympy.simplify can take minutes; ``full`` falls back to ``light``."""
+
+
+def simplified(derivative: Any, how: str) -> Any:
+    """The derivative tidied as ``how`` says, never longer than it came."""
+    if how == "none":
+        return derivative
+    if how == "full" and sympy.count_ops(derivative) <= FULL_SIMPLIFY_LIMIT:
+        tidy = sympy.simplify(derivative)
+    else:
+        tidy = sympy.factor_terms(sympy.together(derivative))
+    return tidy if sympy.count_ops(tidy) <= sympy.count_ops(derivative) else derivative
 
 
 def sympy_const(value: Any) -> Any:
@@ -129,7 +144,7 @@ def central_difference(graph: Graph, values: Mapping[str, float], name: str, ste
 
 
 def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float = 1e-5,
-            tolerance: float = 1e-5, simplify: bool = True) -> Comparison:
+            tolerance: float = 1e-5, simplify: str = "light") -> Comparison:
     """Automatic, numerical and symbolic gradients of the output for every input, and whether they agree.
 
     Two methods agree when they differ by at most ``tolerance`` × max(1, |gradient|); the automatic and the
@@ -149,9 +164,7 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
     for name in graph.inputs:
         automatic = float(trace.grad(name))
         numerical = central_difference(graph, inputs, name, step)
-        derivative = sympy.diff(expression, symbols[name])
-        if simplify and sympy.count_ops(derivative) <= SIMPLIFY_LIMIT:
-            derivative = sympy.simplify(derivative)
+        derivative = simplified(sympy.diff(expression, symbols[name]), simplify)
         symbolic = _number(derivative.subs(at))
         rows.append(_judge(name, automatic, numerical, symbolic, derivative, tolerance))
     return Comparison(graph, inputs, float(trace.value), expression, step, tolerance, rows, kinks)

@@ -65,7 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tolerance", type=float, default=1e-5, metavar="R",
                         help="relative tolerance for the numerical gradient to agree (default 1e-5)")
     parser.add_argument("--precision", type=int, default=6, metavar="N", help="decimals shown (default 6)")
-    parser.add_argument("--no-simplify", action="store_true", help="show the symbolic derivative unsimplified")
+    parser.add_argument("--simplify", choices=("light", "full", "none"), default="light",
+                        help="how to tidy the symbolic derivative: light (one fraction, common factors out; the "
+                             "default), full (sympy.simplify: shortest, slower) or none")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     add_lang_argument(parser)
 
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     graph, values = load(args.source, args.values)
     if not graph.inputs:
         raise GraphstepError(tr(MESSAGES, "no_inputs", lang))
-    result = compare(graph, values, step=args.step, tolerance=args.tolerance, simplify=not args.no_simplify)
+    result = compare(graph, values, step=args.step, tolerance=args.tolerance, simplify=args.simplify)
     f = graph.output_name
     if args.json:
         print(json.dumps({
