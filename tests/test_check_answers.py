@@ -76,3 +76,8 @@ def test_numbers_normalise() -> None:
 def test_unnamed_nodes_by_id_and_unnamed_output_as_f() -> None:
     report = check("x = 3\ny = -4\n(x y + 1) * 2\n? n2 = -12\n? f = -22\n? ∂f/∂x = -8\n")
     assert [v.status for v in report.verdicts] == ["right", "right", "right"]
+
+
+def test_derivative_upside_down_is_a_clear_error() -> None:
+    with pytest.raises(GraphstepError, match="f is computed after x"):
+        check(PROGRAM + "? ∂x/∂f = 1\n")

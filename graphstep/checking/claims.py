@@ -88,7 +88,12 @@ def resolve(graph: Graph, answer: Answer) -> tuple[int, int | None]:
     node = node_of(answer.name)
     if answer.kind == "value":
         return node, None
-    return node, node_of(answer.of or "")
+    of = node_of(answer.of or "")
+    if node > of:
+        raise GraphstepError(f"{answer.origin}, line {answer.line}: in {answer.label}, {answer.name} is computed "
+                             f"after {answer.of}; the node on top is the one whose change is measured, "
+                             f"like ∂{graph.output_name}/∂x")
+    return node, of
 
 
 def dependency_key(verdict_node: int, of: int | None) -> tuple[int, int, int]:

@@ -92,7 +92,8 @@ class Report:
     def where(self, verdict: Verdict, lang: str) -> str:
         answer = verdict.answer
         line = tr(MESSAGES, "col_line", lang)
-        return f"{line} {answer.line}, {answer.label} = {answer.number}"
+        place = f"{line} {answer.line}" if answer.origin == self.name else f"{answer.origin}:{answer.line}"
+        return f"{place}, {answer.label} = {answer.number}"
 
     # --- JSON ----------------------------------------------------------------------------------------------
 
