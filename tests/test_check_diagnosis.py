@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphstep.checking import Report, check, note
+from graphstep.checking.exercises import TEMPLATES, make_exercise
 
 EXAMPLES = Path(__file__).parent.parent / "graphstep" / "examples"
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
@@ -146,3 +149,22 @@ def test_every_diagnosis_has_words_in_both_languages(lang: str) -> None:
     assert "{" not in text and "}" not in text
     for verdict in report.verdicts:
         assert note(verdict, lang)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(sorted(TEMPLATES)), st.integers(0, 50), st.integers(0, 40),
+       st.floats(min_value=0.5, max_value=20).map(lambda d: round(d, 2)), st.booleans())
+def test_one_changed_answer_on_a_solution_is_caught_and_only_it(template: str, seed: int, pick: int, delta: float,
+                                                               negative: bool) -> None:
+    solution = make_exercise(template, seed, solution=True)
+    lines = solution.splitlines()
+    answer_lines = [i for i, line in enumerate(lines) if line.startswith("? ")]
+    target = answer_lines[pick % len(answer_lines)]
+    head, _, number = lines[target].rpartition("= ")
+    changed = float(number) + (-delta if negative else delta)
+    lines[target] = f"{head}= {changed:.2f}"
+    report = check("\n".join(lines) + "\n")
+    statuses = {v.answer.line: v.status for v in report.verdicts}
+    assert statuses.pop(target + 1) == "wrong"
+    assert set(statuses.values()) <= {"right", "rounded"}
+    assert report.exit_code == 1

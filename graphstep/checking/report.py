@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,8 @@ class Report:
 
     # --- text --------------------------------------------------------------------------------------------
 
-    def render(self, lang: str = "en") -> str:
+    def render(self, lang: str = "en", width: int | None = None) -> str:
+        """The report as text; notes are wrapped to ``width`` columns when given."""
         counts = self.counts()
         parts = ", ".join(tr(MESSAGES, f"part_{k}", lang, n=n) for k, n in counts.items() if n)
         lines = [tr(MESSAGES, "summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
@@ -58,7 +60,12 @@ class Report:
             lines.append("")
             for verdict, text in notes:
                 mark = "✗" if verdict.status == "wrong" else ("≈" if verdict.status == "rounded" else "→")
-                lines.append(f"{mark} {self.where(verdict, lang)}: {text}")
+                line = f"{mark} {self.where(verdict, lang)}: {text}"
+                if width:
+                    lines += textwrap.wrap(line, width, subsequent_indent="  ", break_long_words=False,
+                                           break_on_hyphens=False)
+                else:
+                    lines.append(line)
         lines.append("")
         first = self.first_wrong
         if self.ok:

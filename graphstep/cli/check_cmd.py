@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from pathlib import Path
 
 from graphstep.checking import check
@@ -52,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
     else:
-        print(report.render(lang))
+        print(report.render(lang, width=min(shutil.get_terminal_size((100, 24)).columns, 110)))
     return report.exit_code
