@@ -164,10 +164,31 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
     for name in graph.inputs:
         automatic = float(trace.grad(name))
         numerical = central_difference(graph, inputs, name, step)
-        derivative = simplified(sympy.diff(expression, symbols[name]), simplify)
-        symbolic = _number(derivative.subs(at))
+        derivative, symbolic = symbolic_gradient(expression, symbols, inputs, name, simplify, at)
         rows.append(_judge(name, automatic, numerical, symbolic, derivative, tolerance))
     return Comparison(graph, inputs, float(trace.value), expression, step, tolerance, rows, kinks)
+
+
+def symbolic_gradient(expression: Any, symbols: Mapping[str, Any], inputs: Mapping[str, float], name: str,
+                      simplify: str = "light", at: Mapping[Any, Any] | None = None) -> tuple[Any, float]:
+    """The derivative of ``expression`` with respect to ``name`` (tidied) and its value at ``inputs``."""
+    derivative = simplified(sympy.diff(expression, symbols[name]), simplify)
+    if at is None:
+        at = {symbols[n]: sympy.Float(x) for n, x in inputs.items()}
+    return derivative, _evaluate(derivative, symbols, inputs, at)
+
+
+def _evaluate(derivative: Any, symbols: Mapping[str, Any], inputs: Mapping[str, float], at: Mapping[Any, Any]) -> float:
+    """The derivative's value: compiled to plain floating point (fast), or by substitution in sympy when the
+    compiled form cannot be evaluated there (Heaviside at 0, a complex intermediate)."""
+    names = list(symbols)
+    try:
+        compiled = sympy.lambdify([symbols[n] for n in names], derivative, modules="math")
+        with numpy.errstate(all="ignore"):
+            value = float(compiled(*[inputs[n] for n in names]))
+    except (ArithmeticError, ValueError, TypeError, NameError):
+        return _number(derivative.subs(at))
+    return value
 
 
 def _number(expr: Any) -> float:
