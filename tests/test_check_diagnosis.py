@@ -168,3 +168,16 @@ def test_one_changed_answer_on_a_solution_is_caught_and_only_it(template: str, s
     assert statuses.pop(target + 1) == "wrong"
     assert set(statuses.values()) <= {"right", "rounded"}
     assert report.exit_code == 1
+
+
+def test_quiz_helper_judges_one_answer_with_what_came_before() -> None:
+    import graphstep
+    from graphstep.checking import ask, split_program
+
+    program, _ = split_program((FIXTURES / "neuron_named.gstep").read_text(encoding="utf-8"))
+    trace = graphstep.parse(program).run()
+    assert ask(trace, "f", "0.73").status == "right"
+    assert ask(trace, "∂f/∂x0", "0.40", earlier=[("∂f/∂s", "0.20")]).status == "rounded"
+    assert ask(trace, "∂f/∂x0", "0.60", earlier=[("∂f/∂s", "0.30")]).status == "follows"
+    wrong = ask(trace, "∂f/∂e", "-7.39")
+    assert (wrong.status, wrong.diagnosis and wrong.diagnosis.code) == ("wrong", "chain_order")

@@ -16,7 +16,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from graphstep.checking.claims import Verdict
     from graphstep.checking.report import Report
+    from graphstep.trace import Trace
 
 # Submodules load on first use: `graphstep eval` imports the answers syntax only, not the checker.
 _LAZY = {
@@ -25,7 +29,7 @@ _LAZY = {
     "Report": "report", "note": "report",
 }
 
-__all__ = ["Answer", "Checker", "Diagnosis", "Report", "Verdict", "check", "note", "parse_answers",
+__all__ = ["Answer", "Checker", "Diagnosis", "Report", "Verdict", "ask", "check", "note", "parse_answers",
            "split_program"]
 
 
@@ -68,3 +72,23 @@ def check(
     trace = graph.run()
     verdicts = Checker(graph, trace, tolerance).evaluate(list(found.values()))
     return Report(graph, verdicts, name, tolerance)
+
+
+def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str]] = (),
+        tolerance: float | None = None) -> Verdict:
+    """Judge one answer typed in a quiz: ``ask(trace, "∂f/∂x", "-4")``.
+
+    ``earlier`` holds the (target, number) pairs answered before, so that a number that follows from the
+    student's own rounded answers is judged *rounded early*, and one that follows from a wrong answer
+    *follows*. Errors in ``target`` or ``number`` raise :class:`~graphstep.errors.GraphstepError`.
+    """
+    from graphstep.checking.answers import parse_answer_line
+    from graphstep.checking.claims import Checker
+
+    pairs = [*earlier, (target, number)]
+    text = "\n".join(f"? {t} = {n}" for t, n in pairs)
+    answers, offset = [], 0
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        answers.append(parse_answer_line(text, line_number, offset, line, "quiz"))
+        offset += len(line) + 1
+    return Checker(trace.graph, trace, tolerance).evaluate(answers)[-1]
