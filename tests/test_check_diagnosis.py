@@ -181,3 +181,10 @@ def test_quiz_helper_judges_one_answer_with_what_came_before() -> None:
     assert ask(trace, "∂f/∂x0", "0.60", earlier=[("∂f/∂s", "0.30")]).status == "follows"
     wrong = ask(trace, "∂f/∂e", "-7.39")
     assert (wrong.status, wrong.diagnosis and wrong.diagnosis.code) == ("wrong", "chain_order")
+
+
+def test_relu_opened_the_wrong_way() -> None:
+    report = check("z = -4\nh = relu(z)\nL = (h - 2)^2\n? ∂L/∂h = -4\n? ∂L/∂z = -4\n")
+    assert verdict_of(report, "∂L/∂h") == ("right", None)
+    assert verdict_of(report, "∂L/∂z") == ("wrong", "relu_routed")
+    assert "its input here is -4.00" in note(report.verdicts[1])

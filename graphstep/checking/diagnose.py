@@ -20,7 +20,8 @@ from graphstep.ops import OPS
 
 ROUTING_OPS = frozenset({"max", "min", "max_const", "min_const", "relu"})
 """Gates that route the gradient to one input (relu is max(x, 0))."""
-DIAGNOSES = ("sign", "fanout", "upstream_dropped", "mul_swapped", "max_routed", "chain_order", "local_dropped")
+DIAGNOSES = ("sign", "fanout", "upstream_dropped", "mul_swapped", "max_routed", "relu_routed", "chain_order",
+             "local_dropped")
 """The mistakes the checker recomputes, in the order it tries them."""
 
 
@@ -92,7 +93,9 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
             found.append((Diagnosis("mul_swapped", {**fields, "own": num(own), "other": num(other)}),
                           rest + e.upstream * own))
         if consumer.op in ROUTING_OPS and e.local is not None:
-            found.append((Diagnosis("max_routed", fields), rest + e.upstream * (1.0 - e.local)))
+            code = "relu_routed" if consumer.op == "relu" else "max_routed"
+            found.append((Diagnosis(code, {**fields, "input": num(world.values[node])}),
+                          rest + e.upstream * (1.0 - e.local)))
     if len(edges) > 1 and all(e.local is not None for e in edges):
         found.append((Diagnosis("upstream_dropped", {**common, "gate": gate_text(graph, edges[0].consumer),
                                                      "upstream": num(edges[0].upstream),

@@ -33,6 +33,7 @@ MESSAGES = {
         "short_mul_swapped": "mul inputs swapped",
         "short_max_routed": "max routed to the wrong input",
         "short_max_picked": "max/min took the wrong input",
+        "short_relu_routed": "relu gate opened the wrong way",
         "short_chain_order": "chain rule in the wrong order",
         "short_unknown": "wrong",
         "short_local_dropped": "local derivative dropped",
@@ -50,6 +51,7 @@ MESSAGES = {
                             "{upstream} × {other} = {sent}.",
         "note_max_routed": "the {gate} gate routes the gradient to the wrong input: only the larger input receives it, "
                            "the other gets 0. Here ∂{f}/∂{name} = {how}.",
+        "note_relu_routed": "the {gate} gate lets the gradient through only where its input is positive, and its input here is {input}: ∂{f}/∂{name} = {how}.",
         "note_max_picked": "the {gate} gate passes on the winning input ({right}), not the other one ({other}).",
         "note_chain_order": "the chain rule is applied in the wrong order: {claim} is the derivative with {outer} "
                             "applied first and {inner} second, but {name} goes through {inner} first, then "
@@ -90,6 +92,7 @@ MESSAGES = {
         "short_mul_swapped": "entradas del producto intercambiadas",
         "short_max_routed": "max enruta a la entrada equivocada",
         "short_max_picked": "max/min tomó la entrada equivocada",
+        "short_relu_routed": "relu abierta al revés",
         "short_chain_order": "regla de la cadena en el orden equivocado",
         "short_unknown": "incorrecto",
         "short_local_dropped": "falta la derivada local",
@@ -108,6 +111,7 @@ MESSAGES = {
                             "{upstream} × {other} = {sent}.",
         "note_max_routed": "la compuerta {gate} envía el gradiente a la entrada equivocada: sólo la entrada mayor lo recibe, "
                            "la otra recibe 0. Aquí ∂{f}/∂{name} = {how}.",
+        "note_relu_routed": "la compuerta {gate} deja pasar el gradiente sólo donde su entrada es positiva, y aquí su entrada es {input}: ∂{f}/∂{name} = {how}.",
         "note_max_picked": "la compuerta {gate} deja pasar la entrada ganadora ({right}), no la otra ({other}).",
         "note_chain_order": "la regla de la cadena está aplicada en el orden equivocado: {claim} es la derivada "
                             "aplicando primero {outer} y después {inner}, pero {name} pasa primero por {inner} y "
