@@ -139,6 +139,7 @@ class Checker:
         resolved = [(a, *resolve(self.graph, a)) for a in answers]
         order = sorted(range(len(resolved)), key=lambda k: (dependency_key(resolved[k][1], resolved[k][2]), k))
         self._claims = [(a, node, of, float(a.number)) for a, node, of in resolved if a.number is not None]
+        self._student: dict[int | None, World] = {}
         verdicts: dict[int, Verdict] = {}
         for k in order:
             answer, node, of = resolved[k]
@@ -179,7 +180,9 @@ class Checker:
         # Recomputed from the student's own earlier numbers: a match is rounding, or a mistake carried along.
         bad = [v for v in earlier if v.status in ("wrong", "follows")]
         bad_keys = {v.answer.key for v in bad}
-        student = self.student_world(of, set())
+        if of not in self._student:  # with every claim in place: the same for all answers about one output
+            self._student[of] = self.student_world(of, set())
+        student = self._student[of]
         if close(recomputed(student)):
             clean = self.student_world(of, bad_keys)
             if close(recomputed(clean)):

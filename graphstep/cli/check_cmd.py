@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is not code
     except FileNotFoundError:
         raise GraphstepError(f"file not found: {path}") from None
     except UnicodeDecodeError:
