@@ -80,7 +80,8 @@ class Report:
     def row(self, verdict: Verdict, lang: str) -> tuple[str, str, str, str, str]:
         answer = verdict.answer
         yours = answer.number if answer.number is not None else "—"
-        expected = fmt(verdict.expected, verdict.decimals)
+        # A blank answer's number is not given away: the exercise may still be in progress.
+        expected = "—" if verdict.status == "blank" else fmt(verdict.expected, verdict.decimals)
         if verdict.status == "wrong":
             assert verdict.diagnosis is not None
             text = tr(MESSAGES, f"short_{verdict.diagnosis.code}", lang)
