@@ -79,3 +79,26 @@ def test_cli_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "unknown template 'perceptron'" in capsys.readouterr().err
     assert main(["exercise", "new", "neuron", "-o", str(tmp_path / "missing" / "x.gstep")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+LECTURE_ANSWERS = {
+    # The numbers on the lecture's blackboard (cs231n's circuits), an oracle independent of graphstep.
+    "add_mul": {"q": "3", "f": "-12", "∂f/∂q": "-4", "∂f/∂z": "3", "∂f/∂x": "-4", "∂f/∂y": "-4"},
+    "neuron": {"s": "1", "e": "0.37", "f": "0.73", "∂f/∂e": "-0.53", "∂f/∂s": "0.20", "∂f/∂w2": "0.20",
+               "∂f/∂x1": "-0.59", "∂f/∂w1": "-0.39", "∂f/∂x0": "0.39", "∂f/∂w0": "-0.20"},
+    "patterns": {"q": "-12", "m": "2", "s": "-10", "f": "-20", "∂f/∂s": "2", "∂f/∂m": "2", "∂f/∂q": "2",
+                 "∂f/∂w": "0", "∂f/∂z": "2", "∂f/∂y": "6", "∂f/∂x": "-8"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(LECTURE_ANSWERS))
+def test_the_lecture_exercises_accept_the_lecture_numbers(name: str) -> None:
+    path = Path(__file__).parent.parent / "graphstep" / "examples" / "exercises" / f"{name}.gstep"
+    text = path.read_text(encoding="utf-8")
+    answers = LECTURE_ANSWERS[name]
+    filled = "".join(
+        f"{line} {answers[line[2:-2]]}\n" if line.startswith("? ") else line + "\n" for line in text.splitlines()
+    )
+    report = check(filled)
+    assert {v.answer.label for v in report.verdicts} == set(answers)
+    assert all(v.status == "right" for v in report.verdicts), report.render()
