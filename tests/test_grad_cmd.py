@@ -137,3 +137,8 @@ def test_non_differentiable_point_is_noted(capsys: pytest.CaptureFixture[str]) -
 def test_bad_input_exits_2(argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert needle in capsys.readouterr().err
+
+
+def test_inputs_named_like_python_keywords() -> None:
+    result = compare(graphstep.parse("lr = 0.1; w = 2; if = 3; f = lr w^2 + if"))
+    assert result.agree and [round(g.symbolic, 9) for g in result.gradients] == [4.0, 0.4, 1.0]
