@@ -14,6 +14,7 @@ import numpy
 from graphstep import fusion
 from graphstep.backend import check_dtype, get_namespace, reduce_to_shape
 from graphstep.errors import GraphstepError, InputError, line_and_column
+from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.ops import OPS
 from graphstep.trace import Trace
@@ -46,7 +47,7 @@ def run(
     n = len(nodes)
     vals: list[Any] = [None] * n
     # Floating-point problems become step warnings (log of 0, overflow), not numpy RuntimeWarnings.
-    with numpy.errstate(all="ignore"):
+    with numpy.errstate(all="ignore"), paused_gc():
         for node in nodes:
             if node.op == INPUT or node.op == CONST:
                 vals[node.id] = leaf_values[node.id]

@@ -8,7 +8,6 @@ whose operands are all constants is folded to a constant. So ``1/(1+exp(-t))`` i
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 import numpy
 
 from graphstep.errors import GraphstepError, SourceError
+from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node, NodeList
 from graphstep.lexer import Token, tokenize
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
@@ -76,19 +76,15 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     if not isinstance(source, str):
         raise GraphstepError("the formula must be text")
     bound = {m.group(1) for m in _BINDING.finditer(source)} | set(names)
-    tokens = tokenize(source, bound)
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
-    collecting = gc.isenabled()
-    gc.disable()  # parsing allocates only acyclic objects; collections would make it quadratic
     try:
-        return Parser(source, tokens).program()
+        with paused_gc():
+            return Parser(source, tokenize(source, bound)).program()
     except RecursionError:
         raise SourceError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", source, 0) from None
     finally:
         sys.setrecursionlimit(limit)
-        if collecting:
-            gc.enable()
 
 
 class Parser:

@@ -18,6 +18,7 @@ import numpy
 
 from graphstep.backend import to_host
 from graphstep.errors import GraphstepError
+from graphstep.gcpause import paused_gc
 from graphstep.graph import Graph
 from graphstep.ops import OPS
 
@@ -151,7 +152,7 @@ class Trace:
         graph, values, sent = self.graph, self.values, self._sent
         xp = self.xp
         steps: list[Step] = []
-        with numpy.errstate(all="ignore"):
+        with numpy.errstate(all="ignore"), paused_gc():
             for node in graph.nodes:
                 if node.is_leaf:
                     continue

@@ -16,6 +16,9 @@ from graphstep.errors import GraphstepError
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, one-line help)
     "eval": ("graphstep.cli.eval_cmd", "evaluate a formula: every node's value and gradient, or the steps in words"),
+    "check": ("graphstep.cli.check_cmd", "check a hand-worked exercise: what is right, what is wrong, and why"),
+    "grad": ("graphstep.cli.grad_cmd", "compare automatic, numerical and symbolic gradients side by side"),
+    "exercise": ("graphstep.cli.exercise_cmd", "write a fresh exercise (or its solution) from a template"),
     "train": ("graphstep.cli.train_cmd", "train the parameters marked with param(…) by mini-batch gradient descent"),
 }
 DEFAULT_COMMAND = "app"  # `graphstep SOURCE` and plain `graphstep`

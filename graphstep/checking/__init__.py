@@ -1,0 +1,94 @@
+"""Checking hand-worked exercises, and the four ways to compute a gradient.
+
+    >>> from graphstep.checking import check
+    >>> report = check("x = -2; y = 5; z = -4\\nq = x + y\\nf = q z\\n? q = 3\\n? ∂f/∂x = 4")
+    >>> [(v.answer.label, v.status, v.diagnosis and v.diagnosis.code) for v in report.verdicts]
+    [('q', 'right', None), ('∂f/∂x', 'wrong', 'sign')]
+
+Answers are written in blackboard notation (see :mod:`graphstep.checking.answers`); each one is judged
+against the engine's exact trace and, when it differs, against the student's own recomputation, so that a
+rounded-early number is not called wrong and a wrong one gets its reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from graphstep.checking.claims import Verdict
+    from graphstep.checking.report import Report
+    from graphstep.trace import Trace
+
+# Submodules load on first use: `graphstep eval` imports the answers syntax only, not the checker.
+_LAZY = {
+    "Answer": "answers", "parse_answers": "answers", "split_program": "answers",
+    "Checker": "claims", "Diagnosis": "claims", "Verdict": "claims",
+    "Report": "report", "note": "report",
+}
+
+__all__ = ["Answer", "Checker", "Diagnosis", "Report", "Verdict", "ask", "check", "note", "parse_answers",
+           "split_program"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"graphstep.checking.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'graphstep.checking' has no attribute {name!r}")
+
+
+def check(
+    exercise: str,
+    answers: str | None = None,
+    tolerance: float | None = None,
+    name: str = "exercise",
+    answers_name: str = "answers",
+) -> Report:
+    """Judge the answers written in ``exercise`` (lines starting with ``?``) and in ``answers`` (a separate
+    answers file, where the ``?`` is optional; its answers replace the exercise's for the same target).
+
+    ``tolerance`` is an absolute tolerance; by default each number may be off by half a unit in the last
+    digit written (``0.73`` → ±0.005).
+    """
+    from graphstep.checking.answers import parse_answers, split_program
+    from graphstep.checking.claims import Checker
+    from graphstep.checking.report import Report
+    from graphstep.errors import GraphstepError, SourceError
+    from graphstep.parser import parse
+
+    if tolerance is not None and not tolerance >= 0:
+        raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
+    program, _ = split_program(exercise)
+    graph = parse(program)
+    found = {a.key: a for a in parse_answers(exercise, name)}
+    if answers is not None:
+        try:
+            extra = parse_answers(answers, answers_name, require_mark=False)
+        except SourceError as error:  # name the answers file: its line numbers are not the exercise's
+            raise GraphstepError(str(error).replace("error: ", f"error: {answers_name}: ", 1)) from None
+        found.update({a.key: a for a in extra})
+    trace = graph.run()
+    verdicts = Checker(graph, trace, tolerance).evaluate(list(found.values()))
+    return Report(graph, verdicts, name, tolerance)
+
+
+def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str]] = (),
+        tolerance: float | None = None) -> Verdict:
+    """Judge one answer typed in a quiz: ``ask(trace, "∂f/∂x", "-4")``.
+
+    ``earlier`` holds the (target, number) pairs answered before, so that a number that follows from the
+    student's own rounded answers is judged *rounded early*, and one that follows from a wrong answer
+    *follows*. Errors in ``target`` or ``number`` raise :class:`~graphstep.errors.GraphstepError`.
+    """
+    from graphstep.checking.answers import parse_answer_line
+    from graphstep.checking.claims import Checker
+
+    pairs = [*earlier, (target, number)]
+    text = "\n".join(f"? {t} = {n}" for t, n in pairs)
+    answers, offset = [], 0
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        answers.append(parse_answer_line(text, line_number, offset, line, "quiz"))
+        offset += len(line) + 1
+    return Checker(trace.graph, trace, tolerance).evaluate(answers)[-1]

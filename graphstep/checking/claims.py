@@ -1,0 +1,216 @@
+"""Judging each answer: right, rounded early, following an earlier mistake, or wrong (and why, by
+:mod:`graphstep.checking.diagnose`).
+
+Answers are judged in dependency order (forward values, then gradients from the output back), each
+against the engine's exact number, then against the exercise recomputed from the student's own earlier
+numbers, then against the exercise worked with every intermediate rounded as on paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy
+
+from graphstep.checking.answers import Answer
+from graphstep.checking.diagnose import Diagnosis, candidates, how, trim
+from graphstep.checking.worlds import World, backward, forward
+from graphstep.engine import run
+from graphstep.errors import GraphstepError
+from graphstep.graph import Graph
+from graphstep.numbers import matches_written, written_tolerance
+from graphstep.trace import Trace
+
+Status = Literal["right", "rounded", "follows", "wrong", "blank"]
+@dataclass
+class Verdict:
+    """The judgement of one answer."""
+
+    answer: Answer
+    node: int
+    of: int | None
+    expected: float
+    status: Status
+    diagnoses: tuple[Diagnosis, ...] = ()
+    tolerance: float | None = None
+    first_wrong: bool = False
+
+    @property
+    def claimed(self) -> float | None:
+        return None if self.answer.number is None else float(self.answer.number)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("right", "rounded")
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        return self.diagnoses[0] if self.diagnoses else None
+
+    @property
+    def decimals(self) -> int:
+        """Decimals to show numbers with: at least the blackboard's 2, or as many as the student wrote."""
+        number = self.answer.number or ""
+        mantissa = number.lower().partition("e")[0]
+        return max(2, len(mantissa.partition(".")[2]))
+
+
+def resolve(graph: Graph, answer: Answer) -> tuple[int, int | None]:
+    """The node ids an answer is about: (node, numerator or None)."""
+
+    def node_of(name: str) -> int:
+        if name in graph.names:
+            return graph.names[name]
+        if name == graph.output_name:
+            return graph.output
+        if name[:1] == "n" and name[1:].isdigit() and int(name[1:]) < len(graph.nodes):
+            return int(name[1:])
+        known = ", ".join(sorted(set(graph.names) | {graph.output_name}))
+        raise GraphstepError(f"{answer.origin}, line {answer.line}: no node named {name!r} in this exercise "
+                             f"(named nodes: {known})")
+
+    node = node_of(answer.name)
+    if answer.kind == "value":
+        return node, None
+    of = node_of(answer.of or "")
+    if node > of:
+        raise GraphstepError(f"{answer.origin}, line {answer.line}: in {answer.label}, {answer.name} is computed "
+                             f"after {answer.of}; the node on top is the one whose change is measured, "
+                             f"like ∂{graph.output_name}/∂x")
+    return node, of
+
+
+def dependency_key(verdict_node: int, of: int | None) -> tuple[int, int, int]:
+    """Forward values in graph order, then gradients from the output back to the inputs."""
+    if of is None:
+        return (0, verdict_node, 0)
+    return (1, -verdict_node, -of)
+
+
+class Checker:
+    """Evaluates answers against one exact trace, with the student's own recomputation beside it."""
+
+    def __init__(self, graph: Graph, trace: Trace, tolerance: float | None = None) -> None:
+        self.graph = graph
+        self.trace = trace
+        self.tolerance = tolerance
+        values = trace.values
+        if any(numpy.size(v) != 1 for v in values):
+            raise GraphstepError("check works on scalar exercises (every node one number); this one has arrays")
+        self.leaves = {n.id: float(values[n.id]) for n in graph.nodes if n.is_leaf}
+        self.exact_values = [float(v) for v in values]
+        self.exact = forward(graph, self.leaves, {})
+        self._exact_back: dict[int, World] = {}
+        self._rounded: dict[tuple[int, int | None], World] = {}
+
+    # --- the exact numbers (from the engine) and the exact recomputation beside them -----------------
+
+    def exact_grad(self, node: int, of: int) -> float:
+        if of == self.graph.output:
+            grad = self.trace.node_grads[node]
+            return 0.0 if grad is None else float(grad)
+        sub = Graph(self.graph.nodes[: of + 1], of, self.graph.source,
+                    {k: v for k, v in self.graph.names.items() if v <= of})
+        inputs = {name: self.leaves[i] for name, i in sub.inputs.items()}
+        grad = run(sub, inputs).node_grads[node]
+        return 0.0 if grad is None else float(grad)
+
+    def exact_world(self, of: int) -> World:
+        if of not in self._exact_back:
+            self._exact_back[of] = backward(self.graph, forward(self.graph, self.leaves, {}), of, {})
+        return self._exact_back[of]
+
+    def rounded_world(self, digits: int, of: int | None) -> World:
+        """Every intermediate rounded to ``digits`` decimals, as when working on paper."""
+        key = (digits, of)
+        if key not in self._rounded:
+            world = forward(self.graph, self.leaves, {}, digits)
+            if of is not None:
+                backward(self.graph, world, of, {}, digits)
+            self._rounded[key] = world
+        return self._rounded[key]
+
+    # --- judging ----------------------------------------------------------------------------------------
+
+    def evaluate(self, answers: Sequence[Answer]) -> list[Verdict]:
+        """Judge every answer, in dependency order; the verdicts come back in the order of ``answers``."""
+        resolved = [(a, *resolve(self.graph, a)) for a in answers]
+        order = sorted(range(len(resolved)), key=lambda k: (dependency_key(resolved[k][1], resolved[k][2]), k))
+        self._claims = [(a, node, of, float(a.number)) for a, node, of in resolved if a.number is not None]
+        self._student: dict[int | None, World] = {}
+        verdicts: dict[int, Verdict] = {}
+        for k in order:
+            answer, node, of = resolved[k]
+            verdicts[k] = self.judge(answer, node, of, [verdicts[j] for j in order if j in verdicts])
+        ranked = [verdicts[k] for k in order]
+        first = next((v for v in ranked if v.status == "wrong"), None)
+        if first is not None:
+            first.first_wrong = True
+        return [verdicts[k] for k in range(len(resolved))]
+
+    def student_world(self, of: int | None, leave_out: set[tuple[str, str, str | None]]) -> World:
+        """The exercise recomputed with the student's numbers (except those in ``leave_out``) in place."""
+        values = {node: x for a, node, o, x in self._claims if o is None and a.key not in leave_out}
+        world = forward(self.graph, self.leaves, values)
+        if of is not None:
+            grads = {node: x for a, node, o, x in self._claims if o == of and a.key not in leave_out}
+            backward(self.graph, world, of, grads)
+        return world
+
+    def judge(self, answer: Answer, node: int, of: int | None, earlier: list[Verdict]) -> Verdict:
+        expected = self.exact_values[node] if of is None else self.exact_grad(node, of)
+        if answer.number is None:
+            return Verdict(answer, node, of, expected, "blank")
+        tolerance = self.tolerance if self.tolerance is not None else written_tolerance(answer.number)
+        verdict = Verdict(answer, node, of, expected, "wrong", tolerance=tolerance)
+
+        def close(x: float) -> bool:
+            return bool(numpy.isfinite(x)) and matches_written(answer.number or "", x, tolerance)
+
+        def recomputed(world: World) -> float:
+            return world.computed[node] if of is None else world.grad_computed.get(node, 0.0)
+
+        if close(expected):
+            verdict.status = "right"
+            return verdict
+        digits = verdict.decimals
+        exact_text = trim(expected, digits + 2)
+        # Recomputed from the student's own earlier numbers: a match is rounding, or a mistake carried along.
+        bad = [v for v in earlier if v.status in ("wrong", "follows")]
+        bad_keys = {v.answer.key for v in bad}
+        if of not in self._student:  # with every claim in place: the same for all answers about one output
+            self._student[of] = self.student_world(of, set())
+        student = self._student[of]
+        if close(recomputed(student)):
+            clean = self.student_world(of, bad_keys)
+            if close(recomputed(clean)):
+                verdict.status = "rounded"
+                verdict.diagnoses = (Diagnosis("rounded", {"how": how(self.graph, clean, node, of, digits),
+                                                           "exact": exact_text}),)
+                return verdict
+            culprit = next((v for v in bad if close(recomputed(self.student_world(of, bad_keys - {v.answer.key})))),
+                           bad[0])
+            verdict.status = "follows"
+            verdict.diagnoses = (Diagnosis("follows", {"how": how(self.graph, student, node, of, digits),
+                                                       "line": str(culprit.answer.line),
+                                                       "label": culprit.answer.label}),)
+            return verdict
+        # Rounded on paper at every step, without writing the intermediate numbers down.
+        paper = self.rounded_world(digits, of)
+        if close(recomputed(paper)):
+            verdict.status = "rounded"
+            verdict.diagnoses = (Diagnosis("rounded", {"how": how(self.graph, paper, node, of, digits),
+                                                       "exact": exact_text}),)
+            return verdict
+        found: list[Diagnosis] = []
+        exact = self.exact if of is None else self.exact_world(of)
+        for world, shown in ((exact, digits + 2), (student, digits)):
+            for diagnosis, value in candidates(self.graph, world, node, of, shown):
+                if close(value) and all(d.code != diagnosis.code for d in found):
+                    found.append(diagnosis)
+        if not found:
+            found.append(Diagnosis("unknown", {"how": how(self.graph, exact, node, of, digits + 2)}))
+        verdict.diagnoses = tuple(found)
+        return verdict

@@ -1,0 +1,150 @@
+"""The check report: a table of every answer, notes that explain each mistake, JSON for scripts."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from graphstep.checking.claims import Verdict
+from graphstep.checking.messages import MESSAGES
+from graphstep.graph import Graph
+from graphstep.i18n import tr
+from graphstep.numbers import fmt
+
+
+@dataclass
+class Report:
+    """Every answer's verdict, in dependency order (forward values, then gradients output → inputs)."""
+
+    graph: Graph
+    verdicts: list[Verdict]
+    name: str = "exercise"
+    tolerance: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every answer is right (or consistent, rounded early): what exit code 0 means."""
+        return bool(self.verdicts) and all(v.ok for v in self.verdicts)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    @property
+    def first_wrong(self) -> Verdict | None:
+        return next((v for v in self.verdicts if v.first_wrong), None)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(("right", "rounded", "wrong", "follows", "blank"), 0)
+        for verdict in self.verdicts:
+            counts[verdict.status] += 1
+        return counts
+
+    # --- text --------------------------------------------------------------------------------------------
+
+    def render(self, lang: str = "en", width: int | None = None) -> str:
+        """The report as text; notes are wrapped to ``width`` columns when given."""
+        counts = self.counts()
+        parts = ", ".join(tr(MESSAGES, f"part_{k}", lang, n=n) for k, n in counts.items() if n)
+        lines = [tr(MESSAGES, "summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
+        header = tuple(tr(MESSAGES, f"col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
+        rows = [header] + [self.row(v, lang) for v in self.verdicts]
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        for row in rows:
+            cells = [row[0].rjust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]),
+                     row[3].rjust(widths[3]), row[4]]
+            lines.append("  ".join(cells).rstrip())
+        notes = [(v, note(v, lang)) for v in self.verdicts if v.status not in ("right", "blank")]
+        if notes:
+            lines.append("")
+            for verdict, text in notes:
+                mark = "✗" if verdict.status == "wrong" else ("≈" if verdict.status == "rounded" else "→")
+                line = f"{mark} {self.where(verdict, lang)}: {text}"
+                if width:
+                    lines += textwrap.wrap(line, width, subsequent_indent="  ", break_long_words=False,
+                                           break_on_hyphens=False)
+                else:
+                    lines.append(line)
+        lines.append("")
+        first = self.first_wrong
+        if self.ok:
+            lines.append(tr(MESSAGES, "all_right", lang))
+        elif first is not None:
+            lines.append(tr(MESSAGES, "first_at", lang, line=first.answer.line, label=first.answer.label))
+        how = (tr(MESSAGES, "tolerance_written", lang) if self.tolerance is None
+               else tr(MESSAGES, "tolerance_fixed", lang, value=f"{self.tolerance:g}"))
+        lines.append(tr(MESSAGES, "tolerance", lang, how=how))
+        return "\n".join(lines)
+
+    def row(self, verdict: Verdict, lang: str) -> tuple[str, str, str, str, str]:
+        answer = verdict.answer
+        yours = answer.number if answer.number is not None else "—"
+        # A blank answer's number is not given away: the exercise may still be in progress.
+        expected = "—" if verdict.status == "blank" else fmt(verdict.expected, verdict.decimals)
+        if verdict.status == "wrong":
+            assert verdict.diagnosis is not None
+            text = tr(MESSAGES, f"short_{verdict.diagnosis.code}", lang)
+            if verdict.diagnosis.code != "unknown":
+                text = f"{tr(MESSAGES, 'status_wrong', lang)}: {text}"
+            if verdict.first_wrong:
+                text += "  " + tr(MESSAGES, "first_wrong", lang)
+        elif verdict.status == "follows":
+            line = verdict.diagnosis.fields["line"] if verdict.diagnosis else "?"
+            text = tr(MESSAGES, "status_follows", lang, line=line)
+        else:
+            text = tr(MESSAGES, f"status_{verdict.status}", lang)
+        where = str(answer.line) if answer.origin == self.name else f"{answer.origin}:{answer.line}"
+        return where, answer.label, yours, expected, text
+
+    def where(self, verdict: Verdict, lang: str) -> str:
+        answer = verdict.answer
+        line = tr(MESSAGES, "col_line", lang)
+        place = f"{line} {answer.line}" if answer.origin == self.name else f"{answer.origin}:{answer.line}"
+        return f"{place}, {answer.label} = {answer.number}"
+
+    # --- JSON ----------------------------------------------------------------------------------------------
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        first = self.first_wrong
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "first_wrong": None if first is None else {"line": first.answer.line, "answer": first.answer.label},
+            "tolerance": self.tolerance,
+            "answers": [verdict_json(v, lang) for v in self.verdicts],
+        }
+
+
+def verdict_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
+    answer = verdict.answer
+    return {
+        "line": answer.line,
+        "file": answer.origin,
+        "answer": answer.label,
+        "kind": answer.kind,
+        "node": answer.name,
+        "of": answer.of,
+        "written": answer.number,
+        "claimed": verdict.claimed,
+        "expected": verdict.expected,
+        "tolerance": verdict.tolerance,
+        "status": verdict.status,
+        "diagnosis": verdict.diagnosis.code if verdict.diagnosis else None,
+        "also": [d.code for d in verdict.diagnoses[1:]],
+        "first_wrong": verdict.first_wrong,
+        "message": note(verdict, lang),
+    }
+
+
+def note(verdict: Verdict, lang: str = "en") -> str:
+    """The explanation of one verdict in words, with the numbers (what the quiz mode shows)."""
+    if verdict.status == "right":
+        return tr(MESSAGES, "status_right", lang)
+    if verdict.status == "blank":
+        return tr(MESSAGES, "note_blank", lang)
+    diagnosis = verdict.diagnosis
+    assert diagnosis is not None
+    fields = {"f": verdict.answer.of or "", "claim": verdict.answer.number, "expected": fmt(verdict.expected,
+              verdict.decimals), **diagnosis.fields}
+    return tr(MESSAGES, f"note_{diagnosis.code}", lang, **fields)

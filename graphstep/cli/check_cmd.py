@@ -1,0 +1,57 @@
+"""``graphstep check EXERCISE [ANSWERS]``: judge a hand-worked exercise, say what is wrong and why.
+
+Exit codes: 0 every answer is right (or consistent, rounded early), 1 otherwise, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from graphstep.checking import check
+from graphstep.checking.messages import MESSAGES
+from graphstep.cli.common import add_lang_argument
+from graphstep.errors import GraphstepError
+from graphstep.i18n import detect_lang, tr
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("exercise", metavar="EXERCISE",
+                        help="the exercise: a .gstep file whose answer lines start with ?, like `? ∂f/∂x = -4`")
+    parser.add_argument("answers", metavar="ANSWERS", nargs="?",
+                        help="a separate answers file (one answer per line; the ? is optional); "
+                             "its answers replace the exercise's for the same target")
+    parser.add_argument("--tolerance", type=float, default=None, metavar="X",
+                        help="accept numbers within ±X of the exact value (default: half a unit in the last "
+                             "digit written, so 0.73 means ±0.005)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    add_lang_argument(parser)
+
+
+def read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is not code
+    except FileNotFoundError:
+        raise GraphstepError(f"file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise GraphstepError(f"{path}: not a text file (it is not UTF-8)") from None
+    except OSError as error:
+        raise GraphstepError(f"cannot read {path}: {error.strerror}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = detect_lang(args.lang)
+    exercise = read(args.exercise)
+    answers = read(args.answers) if args.answers else None
+    name = Path(args.exercise).name
+    report = check(exercise, answers, args.tolerance, name=name,
+                   answers_name=Path(args.answers).name if args.answers else "answers")
+    if not report.verdicts:
+        raise GraphstepError(tr(MESSAGES, "no_answers", lang, file=args.answers or args.exercise))
+    if args.json:
+        print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
+    else:
+        print(report.render(lang, width=min(shutil.get_terminal_size((100, 24)).columns, 110)))
+    return report.exit_code

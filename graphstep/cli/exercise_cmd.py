@@ -1,0 +1,51 @@
+"""``graphstep exercise new TEMPLATE [--seed N] [--solution] [-o FILE]`` and ``graphstep exercise list``."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from graphstep.checking.exercises import MESSAGES, TEMPLATES, make_exercise
+from graphstep.cli.common import add_lang_argument
+from graphstep.errors import GraphstepError
+from graphstep.i18n import detect_lang, tr
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    new = actions.add_parser("new", help="write a fresh exercise from a template",
+                             description="Write a fresh exercise from a template, with small random values and "
+                                         "blank answers (or, with --solution, the answers filled in).")
+    new.add_argument("template", metavar="TEMPLATE", help=f"one of: {', '.join(TEMPLATES)}")
+    new.add_argument("--seed", type=int, default=None, metavar="N",
+                     help="random seed: the same seed gives the same exercise (default: a fresh one, "
+                          "written in the file's header)")
+    new.add_argument("--solution", action="store_true", help="fill in the answers (2 decimals)")
+    new.add_argument("-o", "--output", metavar="FILE", default=None, help="write to FILE instead of the terminal")
+    add_lang_argument(new)
+    listing = actions.add_parser("list", help="list the templates")
+    add_lang_argument(listing)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = detect_lang(args.lang)
+    if args.action == "list":
+        for name in TEMPLATES:
+            print(f"{name:<10} {tr(MESSAGES, 'title_' + name, lang)}")
+        return 0
+    if args.template not in TEMPLATES:
+        raise GraphstepError(f"unknown template {args.template!r}; choose one of: {', '.join(TEMPLATES)}")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000)
+    file_name = args.output or f"{args.template}-{seed}.gstep"
+    text = make_exercise(args.template, seed, solution=args.solution, lang=lang, file_name=file_name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise GraphstepError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
