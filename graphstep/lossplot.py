@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,10 @@ def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, ti
     buckets = [losses[len(losses) * c // columns: max(len(losses) * (c + 1) // columns, len(losses) * c // columns + 1)]
                for c in range(columns)]
     levels = [scale(sum(b) / len(b)) if all(math.isfinite(v) for v in b) else math.nan for b in buckets]
-    low, high = scale(min(finite)), scale(max(finite))
+    shown = [v for v in levels if math.isfinite(v)]  # each column is its steps' mean: the range is theirs
+    if not shown:
+        return f"{title}: no finite value to plot"
+    low, high = min(shown), max(shown)
     span = high - low or 1.0
     grid = [[" "] * columns for _ in range(height)]
     previous: int | None = None
@@ -53,6 +57,25 @@ def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, ti
 def _use_log(losses: Sequence[float]) -> bool:
     positive = [v for v in losses if v > 0 and math.isfinite(v)]
     return len(positive) == len(losses) and bool(positive) and max(positive) / min(positive) > 100
+
+
+def _is_noisy(values: Sequence[float]) -> bool:
+    """Does the curve zigzag (mini-batches) rather than fall smoothly (full batch)?"""
+    steps = [b - a for a, b in itertools.pairwise(values) if math.isfinite(a) and math.isfinite(b)]
+    turns = sum(1 for a, b in itertools.pairwise(steps) if a * b < 0)
+    return len(steps) > 20 and turns > 0.2 * len(steps)
+
+
+def _running_mean(values: Sequence[float], window: int) -> list[float]:
+    if window <= 1:
+        return list(values)
+    out, total = [], 0.0
+    for i, v in enumerate(values):
+        total += v
+        if i >= window:
+            total -= values[i - window]
+        out.append(total / min(i + 1, window))
+    return out
 
 
 def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
@@ -85,7 +108,6 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
         y = top + plot_h * (1 - (scale(v) - low) / (high - low))
         return x, y
 
-    draw.rectangle((left, top, left + plot_w, top + plot_h), outline="black")
     for k in range(5):  # y ticks
         level = low + (high - low) * k / 4
         y = top + plot_h * (1 - k / 4)
@@ -98,9 +120,14 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
         x = left + plot_w * k / 4
         draw.line((x, top + plot_h, x, top + plot_h + 5), fill="black")
         draw.text((x, top + plot_h + 8), str(step), fill="black", font=font, anchor="ma")
+    draw.rectangle((left, top, left + plot_w, top + plot_h), outline="black")
     points = [point(i, v) for i, v in enumerate(losses) if math.isfinite(v)]
-    if len(points) > 1:
-        draw.line(points, fill=(200, 30, 30), width=2)
+    noisy = _is_noisy(losses)
+    smooth = _running_mean(losses, max(1, len(losses) // 50)) if noisy else list(losses)
+    if len(points) > 1:  # mini-batch losses are noisy: the raw curve pale, its running mean on top
+        draw.line(points, fill=(240, 170, 170) if noisy else (200, 30, 30), width=1 if noisy else 2)
+    if noisy:
+        draw.line([point(i, v) for i, v in enumerate(smooth) if math.isfinite(v)], fill=(200, 30, 30), width=2)
     draw.text((width / 2, 15), title + (" (log scale)" if log else ""), fill="black", font=font, anchor="ma")
     draw.text((width / 2, height - 22), "step", fill="black", font=font, anchor="ma")
     try:

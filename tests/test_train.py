@@ -115,6 +115,23 @@ def test_train_command_errors_are_one_message(args: list[str], message: str) -> 
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
+def test_png_of_a_noisy_mini_batch_curve_draws_its_running_mean(tmp_path: Any) -> None:
+    from PIL import Image
+
+    from graphstep.lossplot import save_png
+
+    rng = np.random.default_rng(0)
+    noisy = list(np.exp(-np.arange(300) / 60) + rng.uniform(0, 0.1, 300))
+    save_png(noisy, str(tmp_path / "noisy.png"))
+    save_png(list(np.exp(-np.arange(300) / 60)), str(tmp_path / "smooth.png"))
+    with Image.open(tmp_path / "noisy.png") as image:
+        noisy_colours = {c for _, c in image.getcolors(1 << 20)}
+    with Image.open(tmp_path / "smooth.png") as image:
+        smooth_colours = {c for _, c in image.getcolors(1 << 20)}
+    assert (240, 170, 170) in noisy_colours and (200, 30, 30) in noisy_colours  # pale raw curve, dark mean
+    assert (240, 170, 170) not in smooth_colours and (200, 30, 30) in smooth_colours
+
+
 def test_terminal_plot_labels_the_range() -> None:
     text = terminal_plot([1.0, 0.5, 0.25, 0.2], width=20, height=6)
     lines = text.splitlines()
