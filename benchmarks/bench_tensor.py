@@ -3,8 +3,8 @@
     python benchmarks/bench_tensor.py [--quick] [--repeat 5]
 
 Rows: the lecture's sigmoid neuron over N = 10^6 and 10^7 points (x0, x1 arrays; w0, w1, w2 scalars whose
-gradients are summed over the batch), in float64 and float32; and an MLP (X 10^5×16 → 64 sigmoid → 10
-softmax + cross-entropy). Columns: graphstep's fast path (record=False; elementwise chains fused with
+gradients are summed over the batch), in float64 and float32; and MLPs on a batch of 10^5 (the lecture's
+2 → 3 sigmoid → 2, and 16 → 64 → 10; softmax + cross-entropy). Columns: graphstep's fast path (record=False; elementwise chains fused with
 numexpr; arrays of the previous, dropped run reused), the same with fresh arrays every run, the plain
 engine loop without fusion, PyTorch eager on the CPU, and ratios (> 1: graphstep is faster). Times
 are the best of --repeat runs after one warm-up (the least disturbed by other work on the machine). With
@@ -71,9 +71,9 @@ def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
     return out
 
 
-def mlp_case(batch: int, dtype: str, repeat: int) -> dict[str, float]:
+def mlp_case(batch: int, dtype: str, repeat: int, sizes: tuple[int, int, int] = (16, 64, 10)) -> dict[str, float]:
     rng = np.random.default_rng(0)
-    features, hidden, classes = 16, 64, 10
+    features, hidden, classes = sizes
     values = {
         "X": rng.standard_normal((batch, features)).astype(dtype),
         "y": rng.integers(0, classes, batch).astype(dtype),
@@ -202,8 +202,10 @@ def main() -> None:
         for dtype in ("float64", "float32"):
             cases.append((f"neuron N={n:.0e} {dtype}", lambda n=n, d=dtype: neuron_case(n, d, args.repeat)))
     batch = 10**4 if args.quick else 10**5
-    for dtype in ("float64", "float32"):
-        cases.append((f"MLP batch {batch:.0e} 16-64-10 {dtype}", lambda d=dtype: mlp_case(batch, d, args.repeat)))
+    for sizes in ((2, 3, 2), (16, 64, 10)):  # the lecture's 2-3-2 network, and a wider one
+        for dtype in ("float64", "float32"):
+            label = f"MLP batch {batch:.0e} {'-'.join(map(str, sizes))} {dtype}"
+            cases.append((label, lambda d=dtype, z=sizes: mlp_case(batch, d, args.repeat, z)))
     for name, case in cases:
         t = case()
         cells = "".join(f"{t[k] * 1e3:8.1f}ms" for k in ("fused", "fresh", "plain"))
