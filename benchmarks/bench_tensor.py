@@ -4,12 +4,12 @@
 
 Rows: the lecture's sigmoid neuron over N = 10^6 and 10^7 points (x0, x1 arrays; w0, w1, w2 scalars whose
 gradients are summed over the batch), in float64 and float32; and MLPs on a batch of 10^5 (the lecture's
-2 → 3 sigmoid → 2, and 16 → 64 → 10; softmax + cross-entropy). Columns: graphstep's fast path (record=False; elementwise chains fused with
-numexpr; arrays of the previous, dropped run reused), the same with fresh arrays every run, the plain
-engine loop without fusion, PyTorch eager on the CPU, and ratios (> 1: graphstep is faster). Times
-are the best of --repeat runs after one warm-up (the least disturbed by other work on the machine). With
-CuPy and a GPU it also times the cupy backend against PyTorch CUDA and reports the share of the GPU's
-memory bandwidth reached.
+2 → 3 sigmoid → 2, and 16 → 64 → 10; softmax + cross-entropy). Columns: graphstep's fast path
+(record=False; elementwise chains fused with numexpr; arrays of the previous, dropped run reused), the
+same with fresh arrays every run, the plain engine loop without fusion, PyTorch eager on the CPU, and
+ratios (> 1: graphstep is faster). Times are the best of --repeat runs after one warm-up (the least
+disturbed by other work on the machine). With CuPy and a GPU it also times the cupy backend against
+PyTorch CUDA and reports the share of the GPU's memory bandwidth reached.
 
 On some machines OPENBLAS_CORETYPE is set for safety and slows numpy's BLAS: for numbers comparable with
 other runs, unset it (and OPENBLAS_L2_SIZE) for this command alone.
