@@ -49,7 +49,7 @@ MESSAGES = {
         "phase_backward": "backward pass",
         "phase_done": "done: every gradient known",
         "playing": "▶ playing at {speed} steps/s",
-        "paused": "⏸ {speed} steps/s",
+        "paused": "paused, {speed} steps/s",
         # side panel
         "panel_title": "This step",
         "start_hint": "Press → (or n) to compute the first gate; ? lists every key.",
@@ -140,7 +140,7 @@ MESSAGES = {
         "phase_backward": "paso hacia atrás",
         "phase_done": "terminado: todos los gradientes conocidos",
         "playing": "▶ reproduciendo a {speed} pasos/s",
-        "paused": "⏸ {speed} pasos/s",
+        "paused": "en pausa, {speed} pasos/s",
         "panel_title": "Este paso",
         "start_hint": "Pulsa → (o n) para calcular la primera puerta; ? muestra todas las teclas.",
         "done_hint": "Paso hacia atrás terminado: {grads}",
