@@ -36,9 +36,10 @@ class HelpScreen(ModalScreen[None]):
         for key in KEYS:
             table.add_row(key.shown, t(key.message, self.lang))
         table.add_row("click", t("key_click", self.lang))
+        self.table = table
         with Vertical(id="help"):
             yield Label(t("help_title", self.lang), id="help-title")
-            yield Static(table)
+            yield Static(table, id="help-keys")
             yield Label(t("help_close", self.lang), classes="hint")
 
     def on_key(self, event: KeyEvent) -> None:
