@@ -55,6 +55,8 @@ class CircuitCanvas(ScrollView, can_focus=False):
         self._labels: dict[int, list[tuple[int, str, Style]]] = {}
         self._hot_edges: frozenset[EdgeKey] = frozenset()
         self._current: int | None = None
+        self._base_style: Style | None = None
+        self._node_style: dict[int, Style] = {}
 
     # --- state --------------------------------------------------------------------------------------------
 
@@ -65,6 +67,8 @@ class CircuitCanvas(ScrollView, can_focus=False):
             self._geometry = geometry
             self._xs = [[run.x for run in runs] for runs in geometry.rows]
             self.virtual_size = Size(geometry.width, geometry.height)
+            self._node_style = {node: self._resting_style(node) for node in geometry.boxes}
+        self._base_style = self.rich_style
         self._labels, self._hot_edges, self._current = labels_for(self.session)
         self.refresh()
         if follow:
@@ -87,7 +91,7 @@ class CircuitCanvas(ScrollView, can_focus=False):
         geometry = self._geometry
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         if geometry is None or row >= geometry.height or width <= 0:
             return Strip.blank(width, base)
         chars = [" "] * width
@@ -125,12 +129,15 @@ class CircuitCanvas(ScrollView, can_focus=False):
             return STYLES["box_selected"]
         if run.node == self._current:
             return STYLES["box_current"]
-        if run.kind == "leaf":
+        return self._node_style.get(run.node, STYLES["box"])
+
+    def _resting_style(self, node_id: int) -> Style:
+        node = self.session.graph.nodes[node_id]
+        if node.is_leaf:
             return STYLES["leaf"]
-        node = self.session.graph.nodes[run.node]
         if node.group is not None:
             return STYLES["box_group"]
-        if self.session.composite_of(run.node) is not None:
+        if self.session.composite_of(node_id) is not None:
             return STYLES["box_composite"]
         return STYLES["box"]
 

@@ -51,8 +51,8 @@ class Session:
 
     def _set(self, graph: Graph, trace: Trace) -> None:
         self.graph, self.trace = graph, trace
-        self.__dict__.pop("geometry", None)
-        self.__dict__.pop("steps", None)
+        for cached in ("geometry", "steps", "_base_to_view", "_view_to_base", "composites"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:
@@ -84,14 +84,21 @@ class Session:
 
     def composite_of(self, node_id: int) -> int | None:
         """The base-graph id of the composite gate this view node is or belongs to, if any."""
-        node = self.graph.nodes[node_id]
-        if node.group is not None:
-            return node.group
-        base_id = self._view_to_base().get(node_id)
-        if base_id is not None and OPS.get(self.base.nodes[base_id].op, None) is not None:
-            if OPS[self.base.nodes[base_id].op].expand is not None:
-                return base_id
-        return None
+        return self.composites.get(node_id)
+
+    @cached_property
+    def composites(self) -> dict[int, int]:
+        """View node -> base id of its composite gate, for composite gates and members of expanded chains."""
+        found = {}
+        for node in self.graph.nodes:
+            if node.group is not None:
+                found[node.id] = node.group
+                continue
+            base_id = self._view_to_base.get(node.id)
+            op = OPS.get(self.base.nodes[base_id].op) if base_id is not None else None
+            if base_id is not None and op is not None and op.expand is not None:
+                found[node.id] = base_id
+        return found
 
     def toggle(self, node_id: int) -> tuple[str, str] | None:
         """Expand the composite gate ``node_id`` (or collapse the chain it belongs to), keeping the cursor on
@@ -100,7 +107,7 @@ class Session:
         if base_id is None:
             return None
         current = self.steps[self.cursor - 1] if self.cursor else None
-        old_base = self._view_to_base()
+        old_base = self._view_to_base
         what = "collapsed" if base_id in self.expanded else "expanded"
         expanded = self.expanded ^ {base_id}
         graph = self.base.expand(expanded) if expanded else self.base
@@ -114,13 +121,14 @@ class Session:
         elif at_forward_end:
             self.cursor = self.trace.forward_end
         elif current is not None:
-            target = self._base_to_view().get(old_base.get(current.node, -1))
+            target = self._base_to_view.get(old_base.get(current.node, -1))
             self.cursor = next(
                 (s.index + 1 for s in self.steps if s.node == target and type(s) is type(current)),
                 min(self.cursor, self.total),
             )
         return what, self.base.nodes[base_id].op
 
+    @cached_property
     def _base_to_view(self) -> dict[int, int]:
         found: dict[int, int] = {}
         j = 0
@@ -135,15 +143,16 @@ class Session:
                 j += 1
         return found
 
+    @cached_property
     def _view_to_base(self) -> dict[int, int]:
         found: dict[int, int] = {}
-        for base_id, view_id in self._base_to_view().items():
+        for base_id, view_id in self._base_to_view.items():
             found[view_id] = base_id
         return found
 
     def expandable(self) -> list[int]:
         """View nodes that are composite gates (could be expanded) or belong to an expanded chain."""
-        return [n.id for n in self.graph.nodes if not n.is_leaf and self.composite_of(n.id) is not None]
+        return [n.id for n in self.graph.nodes if not n.is_leaf and n.id in self.composites]
 
     # --- quiz --------------------------------------------------------------------------------------------
 
