@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphstep.app import GraphstepApp, Session  # noqa: E402
-from graphstep.app.canvas import CircuitCanvas  # noqa: E402
-from textual.events import Key  # noqa: E402
-from textual.strip import Strip  # noqa: E402
+from textual.events import Key
+from textual.strip import Strip
+
+from graphstep.app import GraphstepApp, Session
+from graphstep.app.canvas import CircuitCanvas
 
 SIZES = (20, 200, 1000)
 STEPS = 30

@@ -57,7 +57,7 @@ def check_no_overlap(graph: Graph) -> Geometry:
             assert cell not in occupied, f"a number slot covers {occupied[cell]} at {cell}"
             assert cell not in taken, f"two number slots overlap at {cell}"
             taken[cell] = slot
-    assert all(0 <= s.y < geometry.height and 0 <= s.x and s.x + s.width <= geometry.width for s in slots)
+    assert all(0 <= s.y < geometry.height and s.x >= 0 and s.x + s.width <= geometry.width for s in slots)
     return geometry
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key as KeyEvent
 from textual.screen import ModalScreen
@@ -65,7 +65,7 @@ class EditScreen(ModalScreen[bool]):
     """Edit the formula (a text area) and the input values (one line); ctrl+s applies, esc cancels.
     A formula that does not parse or run shows its error with a caret and changes nothing."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "apply", priority=True),
         Binding("escape", "cancel", "cancel", priority=True),
     ]
@@ -104,7 +104,7 @@ class EditScreen(ModalScreen[bool]):
                 text += "\n" + t("missing_values", self.lang)
             self.query_one("#edit-error", Static).update(Text(text, style="bold red"))
             return
-        except Exception as error:  # noqa: BLE001 - the app must never crash on what a user types
+        except Exception as error:
             self.query_one("#edit-error", Static).update(Text(f"error: {error}", style="bold red"))
             return
         self.dismiss(True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -29,7 +30,10 @@ def examples() -> list[tuple[str, str, str]]:
 
 
 class GalleryScreen(Screen[None]):
-    BINDINGS = [Binding("q", "quit", "quit", show=False), Binding("ctrl+c", "quit", "quit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "quit", show=False),
+        Binding("ctrl+c", "quit", "quit", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,7 +72,7 @@ class GalleryScreen(Screen[None]):
         except GraphstepError as error:
             self.query_one("#gallery-error", Static).update(Text(str(error), "bold red"))
             return
-        except Exception as error:  # noqa: BLE001 - never crash on what a user types
+        except Exception as error:
             self.query_one("#gallery-error", Static).update(Text(f"error: {error}", "bold red"))
             return
         self.query_one("#gallery-error", Static).update("")

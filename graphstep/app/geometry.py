@@ -14,6 +14,7 @@ belong to; the canvas widget styles them for the current step.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,7 +155,7 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
     incoming: dict[Any, list[tuple[Any, int]]] = {}  # item -> (previous item, port index)
     outgoing: dict[Any, list[tuple[Any, int]]] = {}
     for (consumer, position), chain in paths.items():
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             port = position if b == consumer else 0
             incoming.setdefault(b, []).append((a, port))
             outgoing.setdefault(a, []).append((b, port))
@@ -234,7 +235,7 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
 
     for (consumer, position), chain in paths.items():
         cells: list[tuple[int, int]] = []
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             ia, ib = items[a], items[b]
             y0 = ia.out_y
             y1 = ib.top + ib.ports[0 if b != consumer else position]

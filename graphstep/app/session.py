@@ -192,7 +192,7 @@ class Session:
             raise ValueError(text)
         for part in given:
             float(part.replace("−", "-"))
-        right = all(matches_written(g, e) for g, e in zip(given, question.expected))
+        right = all(matches_written(g, e) for g, e in zip(given, question.expected, strict=False))
         answer = ", ".join(fmt(e, self.precision) for e in question.expected)
         self.asked += 1
         self.right += int(right)
