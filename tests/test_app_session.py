@@ -91,3 +91,14 @@ def test_quiz_right_wrong_and_honest_rounding() -> None:
     assert question is not None and len(question.expected) == 2
     given = " ".join(f"{v:.2f}" for v in question.expected)
     assert session.answer(given, "es")[0] is True
+
+
+def test_layout_is_computed_once_per_graph() -> None:
+    session = Session((EXAMPLES / "neuron.gstep").read_text())
+    geometry = session.geometry
+    for k in range(session.total + 1):
+        session.goto(k)
+        session.state()
+    assert session.geometry is geometry
+    session.load(session.source, {"w0": 1.0})
+    assert session.geometry is not geometry  # new values: the number slots are sized again

@@ -3,6 +3,7 @@ read from the trace, ``graphstep.explain`` and the ops table; nothing is compute
 
 from __future__ import annotations
 
+import numpy
 from rich.text import Text
 
 from graphstep.app.messages import t
@@ -18,6 +19,11 @@ HEAD = "bold"
 
 
 def step_text(session: Session, lang: str) -> Text:
+    with numpy.errstate(all="ignore"):  # log(0), 1/0: the step's warnings already say so in words
+        return _step_text(session, lang)
+
+
+def _step_text(session: Session, lang: str) -> Text:
     trace, graph, precision = session.trace, session.graph, session.precision
     state = session.state()
     step = state.current
