@@ -323,15 +323,3 @@ async def test_big_graph_keeps_the_current_step_on_screen() -> None:
         width, height = screen.canvas.size
         assert offset.x <= box.x and box.x + box.width <= offset.x + width
         assert offset.y <= box.y and box.y + box.height <= offset.y + height
-
-
-def test_cli_reports_a_bad_formula_before_starting(capsys: pytest.CaptureFixture[str]) -> None:
-    from graphstep.cli import main
-
-    assert main(["f = (x +", "x=1"]) == 2
-    err = capsys.readouterr().err
-    assert "error:" in err and "^" in err and "Traceback" not in err
-    assert main(["f = x", "x=abc"]) == 2
-    assert "must be a number" in capsys.readouterr().err
-
-
