@@ -322,3 +322,17 @@ async def test_big_graph_keeps_the_current_step_on_screen() -> None:
         width, height = screen.canvas.size
         assert offset.x <= box.x and box.x + box.width <= offset.x + width
         assert offset.y <= box.y and box.y + box.height <= offset.y + height
+
+
+@pilot
+async def test_language_switch_reaches_the_gallery_and_play_waits_in_quiz_mode() -> None:
+    app = GraphstepApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = screen_of(app)
+        await pilot.press("z", "space")
+        await pilot.pause(0.6)
+        assert screen.session.cursor == 0  # play does not reveal quiz answers
+        await pilot.press("escape", "l", "backspace")
+        await pilot.pause()
+        assert "la retropropagación" in str(app.screen.query_one("#gallery-title", Static).render())

@@ -56,6 +56,12 @@ class GalleryScreen(Screen[None]):
         yield Input(placeholder=t("gallery_placeholder", self.lang), id="formula")
         yield Static("", id="gallery-error")
 
+    def on_screen_resume(self) -> None:
+        # The language may have been switched inside the stepper.
+        if getattr(self, "_lang_shown", self.lang) != self.lang:
+            self.refresh(recompose=True)
+        self._lang_shown = self.lang
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         source = self.items[event.option_index][2]
         self.open(source)

@@ -168,6 +168,9 @@ class StepperScreen(Screen[None]):
     # --- play ---------------------------------------------------------------------------------------------
 
     def action_play(self) -> None:
+        if self.quiz:  # playing would reveal the answers: in quiz mode each step waits for one
+            self.query_one("#quiz-input", Input).focus()
+            return
         if self.timer is not None:
             self.stop()
         else:
