@@ -75,7 +75,7 @@ class Geometry:
     value_slots: dict[EdgeKey, Slot]
     grad_slots: dict[EdgeKey, Slot]
     total_slots: dict[int, Slot]
-    """Under a fan-out leaf: its summed gradient."""
+    """Under a node that fans out: its summed gradient."""
     longest_run: list[int] = field(default_factory=list)
     """Per row, the longest run's length (lets the canvas skip runs left of the window quickly)."""
 
@@ -134,9 +134,6 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
         for r, node_id in enumerate(ids):
             node = graph.nodes[node_id]
             width = len(node.label) + 1 if node.is_leaf else len(box_lines(node)[0])
-            if node.is_leaf and len(graph.consumers[node_id]) > 1:  # room for "Σ-6.00" under a fan-out leaf
-                total = fmt(grads[node_id], precision) if grads is not None and grads[node_id] is not None else ""
-                width = max(width, len(total) + 2)
             item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
             columns[k].append(item)
             items[node_id] = item
@@ -180,7 +177,11 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
 
     # Channels between layers: bend tracks, then room for the numbers.
     label = _label_widths(graph, values, grads, sent, precision)
-    col_width = [max((item.width for item in column), default=1) for column in columns]
+    # A node that fans out gets its summed gradient ("Σ-6.00") written under it: room for it in its column.
+    totals = {node.id: len(fmt(grads[node.id], precision)) + 1 if grads is not None and grads[node.id] is not None
+              else 5 for node in graph.nodes if len(graph.consumers[node.id]) > 1}
+    col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
+                 for column in columns]
     hops: list[list[tuple[Any, Any, int]]] = [[] for _ in range(depth)]  # channel k: (from, to, port)
     for a, links in outgoing.items():
         for b, p in links:
@@ -274,6 +275,8 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
                 total_slots[node.id] = Slot(x0, item.top + 1, col_width[item.layer] - 1)
             continue
         boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
+        if node.id in totals:
+            total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, totals[node.id]))
         for r, line in enumerate(box_lines(node)):
             rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
     output = items.get(graph.output)
