@@ -79,6 +79,19 @@ def _step_text(session: Session, lang: str) -> Text:
     return out
 
 
+def legend_text(lang: str) -> Text:
+    """What the colours mean (shown before anything is computed or inspected)."""
+    out = Text()
+    out.append("2.00", VALUE)
+    out.append(f"  {t('legend_value', lang)}\n")
+    out.append("0.20", GRAD)
+    out.append(f"  {t('legend_grad', lang)}\n")
+    out.append("┌─┐", "bold yellow")
+    out.append(f"   {t('legend_current', lang)}\n")
+    out.append(t("legend_inspect", lang), "dim")
+    return out
+
+
 def inspect_text(session: Session, node_id: int, lang: str) -> Text:
     graph, precision = session.graph, session.precision
     node = graph.nodes[node_id]

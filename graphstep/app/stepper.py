@@ -16,7 +16,7 @@ from graphstep.app.canvas import CircuitCanvas
 from graphstep.app.dialogs import EditScreen, HelpScreen
 from graphstep.app.keys import KEYS, bindings
 from graphstep.app.messages import t
-from graphstep.app.panel import inspect_text, step_text
+from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
@@ -90,7 +90,8 @@ class StepperScreen(Screen[None]):
         node = canvas.selected
         if node is None and session.state().current is not None:
             node = session.state().current.node  # type: ignore[union-attr]
-        self.query_one("#inspect", Static).update(inspect_text(session, node, lang) if node is not None else "")
+        self.query_one("#inspect", Static).update(
+            inspect_text(session, node, lang) if node is not None else legend_text(lang))
         self.query_one("#timeline", Static).update(self.timeline())
         self.query_one("#status", Static).update(self.message)
         self.query_one("#footer", Static).update(self.footer())
