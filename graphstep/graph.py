@@ -7,7 +7,7 @@ recursion. Input order matters (``x - y``, ``x / y``) and ``x*x`` has two edges 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -137,18 +137,19 @@ class Graph:
 
         return run(self, values, backend=backend, dtype=dtype)
 
-    def expand(self) -> Graph:
+    def expand(self, only: Collection[int] | None = None) -> Graph:
         """The same graph with every composite gate (sigmoid, tanh, …) replaced by its primitive chain.
 
         Each new node remembers the composite it came from (``group``), so views can draw the chain as a
-        cluster or collapse it back. The numbers agree with the collapsed graph.
+        cluster or collapse it back. The numbers agree with the collapsed graph. ``only`` limits the
+        expansion to those node ids (the app expands one gate in place).
         """
         builder = NodeList()
         new_id: dict[int, int] = {}
         for node in self.nodes:
             inputs = tuple(new_id[i] for i in node.inputs)
             op = OPS.get(node.op)
-            if op is not None and op.expand is not None:
+            if op is not None and op.expand is not None and (only is None or node.id in only):
                 first = len(builder.nodes)
 
                 def emit(op_name: str, args: Sequence[int], const: Any, _node: Node = node) -> int:

@@ -1,0 +1,113 @@
+"""Modal screens: the key help, and the editor for the formula and the input values."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Key as KeyEvent
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TextArea
+
+from graphstep.app.keys import KEYS
+from graphstep.app.messages import t
+from graphstep.app.session import Session
+from graphstep.cli.common import parse_values
+from graphstep.errors import GraphstepError
+from graphstep.numbers import fmt_scalar
+from graphstep.ops import fmt_const
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, with what it does; any key closes it."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold yellow", no_wrap=True)
+        table.add_column()
+        for key in KEYS:
+            table.add_row(key.shown, t(key.message, self.lang))
+        table.add_row("click", t("key_click", self.lang))
+        self.table = table
+        with Vertical(id="help"):
+            yield Label(t("help_title", self.lang), id="help-title")
+            yield Static(table, id="help-keys")
+            yield Label(t("help_close", self.lang), classes="hint")
+
+    def on_key(self, event: KeyEvent) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def on_click(self) -> None:
+        self.dismiss(None)
+
+
+def values_line(session: Session) -> str:
+    """The inputs' current values as ``x=3 y=-4`` (scalars only: arrays keep their value)."""
+    parts = []
+    for name, value in session.current_values.items():
+        if isinstance(value, (int, float)):
+            parts.append(f"{name}={fmt_const(float(value))}")
+        elif getattr(value, "ndim", 1) == 0:
+            parts.append(f"{name}={fmt_scalar(float(value), 6).rstrip('0').rstrip('.')}")
+    return " ".join(parts)
+
+
+class EditScreen(ModalScreen[bool]):
+    """Edit the formula (a text area) and the input values (one line); ctrl+s applies, esc cancels.
+    A formula that does not parse or run shows its error with a caret and changes nothing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "apply", "apply", priority=True),
+        Binding("escape", "cancel", "cancel", priority=True),
+    ]
+
+    def __init__(self, session: Session, lang: str, focus_values: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.lang = lang
+        self.focus_values = focus_values
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit"):
+            yield Label(t("edit_title", self.lang), id="edit-title")
+            yield TextArea(self.session.source.strip("\n"), id="edit-source", soft_wrap=True)
+            yield Label(t("edit_values_label", self.lang), classes="hint")
+            yield Input(values_line(self.session), id="edit-values")
+            yield Static("", id="edit-error")
+            yield Label(f"{t('edit_apply', self.lang)}   {t('edit_cancel', self.lang)}", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-values" if self.focus_values else "#edit-source").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        source = self.query_one("#edit-source", TextArea).text
+        line = self.query_one("#edit-values", Input).value
+        try:
+            values: dict[str, Any] = parse_values(line.replace(",", " ").split())
+            self.session.load(source, values, lenient=True)
+        except GraphstepError as error:
+            text = str(error)
+            if "missing value" in text:
+                text += "\n" + t("missing_values", self.lang)
+            self.query_one("#edit-error", Static).update(Text(text, style="bold red"))
+            return
+        except Exception as error:
+            self.query_one("#edit-error", Static).update(Text(f"error: {error}", style="bold red"))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,88 @@
+"""Plain ``graphstep``: pick one of the shipped examples, or type a formula."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from graphstep.app.messages import t
+from graphstep.app.session import Session
+from graphstep.errors import GraphstepError
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def examples() -> list[tuple[str, str, str]]:
+    """(name, first comment line, source) of every shipped ``.gstep`` example."""
+    found = []
+    for path in sorted(EXAMPLES.glob("*.gstep")):
+        source = path.read_text(encoding="utf-8")
+        first = next((line.lstrip("# ").strip() for line in source.splitlines() if line.startswith("#")), "")
+        found.append((path.stem, first, source))
+    return found
+
+
+class GalleryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "quit", show=False),
+        Binding("ctrl+c", "quit", "quit", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items = examples()
+
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
+    def compose(self) -> ComposeResult:
+        yield Label(t("gallery_title", self.lang), id="gallery-title")
+        yield Label(t("gallery_hint", self.lang), classes="hint")
+        options = []
+        for name, first, _ in self.items:
+            text = Text()
+            text.append(f"{name:<16}", "bold")
+            text.append(first, "dim")
+            options.append(Option(text, id=name))
+        yield OptionList(*options, id="gallery")
+        yield Input(placeholder=t("gallery_placeholder", self.lang), id="formula")
+        yield Static("", id="gallery-error")
+
+    def on_screen_resume(self) -> None:
+        # The language may have been switched inside the stepper.
+        if getattr(self, "_lang_shown", self.lang) != self.lang:
+            self.refresh(recompose=True)
+        self._lang_shown = self.lang
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        source = self.items[event.option_index][2]
+        self.open(source)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.open(event.value)
+
+    def open(self, source: str) -> None:
+        from graphstep.app.stepper import StepperScreen
+
+        try:
+            session = Session(source)
+        except GraphstepError as error:
+            self.query_one("#gallery-error", Static).update(Text(str(error), "bold red"))
+            return
+        except Exception as error:
+            self.query_one("#gallery-error", Static).update(Text(f"error: {error}", "bold red"))
+            return
+        self.query_one("#gallery-error", Static).update("")
+        self.app.push_screen(StepperScreen(session, from_gallery=True))
+
+    def action_quit(self) -> None:
+        self.app.exit()

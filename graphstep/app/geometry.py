@@ -1,0 +1,415 @@
+"""Where everything of the circuit sits on the character grid: computed once per graph (and per set of
+input values, since the labels' widths depend on them), then reused for every step.
+
+The shared layered layout gives each node a layer (inputs left, output right) and an order inside its
+layer. Here the layers become character columns and the order becomes rows: a gate's box is placed so its
+input ports line up with the wires that feed it (a unary chain is one straight line), long edges get a
+bend point in every layer they cross (so no wire runs through a box), and every bend gets its own track
+in the channel between two layers. Each wire ends in a short straight piece before its gate with room for
+the value above it (green) and the gradient below it (red), as the lecture draws its circuits.
+
+This module knows nothing about Textual or colours: it produces plain runs of text tagged with what they
+belong to; the canvas widget styles them for the current step.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphstep.graph import Graph, Node
+from graphstep.layout import layered_layout
+from graphstep.numbers import fmt
+
+EdgeKey = tuple[int, int]
+"""(consumer id, input position): one wire."""
+OUT_EDGE: EdgeKey = (-1, 0)
+"""The stub leaving the output to the right."""
+
+N, E, S, W = 1, 2, 4, 8
+WIRE_CHARS = {
+    E | W: "─", E: "─", W: "─", N | S: "│", N: "│", S: "│",
+    E | S: "┌", W | S: "┐", N | E: "└", N | W: "┘",
+    N | E | S: "├", N | W | S: "┤", E | W | S: "┬", E | W | N: "┴", N | E | S | W: "┼",
+}
+PASSES = 3
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of static text on one row: ``kind`` is wire/box/name/leaf/symbol."""
+
+    x: int
+    text: str
+    kind: str
+    node: int = -1
+    edges: frozenset[EdgeKey] = frozenset()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a number is written: right-aligned in ``width`` cells from ``x`` on row ``y``."""
+
+    x: int
+    y: int
+    width: int
+
+
+@dataclass(frozen=True)
+class Box:
+    node: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass
+class Geometry:
+    width: int
+    height: int
+    rows: list[list[Run]]
+    boxes: dict[int, Box]
+    value_slots: dict[EdgeKey, Slot]
+    grad_slots: dict[EdgeKey, Slot]
+    total_slots: dict[int, Slot]
+    """Under a node that fans out: its summed gradient."""
+    longest_run: list[int] = field(default_factory=list)
+    """Per row, the longest run's length (lets the canvas skip runs left of the window quickly)."""
+
+
+@dataclass
+class _Item:
+    """Something occupying rows in a layer column: a node, or the bend point of a long edge."""
+
+    key: Any
+    layer: int
+    height: int
+    out: int
+    ports: tuple[int, ...]
+    order: float
+    top: int = 0
+    width: int = 1
+
+    @property
+    def out_y(self) -> int:
+        return self.top + self.out
+
+
+def box_height(node: Node) -> int:
+    arity = len(node.inputs)
+    return 1 if node.is_leaf else (3 if arity <= 1 else 4 * arity - 1)
+
+
+def ports_of(node: Node) -> tuple[int, ...]:
+    return tuple(1 + 4 * i for i in range(len(node.inputs)))
+
+
+def box_lines(node: Node) -> list[str]:
+    """The gate's box: its symbol in the middle, its name (if any) in the top border, ports marked."""
+    label, name = node.label, node.name or ""
+    inner = max(len(label), len(name) + 2 if name else 0) + 2
+    height = box_height(node)
+    top = "┌" + (f" {name} ".center(inner, "─") if name else "─" * inner) + "┐"
+    ports, mid = ports_of(node), height // 2
+    lines = [top]
+    for r in range(1, height - 1):
+        left = "┤" if r in ports else "│"
+        right = "├" if r == mid else "│"
+        lines.append(left + (label.center(inner) if r == mid else " " * inner) + right)
+    lines.append("└" + "─" * inner + "┘")
+    return lines
+
+
+def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None, precision: int = 2) -> Geometry:
+    """The whole drawing's geometry. ``values``/``grads``/``sent`` (from a trace) size the number slots."""
+    layout = layered_layout(graph)
+    layer_of = {node_id: pos[0] for node_id, pos in layout.position.items()}
+    depth = layout.width
+    columns: list[list[_Item]] = [[] for _ in range(depth)]
+    items: dict[Any, _Item] = {}
+    for k, ids in enumerate(layout.layers):
+        for r, node_id in enumerate(ids):
+            node = graph.nodes[node_id]
+            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node)[0])
+            item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
+            columns[k].append(item)
+            items[node_id] = item
+    # An edge that skips layers gets a bend point ("dummy") in every layer it crosses.
+    paths: dict[EdgeKey, list[Any]] = {}
+    for node in graph.nodes:
+        for position, source in enumerate(node.inputs):
+            chain: list[Any] = [source]
+            for k in range(layer_of[source] + 1, layer_of[node.id]):
+                dummy = _Item(("d", node.id, position, k), k, 1, 0, (0,), layout.position[source][1])
+                columns[k].append(dummy)
+                items[dummy.key] = dummy
+                chain.append(dummy.key)
+            chain.append(node.id)
+            paths[(node.id, position)] = chain
+    incoming: dict[Any, list[tuple[Any, int]]] = {}  # item -> (previous item, port index)
+    outgoing: dict[Any, list[tuple[Any, int]]] = {}
+    for (consumer, position), chain in paths.items():
+        for a, b in itertools.pairwise(chain):
+            port = position if b == consumer else 0
+            incoming.setdefault(b, []).append((a, port))
+            outgoing.setdefault(a, []).append((b, port))
+
+    _stack(columns)
+    for sweep in range(PASSES):
+        for k in range(depth) if sweep % 2 == 0 else range(depth - 1, -1, -1):
+            desired = {}
+            for item in columns[k]:
+                links = incoming.get(item.key) if sweep % 2 == 0 else outgoing.get(item.key)
+                if sweep % 2 == 0 and links:  # gates and bends: line the ports up with what feeds them
+                    desired[item.key] = sum(items[a].out_y - item.ports[p] for a, p in links) / len(links)
+                elif sweep % 2 == 1 and links and not incoming.get(item.key):  # leaves: next to their gate
+                    b, p = links[0]
+                    desired[item.key] = items[b].top + items[b].ports[p] - item.out
+                else:
+                    desired[item.key] = item.top
+            _place(columns[k], desired)
+    shift = -min((item.top for item in items.values()), default=0)
+    for item in items.values():
+        item.top += shift
+
+    # Channels between layers: bend tracks, then room for the numbers.
+    label = _label_widths(graph, values, grads, sent, precision)
+    # A node that fans out gets its summed gradient ("Σ-6.00") written under it: room for it in its column.
+    totals = {node.id: len(fmt(grads[node.id], precision)) + 1 if grads is not None and grads[node.id] is not None
+              else 5 for node in graph.nodes if len(graph.consumers[node.id]) > 1}
+    col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
+                 for column in columns]
+    hops: list[list[tuple[Any, Any, int]]] = [[] for _ in range(depth)]  # channel k: (from, to, port)
+    for a, links in outgoing.items():
+        for b, p in links:
+            hops[items[a].layer].append((a, b, p))
+    tracks: list[dict[tuple[Any, Any, int], int]] = []
+    label_width: list[int] = []
+    for k in range(depth):
+        tracks.append(_assign_tracks(hops[k], items))
+        widths = [label.get(b, {}).get(p, 0) for _, b, p in hops[k] if not (isinstance(b, tuple))]
+        label_width.append(max(widths, default=0))
+    out_label = label.get("out", {}).get(0, 4)
+    xs, x = [], 0
+    for k in range(depth):
+        xs.append(x)
+        ntracks = max(tracks[k].values(), default=-1) + 1
+        channel = 1 + ntracks + (1 if ntracks else 0) + label_width[k] + 1 + (1 if label_width[k] else 0)
+        x += col_width[k] + (channel if k < depth - 1 else out_label + 3)
+    total_width = x + 1
+
+    grid: dict[tuple[int, int], int] = {}
+    owners: dict[tuple[int, int], set[EdgeKey]] = {}
+    rows_text: dict[int, list[Run]] = {}
+    boxes: dict[int, Box] = {}
+    value_slots: dict[EdgeKey, Slot] = {}
+    grad_slots: dict[EdgeKey, Slot] = {}
+    total_slots: dict[int, Slot] = {}
+
+    def left_of(item: _Item) -> int:
+        return xs[item.layer]
+
+    def right_end(item: _Item) -> int:
+        """First cell after the item (where its outgoing wire starts)."""
+        if isinstance(item.key, tuple):
+            return xs[item.layer]
+        node = graph.nodes[item.key]
+        if node.is_leaf:
+            return xs[item.layer] + col_width[item.layer] - 1
+        return xs[item.layer] + item.width
+
+    def path(cells: list[tuple[int, int]], edge: EdgeKey) -> None:
+        for i, cell in enumerate(cells):
+            bits = 0
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(cells):
+                    bits |= _direction(cell, cells[j])
+            if i == 0:
+                bits |= W
+            if i == len(cells) - 1:
+                bits |= E
+            grid[cell] = grid.get(cell, 0) | bits
+            owners.setdefault(cell, set()).add(edge)
+
+    for (consumer, position), chain in paths.items():
+        cells: list[tuple[int, int]] = []
+        for a, b in itertools.pairwise(chain):
+            ia, ib = items[a], items[b]
+            y0 = ia.out_y
+            y1 = ib.top + ib.ports[0 if b != consumer else position]
+            start = right_end(ia)
+            end = left_of(ib) - 1 if b == consumer else left_of(ib)
+            track = tracks[ia.layer].get((a, b, 0 if b != consumer else position))
+            if track is None or y0 == y1:
+                cells += [(cx, y0) for cx in range(start, end + 1)]
+            else:
+                tx = xs[ia.layer] + col_width[ia.layer] + 1 + track
+                cells += [(cx, y0) for cx in range(start, tx)]
+                step = 1 if y1 > y0 else -1
+                cells += [(tx, cy) for cy in range(y0, y1, step)]
+                cells += [(cx, y1) for cx in range(tx, end + 1)]
+            if b == consumer:
+                k = ia.layer
+                ntracks = max(tracks[k].values(), default=-1) + 1
+                lx = xs[k] + col_width[k] + 1 + ntracks + (1 if ntracks else 0)
+                width = label_width[k]
+                if width:
+                    value_slots[(consumer, position)] = Slot(lx, y1 - 1, width)
+                    grad_slots[(consumer, position)] = Slot(lx, y1 + 1, width)
+        path(_dedupe(cells), (consumer, position))
+
+    for item in items.values():
+        if isinstance(item.key, tuple):
+            continue
+        node = graph.nodes[item.key]
+        x0 = xs[item.layer]
+        if node.is_leaf:
+            text = node.label
+            lx = x0 + col_width[item.layer] - 1 - len(text)
+            rows_text.setdefault(item.top, []).append(Run(lx, text, "leaf", node.id))
+            boxes[node.id] = Box(node.id, lx, item.top, len(text), 1)
+            if len(graph.consumers[node.id]) > 1:
+                total_slots[node.id] = Slot(x0, item.top + 1, col_width[item.layer] - 1)
+            continue
+        boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
+        if node.id in totals:
+            total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, totals[node.id]))
+        for r, line in enumerate(box_lines(node)):
+            rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
+    output = items.get(graph.output)
+    if output is not None:
+        start = right_end(output)
+        cells = [(cx, output.out_y) for cx in range(start, start + out_label + 2)]
+        path(cells, OUT_EDGE)
+        value_slots[OUT_EDGE] = Slot(start + 1, output.out_y - 1, out_label)
+        grad_slots[OUT_EDGE] = Slot(start + 1, output.out_y + 1, out_label)
+
+    height = max((item.top + item.height + 1 for item in items.values()), default=1)
+    rows: list[list[Run]] = [[] for _ in range(height)]
+    for y, runs in rows_text.items():
+        rows[y].extend(runs)
+    for y, runs in _wire_runs(grid, owners).items():
+        rows[y].extend(runs)
+    for runs in rows:
+        runs.sort(key=lambda run: run.x)
+    longest = [max((len(run.text) for run in runs), default=0) for runs in rows]
+    return Geometry(total_width, height, rows, boxes, value_slots, grad_slots, total_slots, longest)
+
+
+def _direction(cell: tuple[int, int], other: tuple[int, int]) -> int:
+    dx, dy = other[0] - cell[0], other[1] - cell[1]
+    if dx > 0:
+        return E
+    if dx < 0:
+        return W
+    return S if dy > 0 else N if dy < 0 else 0
+
+
+def _dedupe(cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for cell in cells:
+        if not out or out[-1] != cell:
+            out.append(cell)
+    return out
+
+
+def _stack(columns: list[list[_Item]]) -> None:
+    for column in columns:
+        column.sort(key=lambda item: item.order)
+        y = 0
+        for item in column:
+            item.top = y
+            y += item.height + 1
+
+
+def _place(column: list[_Item], desired: dict[Any, float]) -> None:
+    """Put each item as near its desired top as the items above it allow (one blank row between)."""
+    column.sort(key=lambda item: (desired[item.key], item.order))
+    floor = -(10**9)
+    for item in column:
+        item.top = max(round(desired[item.key]), floor)
+        floor = item.top + item.height + 1
+
+
+def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) -> dict[tuple[Any, Any, int], int]:
+    """One vertical track per bending hop; hops from the same source may share one (they are one net)."""
+    spans = []
+    for a, b, p in hops:
+        y0, y1 = items[a].out_y, items[b].top + items[b].ports[p]
+        if y0 != y1:
+            spans.append((min(y0, y1), max(y0, y1), a, (a, b, p)))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    used: list[list[tuple[int, int, Any]]] = []
+    found: dict[tuple[Any, Any, int], int] = {}
+    for low, high, net, hop in spans:
+        for t, taken in enumerate(used):
+            if all(net == other or high < lo - 1 or low > hi + 1 for lo, hi, other in taken):
+                taken.append((low, high, net))
+                found[hop] = t
+                break
+        else:
+            used.append([(low, high, net)])
+            found[hop] = len(used) - 1
+    return found
+
+
+def _label_widths(graph: Graph, values: Any, grads: Any, sent: Any, precision: int) -> dict[Any, dict[int, int]]:
+    """How wide each wire's numbers are (value above, gradient below), at the given precision."""
+    found: dict[Any, dict[int, int]] = {}
+    for node in graph.nodes:
+        for position, source in enumerate(node.inputs):
+            width = 4
+            if values is not None:
+                width = max(width, len(fmt(values[source], precision)))
+            if sent is not None and sent[node.id] is not None:
+                width = max(width, len(fmt(sent[node.id][position], precision)))
+            found.setdefault(node.id, {})[position] = width
+    out = 4
+    if values is not None:
+        out = max(out, len(fmt(values[graph.output], precision)))
+    if grads is not None and grads[graph.output] is not None:
+        out = max(out, len(fmt(grads[graph.output], precision)))
+    found["out"] = {0: out}
+    return found
+
+
+def _wire_runs(grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]]) -> dict[int, list[Run]]:
+    """Merge wire cells into runs of the same owners, row by row."""
+    by_row: dict[int, list[int]] = {}
+    for cx, cy in grid:
+        by_row.setdefault(cy, []).append(cx)
+    runs: dict[int, list[Run]] = {}
+    for y, cols in by_row.items():
+        cols.sort()
+        current: list[Any] = []
+        for cx in cols:
+            char = WIRE_CHARS.get(grid[(cx, y)], "┼")
+            edges = frozenset(owners[(cx, y)])
+            if current and current[0] + len(current[1]) == cx and current[2] == edges:
+                current[1] += char
+            else:
+                if current:
+                    runs.setdefault(y, []).append(Run(current[0], current[1], "wire", -1, current[2]))
+                current = [cx, char, edges]
+        if current:
+            runs.setdefault(y, []).append(Run(current[0], current[1], "wire", -1, current[2]))
+    return runs
+
+
+def plain_text(geometry: Geometry, labels: Iterable[tuple[Slot, str]] = ()) -> str:
+    """The drawing as plain text (for tests and debugging)."""
+    canvas = [[" "] * geometry.width for _ in range(geometry.height)]
+    for y, runs in enumerate(geometry.rows):
+        for run in runs:
+            for i, ch in enumerate(run.text):
+                if 0 <= run.x + i < geometry.width:
+                    canvas[y][run.x + i] = ch
+    for slot, text in labels:
+        text = text.rjust(slot.width)
+        for i, ch in enumerate(text):
+            if 0 <= slot.y < geometry.height and 0 <= slot.x + i < geometry.width:
+                canvas[slot.y][slot.x + i] = ch
+    return "\n".join("".join(row).rstrip() for row in canvas)

@@ -1,0 +1,142 @@
+"""The side panel's text: the current step in words and numbers, and the inspected node. Everything is
+read from the trace, ``graphstep.explain`` and the ops table; nothing is computed here."""
+
+from __future__ import annotations
+
+import numpy
+from rich.text import Text
+
+from graphstep.app.messages import t
+from graphstep.app.session import Session
+from graphstep.explain import describe, local_formula
+from graphstep.numbers import fmt
+from graphstep.ops import OPS
+from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
+
+VALUE = "bold green"
+GRAD = "bold red"
+HEAD = "bold"
+
+
+def step_text(session: Session, lang: str) -> Text:
+    with numpy.errstate(all="ignore"):  # log(0), 1/0: the step's warnings already say so in words
+        return _step_text(session, lang)
+
+
+def _step_text(session: Session, lang: str) -> Text:
+    trace, graph, precision = session.trace, session.graph, session.precision
+    state = session.state()
+    step = state.current
+    out = Text()
+    if step is None:
+        out.append(t("start_hint", lang), "italic")
+        return out
+    node = graph.nodes[step.node]
+    f = graph.output_name
+
+    def num(value: object) -> str:
+        return fmt(value, precision)
+
+    out.append(describe(trace, step, lang, precision) + "\n")
+    if isinstance(step, ForwardStep):
+        out.append(f"\n{node.display_name} = ", HEAD)
+        out.append(num(step.value), VALUE)
+        out.append("\n")
+    elif isinstance(step, SeedStep):
+        out.append("\n" + t("seed", lang, f=f) + "\n", "italic")
+    elif isinstance(step, AccumulateStep):
+        out.append("\n" + t("accumulate", lang) + "\n", HEAD)
+        for i, (consumer, _, contribution) in enumerate(step.parts):
+            op = "  " if i == 0 else "+="
+            out.append(f"  ∂{f}/∂{node.display_name} {op} ")
+            out.append(num(contribution), GRAD)
+            out.append(f"   ({graph.nodes[consumer].label})\n", "dim")
+        out.append(f"  ∂{f}/∂{node.display_name}  = ")
+        out.append(num(step.total), GRAD)
+        out.append("\n")
+    elif isinstance(step, BackwardStep):
+        out.append(f"\n{t('rule', lang)}: ", HEAD)
+        out.append(OPS[node.op].rule(lang) + "\n")
+        for position, (source, contribution) in enumerate(step.sent):
+            name = graph.nodes[source].display_name
+            if step.locals is not None:
+                out.append(f"  {t('local', lang)} ∂{node.display_name}/∂{name}: ", "dim")
+                out.append(local_formula(trace, node.id, position, precision) + "\n")
+                out.append("  ")
+                out.append(num(step.upstream), GRAD)
+                out.append(f" × {num(step.locals[position])} = ")
+                out.append(num(contribution), GRAD)
+                out.append(f"  → ∂{f}/∂{name}\n")
+            else:
+                out.append(f"  ∂{f}/∂{name} = ")
+                out.append(num(contribution), GRAD)
+                out.append("\n")
+        if step.locals is not None:
+            out.append("  (" + t("chain", lang) + ")\n", "dim")
+    if state.phase == "done":
+        grads = ", ".join(f"∂{f}/∂{name} = {num(trace.grad(name))}" for name in graph.inputs)
+        out.append("\n" + t("done_hint", lang, grads=grads or "-"), "italic")
+    return out
+
+
+def legend_text(lang: str) -> Text:
+    """What the colours mean (shown before anything is computed or inspected)."""
+    out = Text()
+    out.append("2.00", VALUE)
+    out.append(f"  {t('legend_value', lang)}\n")
+    out.append("0.20", GRAD)
+    out.append(f"  {t('legend_grad', lang)}\n")
+    out.append("┌─┐", "bold yellow")
+    out.append(f"   {t('legend_current', lang)}\n")
+    out.append(t("legend_inspect", lang), "dim")
+    return out
+
+
+def inspect_text(session: Session, node_id: int, lang: str) -> Text:
+    graph, precision = session.graph, session.precision
+    node = graph.nodes[node_id]
+    state = session.state()
+    out = Text()
+    out.append(t("inspect_title", lang, name=node.display_name) + "\n", "bold underline")
+    rows = [
+        (t("inspect_op", lang), f"{node.label}  ({node.op})"),
+        (t("inspect_inputs", lang), ", ".join(graph.nodes[i].display_name for i in node.inputs) or t("none", lang)),
+    ]
+    for label, text in rows:
+        out.append(f"  {label}: ", "dim")
+        out.append(text + "\n")
+    value = state.values.get(node_id)
+    out.append(f"  {t('inspect_value', lang)}: ", "dim")
+    out.append(fmt(value, precision) if value is not None else t("unknown_yet", lang), VALUE)
+    out.append("\n")
+    grad = state.grads.get(node_id)
+    out.append(f"  {t('inspect_grad', lang)}: ", "dim")
+    out.append(f"∂{graph.output_name}/∂{node.display_name} = " + fmt(grad, precision) if grad is not None
+               else t("unknown_yet", lang), GRAD)
+    out.append("\n")
+    if node.span is not None and graph.source:
+        start, end = node.span
+        out.append(f"  {t('inspect_formula', lang)}: ", "dim")
+        out.append(graph.source[start:end].replace("\n", " ") + "\n", "italic")
+    if node.group is not None:
+        out.append("  " + t("inspect_group", lang, op=OPS[node.group_op or ""].label() if node.group_op else "")
+                   + "\n", "magenta")
+    elif not node.is_leaf and OPS[node.op].expand is not None:
+        size = _chain_length(session, node_id)
+        out.append("  " + t("inspect_composite", lang, n=size) + "\n", "magenta")
+    return out
+
+
+def _chain_length(session: Session, node_id: int) -> int:
+    """How many primitive gates the composite expands into (read from the ops table's expansion)."""
+    count = 0
+
+    def emit(op_name: str, inputs: object, const: object) -> int:
+        nonlocal count
+        count += 1
+        return count
+
+    expand = OPS[session.graph.nodes[node_id].op].expand
+    if expand is not None:
+        expand(emit, (0,), session.graph.nodes[node_id].const)
+    return count

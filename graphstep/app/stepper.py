@@ -1,0 +1,320 @@
+"""The step debugger screen: the circuit, the explanation of the current step, the timeline and the keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, Label, Static
+
+from graphstep.app.canvas import CircuitCanvas
+from graphstep.app.dialogs import EditScreen, HelpScreen
+from graphstep.app.keys import KEYS, bindings
+from graphstep.app.messages import t
+from graphstep.app.panel import inspect_text, legend_text, step_text
+from graphstep.app.session import Session
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+"""Steps per second for play."""
+BAR = 30
+
+
+def summary(source: str) -> str:
+    """The program in one line, without comments: ``x = -2; y = 5; f = (x + y) z``."""
+    lines = [line.split("#", 1)[0].strip() for line in source.splitlines()]
+    return "; ".join(line for line in lines if line)
+
+
+class StepperScreen(Screen[None]):
+    BINDINGS = bindings()  # type: ignore[assignment]
+
+    def __init__(self, session: Session, from_gallery: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.from_gallery = from_gallery
+        self.speed_index = 2
+        self.timer: Timer | None = None
+        self.quiz = False
+        self.message: Text | str = ""
+
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield CircuitCanvas(self.session, id="canvas")
+        with Horizontal(id="bottom"):
+            with VerticalScroll(id="explain-box"):
+                yield Static(id="explain")
+            with VerticalScroll(id="inspect-box"):
+                yield Static(id="inspect")
+        yield Static(id="timeline")
+        yield Static(id="status")
+        with Horizontal(id="quizbar"):
+            yield Label(id="quiz-prompt")
+            yield Input(id="quiz-input", restrict=r"[-−0-9.,;eE+ ]*")
+        yield Static(id="footer")
+
+    @property
+    def canvas(self) -> CircuitCanvas:
+        return self.query_one(CircuitCanvas)
+
+    def on_mount(self) -> None:
+        self.update_view()
+
+    def on_resize(self, event: Resize) -> None:
+        # Keep the circuit visible on a small terminal: the panel gets at most a third of the rows.
+        height = self.size.height
+        self.query_one("#bottom").styles.height = max(3, min(10, height // 3))
+        self.canvas.follow()
+
+    # --- drawing ----------------------------------------------------------------------------------------
+
+    def update_view(self, follow: bool = True) -> None:
+        session, lang = self.session, self.lang
+        canvas = self.canvas
+        if canvas.selected is not None and canvas.selected >= len(session.graph.nodes):
+            canvas.selected = None
+        canvas.refresh_state(follow)
+        title = Text()
+        title.append(" graphstep ", "bold reverse")
+        title.append("  " + summary(session.source))
+        self.query_one("#title", Static).update(title)
+        self.query_one("#explain", Static).update(step_text(session, lang))
+        node = canvas.selected
+        if node is None and session.state().current is not None:
+            node = session.state().current.node  # type: ignore[union-attr]
+        self.query_one("#inspect", Static).update(
+            inspect_text(session, node, lang) if node is not None else legend_text(lang))
+        self.query_one("#timeline", Static).update(self.timeline())
+        self.query_one("#status", Static).update(self.message)
+        self.query_one("#footer", Static).update(self.footer())
+        self.update_quiz()
+
+    def timeline(self) -> Text:
+        session, lang = self.session, self.lang
+        k, n = session.cursor, session.total
+        phase = session.state().phase
+        out = Text()
+        out.append(f" {t('timeline', lang, k=k, n=n)} ", "bold")
+        out.append("· " + t(f"phase_{phase}", lang) + "  ")
+        fwd = session.trace.forward_end
+        width = min(BAR, max(n, 1))
+        for i in range(width):
+            at = (i + 1) * n / width
+            style = "green" if at <= fwd else "red"
+            out.append("█" if at <= k else "░", style)
+        speed = SPEEDS[self.speed_index]
+        speed_text = f"{speed:g}"
+        out.append("  " + t("playing" if self.timer else "paused", lang, speed=speed_text), "dim")
+        if self.quiz:
+            out.append("  " + t("quiz_score", lang, right=session.right, asked=session.asked), "bold magenta")
+        return out
+
+    def footer(self) -> Text:
+        out = Text()
+        for key in KEYS:
+            if key.footer:
+                out.append(f" {key.shown} ", "bold reverse")
+                out.append(f" {t(key.footer, self.lang)} ")
+        return out
+
+    def notice(self, message: str | Text) -> None:
+        self.message = message
+        self.query_one("#status", Static).update(message)
+
+    # --- stepping -----------------------------------------------------------------------------------------
+
+    def go(self, cursor: int) -> None:
+        self.session.goto(cursor)
+        if self.quiz and self.session.cursor >= self.session.total and self.session.asked:
+            self.message = Text(t("quiz_final", self.lang, right=self.session.right, asked=self.session.asked),
+                                "bold magenta")
+        self.update_view()
+
+    def action_next(self) -> None:
+        if self.quiz and self.session.question(self.lang) is not None:
+            self.query_one("#quiz-input", Input).focus()
+            return
+        self.go(self.session.cursor + 1)
+
+    def action_prev(self) -> None:
+        self.go(self.session.cursor - 1)
+
+    def action_home(self) -> None:
+        self.go(0)
+
+    def action_end(self) -> None:
+        self.go(self.session.total)
+
+    def action_forward_end(self) -> None:
+        self.go(self.session.trace.forward_end)
+
+    def action_backward_end(self) -> None:
+        self.go(self.session.total)
+
+    def action_reset(self) -> None:
+        self.stop()
+        self.canvas.selected = None
+        self.session.reset_score()
+        self.message = ""
+        self.go(0)
+
+    # --- play ---------------------------------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        if self.quiz:  # playing would reveal the answers: in quiz mode each step waits for one
+            self.query_one("#quiz-input", Input).focus()
+            return
+        if self.timer is not None:
+            self.stop()
+        else:
+            if self.session.cursor >= self.session.total:
+                self.session.goto(0)
+            self.timer = self.set_interval(1 / SPEEDS[self.speed_index], self.tick)
+        self.update_view()
+
+    def stop(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+
+    def tick(self) -> None:
+        if self.session.cursor >= self.session.total:
+            self.stop()
+            self.update_view()
+            return
+        self.go(self.session.cursor + 1)
+
+    def set_speed(self, index: int) -> None:
+        self.speed_index = max(0, min(index, len(SPEEDS) - 1))
+        if self.timer is not None:
+            self.stop()
+            self.timer = self.set_interval(1 / SPEEDS[self.speed_index], self.tick)
+        self.update_view(follow=False)
+
+    def action_faster(self) -> None:
+        self.set_speed(self.speed_index + 1)
+
+    def action_slower(self) -> None:
+        self.set_speed(self.speed_index - 1)
+
+    # --- inspect ------------------------------------------------------------------------------------------
+
+    def action_select(self, delta: int) -> None:
+        count = len(self.session.graph.nodes)
+        selected = self.canvas.selected
+        if selected is None:
+            current = self.session.state().current
+            selected = (current.node if current is not None else -1) if delta > 0 else count
+        self.canvas.selected = (selected + delta) % count
+        self.update_view()
+
+    def action_unselect(self) -> None:
+        self.canvas.selected = None
+        self.update_view()
+
+    def on_circuit_canvas_node_clicked(self, message: CircuitCanvas.NodeClicked) -> None:
+        self.canvas.selected = message.node
+        self.update_view(follow=False)
+
+    def action_expand(self) -> None:
+        node = self.canvas.selected
+        if node is None:
+            current = self.session.state().current
+            node = current.node if current is not None else None
+        done = self.session.toggle(node) if node is not None else None
+        if done is None:
+            self.notice(t("nothing_to_expand", self.lang))
+            return
+        what, op = done
+        self.canvas.selected = None
+        self.message = t(what, self.lang, op=op)
+        self.update_view()
+
+    def action_pan(self, dx: int, dy: int) -> None:
+        self.canvas.scroll_relative(dx, dy, animate=False)
+
+    # --- editing ------------------------------------------------------------------------------------------
+
+    def action_edit(self, focus_values: bool = False) -> None:
+        self.stop()
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.canvas.selected = None
+                self.session.reset_score()
+                self.message = t("edited", self.lang, n=self.session.total)
+                self.update_view()
+
+        self.app.push_screen(EditScreen(self.session, self.lang, focus_values), done)
+
+    def action_values(self) -> None:
+        self.action_edit(focus_values=True)
+
+    # --- quiz ---------------------------------------------------------------------------------------------
+
+    def action_quiz(self) -> None:
+        self.stop()
+        self.quiz = not self.quiz
+        self.session.reset_score()
+        self.message = t("quiz_on" if self.quiz else "quiz_off", self.lang)
+        self.update_view()
+        if self.quiz:
+            self.query_one("#quiz-input", Input).focus()
+
+    def update_quiz(self) -> None:
+        bar = self.query_one("#quizbar")
+        bar.display = self.quiz
+        if self.quiz:
+            question = self.session.question(self.lang)
+            self.query_one("#quiz-prompt", Label).update(question.prompt if question else "")
+            self.query_one("#quiz-input", Input).disabled = question is None
+        elif self.focused is not None and self.focused.id == "quiz-input":
+            self.set_focus(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        box = self.query_one("#quiz-input", Input)
+        text = event.value.strip()
+        if not text:  # Enter alone: show the step without answering
+            self.go(self.session.cursor + 1)
+            return
+        try:
+            right, feedback = self.session.answer(text, self.lang)
+        except ValueError:
+            self.notice(Text(t("quiz_bad_number", self.lang), "yellow"))
+            return
+        box.value = ""
+        self.message = Text(feedback, "bold green" if right else "bold red")
+        self.go(self.session.cursor)
+
+    def on_key(self, event: Any) -> None:
+        # Inside the quiz box, Esc leaves quiz mode (the box would otherwise keep every key).
+        if event.key == "escape" and self.focused is not None and self.focused.id == "quiz-input":
+            event.stop()
+            self.action_quiz()
+
+    # --- the rest -----------------------------------------------------------------------------------------
+
+    def action_lang(self) -> None:
+        self.app.lang = "es" if self.lang == "en" else "en"  # type: ignore[attr-defined]
+        self.message = t("lang_changed", self.lang)
+        self.update_view(follow=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.lang))
+
+    def action_gallery(self) -> None:
+        if self.from_gallery:
+            self.stop()
+            self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self.app.exit()

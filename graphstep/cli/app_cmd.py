@@ -1,0 +1,33 @@
+"""``graphstep [SOURCE [NAME=VALUE ...]] [--lang en|es]``: the terminal step debugger (the default command).
+
+Without SOURCE it opens a gallery of the shipped examples and a prompt to type a formula. A formula that
+does not parse, or a bad NAME=VALUE, is reported before the app starts (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from graphstep.cli.common import add_lang_argument, parse_values, read_source
+from graphstep.i18n import detect_lang
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="SOURCE", nargs="?",
+                        help="a formula in quotes, or a path to a .gstep file (none: a gallery of examples)")
+    parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="input values, e.g. x=3 y=-4")
+    parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
+    add_lang_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = detect_lang(args.lang)
+    session = None
+    if args.source is not None:
+        from graphstep.app.session import Session
+
+        session = Session(read_source(args.source), parse_values(args.values), precision=max(0, args.precision))
+    from graphstep.app import GraphstepApp
+
+    GraphstepApp(session, lang=lang).run()
+    return 0

@@ -1,0 +1,28 @@
+"""Snapshot tests of the neuron circuit (pytest-textual-snapshot): start, mid-forward, end of backward,
+in English and Spanish, at a fixed 120×40 terminal. Update with ``pytest --snapshot-update`` after
+looking at the new pictures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import graphstep
+from graphstep.app import GraphstepApp, Session
+
+NEURON = (Path(graphstep.__file__).parent / "examples" / "neuron.gstep").read_text()
+SIZE = (120, 40)
+MOMENTS = {
+    "start": [],
+    "mid_forward": ["right"] * 5,
+    "end_backward": ["end"],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_neuron_snapshot(snap_compare: Any, moment: str, lang: str) -> None:
+    app = GraphstepApp(Session(NEURON), lang=lang)
+    assert snap_compare(app, press=MOMENTS[moment], terminal_size=SIZE)
