@@ -35,6 +35,7 @@ def parameters(graph: Graph) -> list[str]:
 # --- reading arrays from files ------------------------------------------------------------------------
 
 
+EXAMPLES = Path(__file__).parent / "examples"
 _BESIDE: ContextVar[Path | None] = ContextVar("graphstep_load_beside", default=None)
 
 
@@ -51,11 +52,14 @@ def files_beside(source_argument: str) -> Iterator[None]:
 
 def load_array(path_text: str) -> numpy.ndarray:
     """A ``.npy`` file, or a ``.csv``/``.txt`` table of numbers (a header line is skipped), as float64.
-    A relative path is looked up in the current folder, then beside the program's file."""
+    A relative path is looked up in the current folder, then beside the program's file, then among the
+    data files shipped with graphstep's examples (so an example opens from anywhere, in any view)."""
     path = Path(path_text).expanduser()
-    beside = _BESIDE.get()
-    if not path.is_file() and not path.is_absolute() and beside is not None and (beside / path).is_file():
-        path = beside / path
+    if not path.is_file() and not path.is_absolute():
+        for folder in (_BESIDE.get(), EXAMPLES):
+            if folder is not None and (folder / path).is_file():
+                path = folder / path
+                break
     if not path.is_file():
         raise GraphstepError(f"file not found: {path_text}")
     try:
