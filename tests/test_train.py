@@ -132,6 +132,13 @@ def test_png_of_a_noisy_mini_batch_curve_draws_its_running_mean(tmp_path: Any) -
     assert (240, 170, 170) not in smooth_colours and (200, 30, 30) in smooth_colours
 
 
+def test_accuracy_never_rounds_up_to_a_perfect_score() -> None:
+    from graphstep.cli.train_cmd import _share
+
+    assert (_share(199, 200), _share(4, 4), _share(3, 4), _share(2, 3), _share(0, 5)) == (
+        "99.5%", "100%", "75%", "66.6%", "0%")
+
+
 def test_terminal_plot_labels_the_range() -> None:
     text = terminal_plot([1.0, 0.5, 0.25, 0.2], width=20, height=6)
     lines = text.splitlines()

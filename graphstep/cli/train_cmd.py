@@ -116,11 +116,19 @@ def summary(result: TrainResult, lr: float, lang: str = "en") -> str:
     lines = [tr(MESSAGES, "final", lang, final=fmt(result.final_loss, 4), first=fmt(result.losses[0], 4),
                 lr=f"{lr:g}", steps=len(result.losses))]
     if result.accuracy is not None:
-        lines.append(tr(MESSAGES, "accuracy", lang, share=f"{result.accuracy:.0%}", right=result.correct,
+        lines.append(tr(MESSAGES, "accuracy", lang, share=_share(result.correct, result.samples), right=result.correct,
                         total=result.samples))
     for name, value in result.params.items():
         lines.append(f"{name} = {_matrix(value, len(name) + 3)}")
     return "\n".join(lines)
+
+
+def _share(right: int, total: int) -> str:
+    """A percentage that never rounds up to 100% (199/200 is 99.5%, not 100%)."""
+    if right == total:
+        return "100%"
+    tenths = right * 1000 // total
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
 
 
 def _matrix(value: object, indent: int) -> str:
