@@ -80,7 +80,10 @@ def _running_mean(values: Sequence[float], window: int) -> list[float]:
 
 def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
     """A 900×500 PNG of the curve with labelled axes (red, like gradients on the blackboard)."""
-    from PIL import Image, ImageDraw, ImageFont
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:
+        raise GraphstepError("--plot needs Pillow: pip install 'graphstep[plot]'") from None
 
     width, height = 900, 500
     left, right, top, bottom = 90, 30, 50, 60
