@@ -518,9 +518,23 @@ define(Op(
 ))
 
 
+def _along(xp: Any, how: str, z: Any, axis: int) -> Any:
+    """``max`` or ``sum`` over one axis, keeping it. numpy reduces a short inner axis (2 or 10 classes of a
+    big batch) row by row, slowly; a loop over that axis's slices is one fast pass per class."""
+    size = z.shape[axis] if z.ndim else 1
+    if z.ndim == 0 or size > 16 or z.size < 4096 * size:
+        return getattr(xp, how)(z, axis=axis, keepdims=True)
+    lead = (slice(None),) * (axis % z.ndim)
+    total = z[(*lead, slice(0, 1))].copy()
+    combine = xp.maximum if how == "max" else xp.add
+    for j in range(1, size):
+        combine(total, z[(*lead, slice(j, j + 1))], out=total)
+    return total
+
+
 def _log_softmax(xp: Any, z: Any, axis: int) -> Any:
-    shifted = z - xp.max(z, axis=axis, keepdims=True)  # stable: the largest logit becomes 0
-    shifted -= xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))  # in place: `shifted` is ours
+    shifted = z - _along(xp, "max", z, axis)  # stable: the largest logit becomes 0
+    shifted -= xp.log(_along(xp, "sum", xp.exp(shifted), axis))  # in place: `shifted` is ours
     return shifted
 
 
@@ -545,7 +559,7 @@ def _expand_log_softmax(emit: Emit, inputs: Sequence[int], c: Any) -> int:
 define(Op(
     name="softmax", symbol=_axis_symbol("softmax"), arity=1,
     forward=lambda xp, a, c: xp.exp(_log_softmax(xp, a[0], _softmax_axis(c))),
-    vjp=lambda xp, g, a, out, c: (out * (g - xp.sum(g * out, axis=_softmax_axis(c), keepdims=True)),),
+    vjp=lambda xp, g, a, out, c: (out * (g - _along(xp, "sum", g * out, _softmax_axis(c))),),
     latex="\\mathrm{{softmax}}({0})",
     rule_en="softmax: each input gets s·(upstream - Σ upstream·s), s the softmax output",
     rule_es="softmax: cada entrada recibe s·(arriba - Σ arriba·s), con s la salida del softmax",
@@ -555,7 +569,7 @@ define(Op(
 define(Op(
     name="log_softmax", symbol=_axis_symbol("log_softmax"), arity=1,
     forward=lambda xp, a, c: _log_softmax(xp, a[0], _softmax_axis(c)),
-    vjp=lambda xp, g, a, out, c: (g - xp.exp(out) * xp.sum(g, axis=_softmax_axis(c), keepdims=True),),
+    vjp=lambda xp, g, a, out, c: (g - xp.exp(out) * _along(xp, "sum", g, _softmax_axis(c)),),
     latex="\\log \\mathrm{{softmax}}({0})",
     rule_en="log_softmax: each input gets upstream - softmax·Σ upstream",
     rule_es="log_softmax: cada entrada recibe arriba - softmax·Σ arriba",
@@ -584,7 +598,7 @@ def _cross_entropy(xp: Any, a: Sequence[Any], c: Any) -> Any:
     z, y = a
     log_q = _log_softmax(xp, z, -1)
     if y.shape == z.shape:  # probabilities (one-hot or soft): CE(p, q) = -Σ p log q, averaged over rows
-        return xp.mean(-xp.sum(y * log_q, axis=-1))
+        return -xp.sum(y * log_q) / max(1, z.size // max(1, z.shape[-1] if z.ndim else 1))
     return xp.mean(-_picked(xp, log_q, _class_indices(xp, z, y)))
 
 
@@ -595,7 +609,7 @@ def _cross_entropy_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> t
     scale = g / rows
     q = xp.exp(log_q)
     if y.shape == z.shape:
-        return (q * xp.sum(y, axis=-1, keepdims=True) - y) * scale, -log_q * scale
+        return (q * _along(xp, "sum", y, -1) - y) * scale, -log_q * scale
     index = _class_indices(xp, z, y)
     rows_view = q.reshape(-1, q.shape[-1])  # q is fresh and contiguous: a view, changed in place
     rows_view[xp.arange(rows_view.shape[0]), index.reshape(-1)] -= 1.0  # softmax - one-hot

@@ -117,3 +117,40 @@ def test_buffers_are_reused_only_once_nothing_refers_to_them(dtype: str) -> None
     rtol = 1e-12 if dtype == "float64" else 2e-5
     for name, node in graph.inputs.items():
         np.testing.assert_allclose(again[1][node], plain.grad(name), rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize(("shape", "target"), [((5000, 3), (3,)), ((5000,), ()), ((2, 3000, 3), (3,)),
+                                               ((5000, 2), (1, 2)), ((5000, 40), (40,))])
+def test_summing_a_big_batch_back_to_a_bias_matches_numpy(shape: tuple[int, ...], target: tuple[int, ...]) -> None:
+    from graphstep.backend import reduce_to_shape
+
+    grad = RNG.normal(size=shape)
+    extra = len(shape) - len(target)
+    expected = grad.sum(axis=tuple(range(extra)))
+    if target and len(expected.shape) == len(target) and expected.shape != target:
+        expected = expected.sum(axis=tuple(i for i, t in enumerate(target) if t == 1), keepdims=True)
+    np.testing.assert_allclose(reduce_to_shape(np, grad, target), expected.reshape(target), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("classes", [2, 10, 40])
+@pytest.mark.parametrize("axis", [-1, 0])
+def test_softmax_reductions_over_a_short_axis_match_numpy(classes: int, axis: int) -> None:
+    from graphstep.ops import _along
+
+    z = RNG.normal(size=(6000, classes)) if axis == -1 else RNG.normal(size=(classes, 6000))
+    for how in ("max", "sum"):
+        np.testing.assert_allclose(_along(np, how, z, axis), getattr(np, how)(z, axis=axis, keepdims=True),
+                                   rtol=1e-12)
+
+
+@pytest.mark.torch
+def test_cross_entropy_on_a_big_batch_matches_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    z, labels = RNG.normal(size=(6000, 3)), RNG.integers(0, 3, 6000).astype(float)
+    trace = graphstep.parse("cross_entropy(Z, y) + sum(log_softmax(Z) * W)").run(Z=z, y=labels, W=z)
+    tz = torch.tensor(z, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(tz, torch.tensor(labels).long())
+    loss = loss + (torch.log_softmax(tz, -1) * torch.tensor(z)).sum()
+    loss.backward()
+    assert trace.value == pytest.approx(loss.item(), rel=1e-10)
+    np.testing.assert_allclose(trace.grad("Z"), tz.grad.numpy(), rtol=1e-9, atol=1e-12)
