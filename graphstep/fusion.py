@@ -95,17 +95,19 @@ class BufferPool:
     trace, a gradient the caller kept, or a view of it is never handed out. At most ``limit`` bytes are kept.
     """
 
-    IDLE_REFS = 3  # the pool's list, the loop variable, getrefcount's own argument
-
     def __init__(self, limit: int = 512 << 20) -> None:
         self.limit = limit
         self.buffers: list[Any] = []
         self._lock = threading.Lock()
+        # What getrefcount reports for a buffer only the pool holds, measured the way take() looks
+        # (the list, the loop variable, the call's argument), so no interpreter's counting is assumed.
+        probe = [numpy.empty(1)]
+        self.idle_refs = min(sys.getrefcount(buf) for buf in probe)
 
     def take(self, shape: tuple[int, ...], dtype: Any) -> Any:
         with self._lock:
             for buf in self.buffers:
-                if buf.shape == shape and buf.dtype == dtype and sys.getrefcount(buf) <= self.IDLE_REFS:
+                if buf.shape == shape and buf.dtype == dtype and sys.getrefcount(buf) <= self.idle_refs:
                     return buf
             buf = numpy.empty(shape, dtype=dtype)
             if buf.nbytes <= self.limit:
@@ -114,13 +116,16 @@ class BufferPool:
             return buf
 
     def _trim(self) -> None:
+        """Drop the oldest idle buffers past the limit (looked at the way take() looks: same counts)."""
         total = sum(b.nbytes for b in self.buffers)
-        for old in list(self.buffers):  # drop the oldest idle buffers past the limit
+        dropped: set[int] = set()
+        for buf in self.buffers:
             if total <= self.limit:
                 break
-            if sys.getrefcount(old) <= self.IDLE_REFS:
-                self.buffers.remove(old)
-                total -= old.nbytes
+            if sys.getrefcount(buf) <= self.idle_refs:
+                dropped.add(id(buf))
+                total -= buf.nbytes
+        self.buffers = [b for b in self.buffers if id(b) not in dropped]
 
 
 POOL = BufferPool()

@@ -154,3 +154,16 @@ def test_cross_entropy_on_a_big_batch_matches_pytorch() -> None:
     loss.backward()
     assert trace.value == pytest.approx(loss.item(), rel=1e-10)
     np.testing.assert_allclose(trace.grad("Z"), tz.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_the_pool_keeps_at_most_its_limit_and_never_a_buffer_in_use() -> None:
+    pool = fusion.BufferPool(limit=3 * 800)  # room for three arrays of 100 float64
+    held = [pool.take((100,), np.dtype("float64")) for _ in range(3)]
+    assert len({id(b) for b in held}) == 3, "a buffer in use is never handed out twice"
+    extra = pool.take((100,), np.dtype("float64"))  # a fourth: over the limit, nothing idle to drop
+    assert all(extra is not b for b in held)
+    del held
+    for _ in range(5):  # now idle: reused, and the pool shrinks back to its limit
+        pool.take((100,), np.dtype("float64"))
+    pool.take((50,), np.dtype("float64"))
+    assert sum(b.nbytes for b in pool.buffers) <= pool.limit
