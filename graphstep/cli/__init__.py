@@ -16,6 +16,7 @@ from graphstep.errors import GraphstepError
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, one-line help)
     "eval": ("graphstep.cli.eval_cmd", "evaluate a formula: every node's value and gradient, or the steps in words"),
+    "export": ("graphstep.cli.export_cmd", "slide diagrams: DOT, SVG, PNG, PDF, TikZ/Beamer frames, GIF, HTML player"),
 }
 DEFAULT_COMMAND = "app"  # `graphstep SOURCE` and plain `graphstep`
 DEFAULT_MODULE = ("graphstep.cli.app_cmd", "open the terminal app on a formula or .gstep file (the default)")

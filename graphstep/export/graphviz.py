@@ -13,8 +13,8 @@ import subprocess
 
 from graphstep.errors import GraphstepError
 
-INSTALL_HINT = ("install Graphviz for {what}: `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz`"
-                " (macOS) or `conda install -c conda-forge graphviz`")
+INSTALL_HINT = ("install Graphviz with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS)"
+                " or `conda install -c conda-forge graphviz`")
 TIMEOUT_S = 300
 
 
@@ -31,8 +31,7 @@ def find_dot() -> str | None:
 def require_dot(what: str) -> str:
     dot = find_dot()
     if dot is None:
-        raise GraphstepError(f"the Graphviz `dot` binary is needed for {what} but was not found; "
-                             + INSTALL_HINT.format(what=what))
+        raise GraphstepError(f"{what} needs the Graphviz `dot` binary, which was not found; {INSTALL_HINT}")
     return dot
 
 
