@@ -169,7 +169,7 @@ class Graph:
     def _repr_svg_(self) -> str | None:
         """Jupyter display hook; the export module draws the graph when it is installed."""
         try:
-            from graphstep.export import graph_svg  # type: ignore[attr-defined]
+            from graphstep.export import graph_svg
         except ImportError:
             return None
         return str(graph_svg(self))

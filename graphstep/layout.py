@@ -83,11 +83,11 @@ def layered_layout(graph: Graph) -> Layout:
     columns = _order(columns, ups, downs, port, layer)
     y = _straighten(columns, ups, downs)
     layers = tuple(tuple(s for s in column if s < count) for column in columns)
-    position = {node_id: (k, r) for k, column in enumerate(layers) for r, node_id in enumerate(column)}
+    positions = {node_id: (k, r) for k, column in enumerate(layers) for r, node_id in enumerate(column)}
     routes: dict[Wire, list[float]] = {}
     for slot in sorted(wire_of, key=lambda s: layer[s]):
         routes.setdefault(wire_of[slot], []).append(y[slot])
-    return Layout(layers, position, {i: y[i] for i in range(count)}, {w: tuple(v) for w, v in routes.items()})
+    return Layout(layers, positions, {i: y[i] for i in range(count)}, {w: tuple(v) for w, v in routes.items()})
 
 
 def _assign_layers(graph: Graph) -> list[int]:

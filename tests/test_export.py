@@ -198,7 +198,8 @@ def cli(*args: str) -> int:
     return main(["export", *args])
 
 
-def test_cli_svg_without_binary_falls_back_with_one_line_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_svg_without_binary_falls_back_with_one_line_note(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "new" / "folder" / "neuron.svg"
     assert cli(str(EXAMPLES / "neuron.gstep"), "-o", str(out)) == 0
     err = capsys.readouterr().err

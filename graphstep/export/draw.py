@@ -11,6 +11,7 @@ layers are as far apart as their longest number, so numbers cannot overlap each 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
@@ -26,6 +27,7 @@ MARGIN = 16.0
 ARROW = 7.0
 
 Point = tuple[float, float]
+ToXY = Callable[[float, float], Point]
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,7 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
     group = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
     source_col = {w: column[s.source] for s in scene.wires if (w := (s.target, s.position)) in routes}
     for k in range(depth - 2, -1, -1):
-        items: list[tuple[float, float, object]] = []  # (current v, half room, key)
+        items: list[tuple[float, float, int | tuple[tuple[int, int], int]]] = []  # (current v, half room, key)
         for i, c in column.items():
             if c == k:
                 items.append((v[i], max(half_v[i], lanes[i] / 2), i))
@@ -303,10 +305,10 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
                     continue
                 wanted.append(current)
             else:
-                wire, j = key  # type: ignore[misc]
-                rs = routes[wire]
+                (consumer, position), j = key
+                rs = routes[(consumer, position)]
                 wanted.append(rs[j + 1] if j + 1 < len(rs) else
-                              v[wire[0]] + (wire[1] - (n_inputs[wire[0]] - 1) / 2) * lane)
+                              v[consumer] + (position - (n_inputs[consumer] - 1) / 2) * lane)
         order = sorted(range(len(items)), key=lambda i: (wanted[i], items[i][0]))
         items, wanted = [items[i] for i in order], [wanted[i] for i in order]
         # A cluster's dashed box needs room between its members and anything outside it.
@@ -317,12 +319,12 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
             if isinstance(key, int):
                 v[key] = value
             else:
-                wire, j = key  # type: ignore[misc]
-                routes[wire][j] = value
+                route_key, j = key
+                routes[route_key][j] = value
     return v, {w: tuple(rs) for w, rs in routes.items()}
 
 
-def _bend(xy, u0: float, v0: float, u1: float, v1: float) -> tuple[Point, ...]:  # type: ignore[no-untyped-def]
+def _bend(xy: ToXY, u0: float, v0: float, u1: float, v1: float) -> tuple[Point, ...]:
     """A smooth S from (u0, v0) to (u1, v1), leaving and arriving along u; a plain line when level."""
     if abs(v1 - v0) < 0.05:
         return (xy(u1, v1),)
@@ -351,7 +353,7 @@ def _arrowhead(tail: Point, tip: Point) -> tuple[Point, Point, Point]:
                                                                          round(by - ux * side, 1)))
 
 
-def _numbers(wire: SceneWire, u: float, v: float, xy, lr: bool, value_colour: str,  # type: ignore[no-untyped-def]
+def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colour: str,
              grad_colour: str) -> list[Text]:
     found: list[Text] = []
     pairs: tuple[tuple[Label, str, str], ...] = ((wire.value, value_colour, "value"), (wire.grad, grad_colour, "grad"))

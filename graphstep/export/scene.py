@@ -9,6 +9,7 @@ gradients and the gradient on each wire come from ``Trace.state``; numbers are f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
@@ -93,7 +94,7 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
     state = trace.state(cursor) if trace is not None and cursor is not None else final
     current = state.current.node if state is not None and state.current is not None and cursor is not None else None
 
-    def label(table_final: dict, table_now: dict, key: object, wanted: bool) -> Label:  # type: ignore[type-arg]
+    def label(table_final: dict[Any, Any], table_now: dict[Any, Any], key: object, wanted: bool) -> Label:
         if not wanted or key not in table_final:
             return NO_LABEL
         return Label(fmt(table_final[key], p), key in table_now)
