@@ -20,7 +20,7 @@ def to_dot(scene: Scene) -> str:
     lines = [
         "digraph graphstep {",
         f'  graph [rankdir={opts.rankdir}, bgcolor="{c.background}", fontname="{FONT}", fontcolor="{c.foreground}",'
-        ' nodesep=0.2, ranksep=0.25, pad=0.2, newrank=true, ordering=in];',
+        ' nodesep=0.2, ranksep=0.25, pad=0.2, newrank=true];',
         f'  node [fontname="{FONT}", fontsize=14, color="{c.foreground}", fontcolor="{c.foreground}",'
         ' penwidth=1.2];',
         f'  edge [color="{c.foreground}", arrowsize=0.7, penwidth=1.2];',
@@ -41,6 +41,8 @@ def to_dot(scene: Scene) -> str:
             edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)};")
         else:
             edges.append(f"  {_id(wire.source)} -> {_id(wire.target)};")
+    if labelled:
+        by_cluster.setdefault(None, []).extend(_keep_input_order(scene, in_cluster))
     lines += by_cluster.pop(None, [])
     for cluster in scene.clusters:
         lines.append(f"  subgraph cluster_{cluster.group} {{")
@@ -51,6 +53,23 @@ def to_dot(scene: Scene) -> str:
     lines += edges
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _keep_input_order(scene: Scene, in_cluster: dict[int, int]) -> list[str]:
+    """A gate's first input above its second (``max(z, w)``: z on top): its wires' labels share a rank,
+    chained left to right by invisible edges (which ``LR`` turns into top to bottom)."""
+    siblings: dict[int, list[SceneWire]] = {}
+    for wire in scene.wires:
+        siblings.setdefault(wire.target, []).append(wire)
+    lines = []
+    for target, wires in siblings.items():
+        homes = {in_cluster.get(w.source) if in_cluster.get(w.source) == in_cluster.get(target) else None
+                 for w in wires}
+        if len(wires) < 2 or homes != {None}:
+            continue
+        chain = " -> ".join(f"w{w.key}" for w in sorted(wires, key=lambda w: w.position))
+        lines.append(f"  {{ rank=same; {chain} [style=invis]; }}")
+    return lines
 
 
 def _id(node_id: int) -> str:

@@ -285,15 +285,19 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
     n_inputs = {i: lanes[i] / lane for i in lanes}
     group = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
     source_col = {w: column[s.source] for s in scene.wires if (w := (s.target, s.position)) in routes}
+    nodes_at: dict[int, list[int]] = {}
+    for i, c in column.items():
+        nodes_at.setdefault(c, []).append(i)
+    routes_at: dict[int, list[tuple[tuple[int, int], int]]] = {}
+    for w, rs in routes.items():
+        for j in range(len(rs)):
+            routes_at.setdefault(source_col[w] + 1 + j, []).append((w, j))
     for k in range(depth - 2, -1, -1):
         items: list[tuple[float, float, int | tuple[tuple[int, int], int]]] = []  # (current v, half room, key)
-        for i, c in column.items():
-            if c == k:
-                items.append((v[i], max(half_v[i], lanes[i] / 2), i))
-        for w, rs in routes.items():
-            j = k - source_col[w] - 1
-            if 0 <= j < len(rs):
-                items.append((rs[j], lane / 2, (w, j)))
+        for i in nodes_at.get(k, ()):
+            items.append((v[i], max(half_v[i], lanes[i] / 2), i))
+        for w, j in routes_at.get(k, ()):
+            items.append((routes[w][j], lane / 2, (w, j)))
         wanted: list[float] = []
         for current, _, key in items:
             if isinstance(key, int):
