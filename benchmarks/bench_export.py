@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import graphstep  # noqa: E402
-from graphstep.export import DrawOptions, Renderer  # noqa: E402
-from graphstep.export import graphviz as gv  # noqa: E402
+import graphstep
+from graphstep.export import DrawOptions, Renderer
+from graphstep.export import graphviz as gv
 
 OPS = ["{a} * {b}", "{a} + {b}", "tanh({a})", "{a} - {b}", "exp(-{a}^2)", "max({a}, {b})"]
 
@@ -33,7 +33,7 @@ def circuit(nodes: int, seed: int = 0) -> graphstep.Graph:
     names = [f"x{i}" for i in range(inputs)]
     k = 0
     while True:
-        graph = graphstep.parse("\n".join(lines + [f"f = {names[-1]}"]))
+        graph = graphstep.parse("\n".join([*lines, f"f = {names[-1]}"]))
         if len(graph) >= nodes:
             return graph
         recent = names[-12:]
@@ -75,7 +75,7 @@ def main() -> None:
         renderer = Renderer(graph, trace, DrawOptions())
         t_dot = timed(renderer.dot, repeat)
         os.environ["GRAPHSTEP_NO_DOT"] = "1"
-        t_builtin = timed(lambda: Renderer(graph, trace, DrawOptions()).svg(), repeat)
+        t_builtin = timed(lambda g=graph, t=trace: Renderer(g, t, DrawOptions()).svg(), repeat)
         del os.environ["GRAPHSTEP_NO_DOT"]
         t_graphviz: float | None = None
         note = ""
@@ -83,7 +83,7 @@ def main() -> None:
             source = renderer.dot()
             gv.TIMEOUT_S = int(args.dot_timeout)
             try:
-                t_graphviz = timed(lambda: gv.render(source, "svg"), 1)
+                t_graphviz = timed(lambda s=source: gv.render(s, "svg"), 1)
             except (graphstep.GraphstepError, subprocess.TimeoutExpired) as error:
                 note = f"dot: {error}"[:40]
         rows.append((len(graph), t_dot, t_builtin, t_graphviz, note))
