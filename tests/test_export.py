@@ -292,3 +292,10 @@ def test_long_numbers_keep_lanes_apart() -> None:
         assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a, b)
     assert text_width("123456.7890", NUMBER_SIZE) > 0
     assert draw is not None
+
+
+def test_dot_frames_come_without_an_overlay(tmp_path: Path) -> None:
+    trace = trace_of("mul")
+    written = export(trace, tmp_path / "m.dot", frames=True)
+    assert [p.name for p in written] == [f"m-{k:03d}.dot" for k in range(len(trace.steps) + 1)]
+    assert not (tmp_path / "m-frames.tex").exists()

@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
                      lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr))
     if len(written) == 1:
         print(f"wrote {written[0]}")
+    elif not written[-1].name.endswith("-frames.tex"):
+        print(f"wrote {len(written)} frames {written[0]} … {written[-1]}")
     else:
         print(f"wrote {len(written) - 1} frames {written[0]} … {written[-2]} and the Beamer overlay {written[-1]}")
     return 0

@@ -135,6 +135,8 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     files: dict[Path, bytes] = {}
     for k in renderer.cursors:
         files[path.with_name(f"{path.stem}-{k:0{digits}d}{path.suffix}")] = _one(renderer, fmt, k)
+    if fmt == "dot":  # LaTeX cannot include DOT source: the frames alone
+        return files
     overlay = path.with_name(f"{path.stem}-frames.tex")
     if fmt == "tex":
         text = beamer_tikz_overlay([renderer.drawing(k) for k in renderer.cursors])
