@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.layout import Layout, spaced
 
-NUMBER_SIZE = 13
-SYMBOL_SIZE = 15
+NUMBER_SIZE = 14
+SYMBOL_SIZE = 16
 SMALL_SIZE = 11
-LINE = 15.0  # height of a line of numbers
+LINE = 16.0  # height of a line of numbers
 FAN = 40.0
 MERGE = 16.0
 MARGIN = 16.0

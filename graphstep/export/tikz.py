@@ -83,7 +83,7 @@ def picture(drawing: Drawing) -> str:
                    f" ({_n(e.cx)},{_n(e.cy)}) ellipse [x radius={_n(e.rx)}, y radius={_n(e.ry)}];")
     anchors = {"start": "base west", "middle": "base", "end": "base east"}
     for t in drawing.texts:
-        size = "\\normalsize" if t.size >= 14 else ("\\small" if t.size >= 12 else "\\footnotesize")
+        size = "\\large" if t.size >= 16 else ("\\normalsize" if t.size >= 14 else "\\footnotesize")
         shape = "\\itshape" if t.italic else ""
         out.append(f"\\node[anchor={anchors[t.anchor]},inner sep=0pt,text={names[t.colour]},"
                    f"font=\\sffamily{size}{shape}] at {_p((t.x, t.y))} {{{latex_text(t.text)}}};")
