@@ -29,6 +29,7 @@ FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "p
            ".gif": "gif", ".html": "html"}
 NEEDS_GRAPHVIZ = ("png", "pdf", "gif")
 PNG_DPI = 144
+START_CAPTION = {"en": "start: nothing computed yet", "es": "inicio: todavía no se ha calculado nada"}
 
 
 @dataclass
@@ -87,8 +88,10 @@ class Renderer:
     def caption(self, step: int) -> str:
         from graphstep.explain import describe
 
-        if self.trace is None or step == 0:
-            return "start: nothing computed yet" if self.trace is not None else ""
+        if self.trace is None:
+            return ""
+        if step == 0:
+            return START_CAPTION.get(self.lang, START_CAPTION["en"])
         return describe(self.trace, self.trace.steps[step - 1], self.lang, self.options.precision)
 
 
