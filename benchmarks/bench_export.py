@@ -71,6 +71,7 @@ def main() -> None:
     for size in map(int, args.sizes.split(",")):
         graph = circuit(size)
         trace = graph.run()
+        _ = trace.steps  # derived once by the core, not by the export
         repeat = 3 if size <= 1000 else 1
         renderer = Renderer(graph, trace, DrawOptions())
         t_dot = timed(renderer.dot, repeat)
@@ -85,7 +86,8 @@ def main() -> None:
             try:
                 t_graphviz = timed(lambda s=source: gv.render(s, "svg"), 1)
             except (graphstep.GraphstepError, subprocess.TimeoutExpired) as error:
-                note = f"dot: {error}"[:40]
+                timed_out = "timed out" in str(error) or isinstance(error, subprocess.TimeoutExpired)
+                note = f"dot: > {args.dot_timeout:.0f}s, stopped" if timed_out else f"dot: {error}"[:60]
         rows.append((len(graph), t_dot, t_builtin, t_graphviz, note))
     print(f"{'nodes':>6} {'DOT source':>11} {'SVG built-in':>13} {'SVG via dot':>12} {'dot/built-in':>13}")
     for n, t_dot, t_builtin, t_graphviz, note in rows:

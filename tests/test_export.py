@@ -299,3 +299,16 @@ def test_dot_frames_come_without_an_overlay(tmp_path: Path) -> None:
     written = export(trace, tmp_path / "m.dot", frames=True)
     assert [p.name for p in written] == [f"m-{k:03d}.dot" for k in range(len(trace.steps) + 1)]
     assert not (tmp_path / "m-frames.tex").exists()
+
+
+def test_a_failing_dot_binary_is_one_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT")
+    monkeypatch.setenv("GRAPHSTEP_DOT", str(fake))
+    out = tmp_path / "n.png"
+    assert cli(str(EXAMPLES / "neuron.gstep"), "-o", str(out)) == 2
+    assert "Graphviz `dot` failed: Error: syntax error in line 1" in capsys.readouterr().err
+    assert not out.exists()

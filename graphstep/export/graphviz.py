@@ -44,7 +44,10 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
     try:
         done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
                               check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except subprocess.TimeoutExpired:
+        raise GraphstepError(f"Graphviz `dot` timed out after {TIMEOUT_S} s; graphstep's own layout (--builtin)"
+                             " draws big graphs in seconds") from None
+    except OSError as error:
         raise GraphstepError(f"Graphviz `dot` failed: {error}") from None
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
