@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import graphstep
 from graphstep.cli import main
@@ -312,3 +314,55 @@ def test_a_failing_dot_binary_is_one_clear_message(tmp_path: Path, monkeypatch: 
     assert cli(str(EXAMPLES / "neuron.gstep"), "-o", str(out)) == 2
     assert "Graphviz `dot` failed: Error: syntax error in line 1" in capsys.readouterr().err
     assert not out.exists()
+
+
+programs = st.lists(st.tuples(st.sampled_from(["+", "*", "-", "max"]), st.integers(0, 20), st.integers(0, 20)),
+                    min_size=1, max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(programs, st.sampled_from(["LR", "TB"]))
+def test_random_circuits_draw_without_overlapping_labels(ops: list[tuple[str, int, int]], rankdir: str) -> None:
+    lines = ["a = 1.5", "b = -2", "c = 0.25"]
+    names = ["a", "b", "c"]
+    for k, (op, i, j) in enumerate(ops):
+        left, right = names[i % len(names)], names[j % len(names)]
+        lines.append(f"v{k} = max({left}, {right})" if op == "max" else f"v{k} = {left} {op} {right}")
+        names.append(f"v{k}")
+    trace = graphstep.parse("\n".join(lines)).run()
+    drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
+    labels = boxes(drawing)
+    for a, b in itertools.combinations(labels, 2):
+        assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a, b)
+    points = list(wire_points(drawing))
+    for text, x0, y0, x1, y1 in labels:
+        assert not any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points), f"{text!r} on a wire"
+
+
+def wire_points(drawing):  # type: ignore[no-untyped-def]
+    """Points along every wire (Béziers sampled), to check that no number sits on a wire."""
+    for path in drawing.paths:
+        here = path.start
+        for segment in path.segments:
+            if len(segment) == 1:
+                end = segment[0]
+                for t in (i / 20 for i in range(21)):
+                    yield (here[0] + (end[0] - here[0]) * t, here[1] + (end[1] - here[1]) * t)
+            else:
+                (c1, c2, end) = segment
+                for t in (i / 20 for i in range(21)):
+                    s = 1 - t
+                    yield (s**3 * here[0] + 3 * s * s * t * c1[0] + 3 * s * t * t * c2[0] + t**3 * end[0],
+                           s**3 * here[1] + 3 * s * s * t * c1[1] + 3 * s * t * t * c2[1] + t**3 * end[1])
+            here = segment[-1]
+
+
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True)])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_no_number_sits_on_a_wire(name: str, expand: bool, rankdir: str) -> None:
+    trace = trace_of(name, expand)
+    drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
+    points = list(wire_points(drawing))
+    for text, x0, y0, x1, y1 in boxes(drawing):
+        hits = [(x, y) for x, y in points if x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1]
+        assert not hits, f"{text!r} lies on a wire at {hits[0]}"

@@ -132,7 +132,8 @@ def _shape(node: SceneNode) -> _Shape:
         rx = max(20.0, max(widths) / 2 + 12 + 3 * (lines - 1))
         return _Shape(node, rx, 20.0 + 6.5 * (lines - 1))
     width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE))
-    return _Shape(node, width / 2 + 3, 9.0 + (7.0 if node.total.text else 0.0))
+    height = SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
+    return _Shape(node, width / 2 + 3, height / 2 + 4)
 
 
 def draw(scene: Scene, layout: Layout) -> Drawing:
@@ -147,10 +148,12 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
     graph_nodes = [n.id for n in scene.nodes if n.id != SINK]
     output = next(w.source for w in scene.wires if w.target == SINK)
     column = {i: layout.position[i][0] for i in graph_nodes}
-    column[SINK] = max(layout.width, column[output] + 1)
+    # The output's name sits right after it; when other gates share that layer (a dangling statement),
+    # the row placement below keeps them apart.
+    column[SINK] = column[output] + 1
     row = dict(layout.y)
     row[SINK] = row[output]
-    depth = column[SINK] + 1
+    depth = max(layout.width, column[SINK] + 1)
 
     inputs: dict[int, list[SceneWire]] = {}
     for wire in scene.wires:
@@ -191,12 +194,14 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         u += column_half[k]
     extent_u = u + MARGIN
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
-    centre_v, route_v = _rows(layout, scene, column, row, spacing, lane, half_v, lanes, depth)
-    top = max((max(half_v[i], lanes[i] / 2) - v for i, v in centre_v.items()), default=0) + MARGIN
+    centre_v, route_v = _rows(layout, scene, column, row, spacing, lane, half_v, lanes, depth, lr)
+    top = max(max((max(half_v[i], lanes[i] / 2) - v for i, v in centre_v.items()), default=0),
+              max((lane / 2 - v for vs in route_v.values() for v in vs), default=0)) + MARGIN
     top += 18 if scene.clusters else 0
     centre_v = {i: v + top for i, v in centre_v.items()}
     route_v = {w: tuple(v + top for v in vs) for w, vs in route_v.items()}
-    extent_v = max((centre_v[i] + max(half_v[i], lanes[i] / 2) for i in centre_v), default=0) + MARGIN
+    extent_v = max(max((centre_v[i] + max(half_v[i], lanes[i] / 2) for i in centre_v), default=0),
+                   max((v + lane / 2 for vs in route_v.values() for v in vs), default=0)) + MARGIN
 
     def xy(u: float, v: float) -> Point:
         return (round(u, 1), round(v, 1)) if lr else (round(v, 1), round(u, 1))
@@ -260,10 +265,18 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         ys = [(e.cy - e.ry, e.cy + e.ry) for e in ellipses if e.node in cluster.members]
         if not xs:
             continue
-        x0, x1 = min(a for a, _ in xs) - 10, max(b for _, b in xs) + 10
-        y0, y1 = min(a for a, _ in ys) - 22, max(b for _, b in ys) + 10
+        # The label goes beside the chain's last gate (across the flow from it), where no wire of another
+        # node can pass: its own wire leaves straight on, and its neighbours keep a cluster's distance.
+        last = next(e for e in ellipses if e.node == max(cluster.members))
+        room = text_width(cluster.label, SMALL_SIZE) + 8
+        x0, x1 = min(a for a, _ in xs) - 10, max(b for _, b in xs) + (10 if lr else 10 + room)
+        y0, y1 = min(a for a, _ in ys) - (22 if lr else 10), max(b for _, b in ys) + 10
         boxes.append(Box(round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1), c.cluster))
-        texts.append(Text(round(x0 + 6, 1), round(y0 + 14, 1), cluster.label, c.cluster, "start", SMALL_SIZE,
+        if lr:  # just above the last gate, inside its own layer
+            label_x, label_y = last.cx + last.rx, last.cy - last.ry - 5
+        else:  # just right of it
+            label_x, label_y = last.cx + last.rx + room, last.cy + SMALL_SIZE * 0.35
+        texts.append(Text(round(label_x, 1), round(label_y, 1), cluster.label, c.cluster, "end", SMALL_SIZE,
                           False, "cluster"))
 
     width, height = (extent_u, extent_v) if lr else (extent_v, extent_u)
@@ -272,8 +285,8 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
 
 
 def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, float], spacing: float,
-          lane: float, half_v: dict[int, float], lanes: dict[int, float],
-          depth: int) -> tuple[dict[int, float], dict[tuple[int, int], tuple[float, ...]]]:
+          lane: float, half_v: dict[int, float], lanes: dict[int, float], depth: int,
+          lr: bool) -> tuple[dict[int, float], dict[tuple[int, int], tuple[float, ...]]]:
     """Vertical centres in pixels: the layout's rows, then, layer by layer from the output back, each node
     with a single consumer moved onto the lane of its wire (an input drawn straight into its gate), as
     close as the room its own numbers need allows."""
@@ -284,6 +297,12 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
         consumers.setdefault(wire.source, []).append(wire)
     n_inputs = {i: lanes[i] / lane for i in lanes}
     group = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
+    anchor = {m: max(cluster.members) for cluster in scene.clusters for m in cluster.members}
+    # LR: a cluster's label sits above its last gate; TB: beside it. Either way it needs room across.
+    label_room = {max(cl.members): text_width(cl.label, SMALL_SIZE) + 8 + (0 if lr else 6)
+                  for cl in scene.clusters}
+    if lr:
+        label_room = {}
     source_col = {w: column[s.source] for s in scene.wires if (w := (s.target, s.position)) in routes}
     nodes_at: dict[int, list[int]] = {}
     for i, c in column.items():
@@ -292,7 +311,7 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
     for w, rs in routes.items():
         for j in range(len(rs)):
             routes_at.setdefault(source_col[w] + 1 + j, []).append((w, j))
-    for k in range(depth - 2, -1, -1):
+    for k in range(depth - 1, -1, -1):
         items: list[tuple[float, float, int | tuple[tuple[int, int], int]]] = []  # (current v, half room, key)
         for i in nodes_at.get(k, ()):
             items.append((v[i], max(half_v[i], lanes[i] / 2), i))
@@ -300,6 +319,10 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
             items.append((routes[w][j], lane / 2, (w, j)))
         wanted: list[float] = []
         for current, _, key in items:
+            if isinstance(key, int) and key in anchor and anchor[key] != key:
+                # A composite's chain lines up with its last gate, so its dashed box is one clean band.
+                wanted.append(v[anchor[key]])
+                continue
             if isinstance(key, int):
                 out = consumers.get(key, [])
                 if len(out) == 1 and column[out[0].target] == k + 1:
@@ -318,6 +341,7 @@ def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, f
         # A cluster's dashed box needs room between its members and anything outside it.
         home = [group.get(key) if isinstance(key, int) else None for _, _, key in items]
         gaps = [0.0] + [items[i - 1][1] + items[i][1] + 10 + (22 if home[i - 1] != home[i] else 0)
+                        + (label_room.get(key, 0.0) if isinstance(key := items[i - 1][2], int) else 0.0)
                         for i in range(1, len(items))]
         for (_, _, key), value in zip(items, spaced(wanted, gaps), strict=True):
             if isinstance(key, int):
