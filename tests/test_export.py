@@ -316,20 +316,23 @@ def test_a_failing_dot_binary_is_one_clear_message(tmp_path: Path, monkeypatch: 
     assert not out.exists()
 
 
-programs = st.lists(st.tuples(st.sampled_from(["+", "*", "-", "max"]), st.integers(0, 20), st.integers(0, 20)),
-                    min_size=1, max_size=14)
+programs = st.lists(st.tuples(st.sampled_from(["+", "*", "-", "max", "sigmoid"]), st.integers(0, 20),
+                              st.integers(0, 20)), min_size=1, max_size=16)
 
 
-@settings(max_examples=400, deadline=None)
-@given(programs, st.sampled_from(["LR", "TB"]))
-def test_random_circuits_draw_without_overlapping_labels(ops: list[tuple[str, int, int]], rankdir: str) -> None:
+@settings(max_examples=120, deadline=None)
+@given(programs, st.sampled_from(["LR", "TB"]), st.booleans())
+def test_random_circuits_draw_without_overlapping_labels(ops: list[tuple[str, int, int]], rankdir: str,
+                                                         expand: bool) -> None:
     lines = ["a = 1.5", "b = -2", "c = 0.25"]
     names = ["a", "b", "c"]
     for k, (op, i, j) in enumerate(ops):
         left, right = names[i % len(names)], names[j % len(names)]
-        lines.append(f"v{k} = max({left}, {right})" if op == "max" else f"v{k} = {left} {op} {right}")
+        form = {"max": "max({l}, {r})", "sigmoid": "sigmoid({l})"}.get(op, "{l} " + op + " {r}")
+        lines.append(f"v{k} = " + form.format(l=left, r=right))
         names.append(f"v{k}")
-    trace = graphstep.parse("\n".join(lines)).run()
+    graph = graphstep.parse("\n".join(lines))
+    trace = (graph.expand() if expand else graph).run()
     drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
     labels = boxes(drawing)
     for a, b in itertools.combinations(labels, 2):
