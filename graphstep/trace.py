@@ -146,6 +146,8 @@ class Trace:
             from graphstep.export import trace_svg
         except ImportError:
             return None
+        if self._sent is None:  # a run without a step record: the plain repr says what it can
+            return None
         return trace_svg(self)
 
     # --- steps ---------------------------------------------------------------------------------------------

@@ -191,6 +191,9 @@ def test_jupyter_shows_graph_and_trace_as_svg() -> None:
     svg = trace._repr_svg_()
     assert svg is not None and ">-12.00<" in svg and ">-4.00<" in svg
     assert graph_svg(graph) == graph._repr_svg_()
+    from graphstep.engine import run
+
+    assert run(graph, {"x": 1, "y": 2, "z": 3}, record=False)._repr_svg_() is None  # no steps: plain repr
 
 
 # --- the export command ------------------------------------------------------------------------------
