@@ -29,6 +29,8 @@ FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "p
            ".gif": "gif", ".html": "html"}
 NEEDS_GRAPHVIZ = ("png", "pdf", "gif")
 PNG_DPI = 144
+BIG = 1500
+"""Above this many nodes Graphviz takes a while (about 4 minutes at 5,000): the export says so."""
 START_CAPTION = {"en": "start: nothing computed yet", "es": "inicio: todavía no se ha calculado nada"}
 
 
@@ -126,6 +128,9 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
     message = fallback_note(fmt, renderer)
+    if message is None and fmt != "dot" and fmt != "tex" and renderer.uses_graphviz and len(renderer.graph) > BIG:
+        message = (f"note: Graphviz may take minutes for {len(renderer.graph)} nodes; --builtin draws them in"
+                   " seconds")
     if message and note:
         note(message)
     if not frames:
