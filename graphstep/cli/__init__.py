@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("graphstep.cli.check_cmd", "check a hand-worked exercise: what is right, what is wrong, and why"),
     "grad": ("graphstep.cli.grad_cmd", "compare automatic, numerical and symbolic gradients side by side"),
     "exercise": ("graphstep.cli.exercise_cmd", "write a fresh exercise (or its solution) from a template"),
+    "export": ("graphstep.cli.export_cmd", "slide diagrams: DOT, SVG, PNG, PDF, TikZ/Beamer frames, GIF, HTML player"),
 }
 DEFAULT_COMMAND = "app"  # `graphstep SOURCE` and plain `graphstep`
 DEFAULT_MODULE = ("graphstep.cli.app_cmd", "open the terminal app on a formula or .gstep file (the default)")
