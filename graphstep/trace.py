@@ -142,6 +142,16 @@ class Trace:
         grads = ", ".join(f"∂{self.graph.output_name}/∂{k}={fmt(v)}" for k, v in self.grads.items())
         return f"<Trace {self.graph.output_name}={fmt(self.value)}; {grads}; {len(self.steps)} steps>"
 
+    def _repr_svg_(self) -> str | None:
+        """Jupyter display hook: the finished run drawn with its values and gradients."""
+        try:
+            from graphstep.export import trace_svg
+        except ImportError:
+            return None
+        if self._sent is None:  # a run without a step record: the plain repr says what it can
+            return None
+        return trace_svg(self)
+
     # --- steps ---------------------------------------------------------------------------------------------
 
     @cached_property

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("graphstep.cli.check_cmd", "check a hand-worked exercise: what is right, what is wrong, and why"),
     "grad": ("graphstep.cli.grad_cmd", "compare automatic, numerical and symbolic gradients side by side"),
     "exercise": ("graphstep.cli.exercise_cmd", "write a fresh exercise (or its solution) from a template"),
+    "export": ("graphstep.cli.export_cmd", "slide diagrams: DOT, SVG, PNG, PDF, TikZ/Beamer frames, GIF, HTML player"),
     "train": ("graphstep.cli.train_cmd", "train the parameters marked with param(…) by mini-batch gradient descent"),
 }
 DEFAULT_COMMAND = "app"  # `graphstep SOURCE` and plain `graphstep`

@@ -1,0 +1,51 @@
+"""``graphstep export SOURCE [NAME=VALUE ...] -o OUT``: the circuit for a slide, with the computed numbers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from graphstep.cli.common import add_lang_argument, add_source_arguments, load
+from graphstep.export import FORMATS, DrawOptions, export
+from graphstep.export.options import RANKDIRS, SHOWS
+from graphstep.export.theme import THEMES
+from graphstep.i18n import detect_lang
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_source_arguments(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help=f"output file; its extension picks the format: {' '.join(FORMATS)}")
+    parser.add_argument("--rankdir", choices=RANKDIRS, default="LR",
+                        help="LR: inputs left, output right (default); TB: top to bottom")
+    parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
+    parser.add_argument("--show", choices=SHOWS, default="both",
+                        help="numbers on the wires: values (green, above), grads (red, below), both (default), none")
+    parser.add_argument("--theme", choices=tuple(THEMES), default="light", help="colours (default light)")
+    parser.add_argument("--expand", action="store_true",
+                        help="draw composite gates (sigmoid, tanh) as their primitive chains, boxed as clusters")
+    parser.add_argument("--step", type=int, default=None, metavar="K",
+                        help="draw the state after K steps, the current gate highlighted (default: the finished run)")
+    parser.add_argument("--frames", action="store_true",
+                        help="one file per step (OUT-000.svg, OUT-001.svg, …) and a Beamer overlay OUT-frames.tex")
+    parser.add_argument("--builtin", action="store_true",
+                        help="use graphstep's own layout (the terminal app's) even where Graphviz is installed")
+    add_lang_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = DrawOptions(rankdir=args.rankdir, precision=args.precision, show=args.show, theme=args.theme)
+    graph, values = load(args.source, args.values)
+    if args.expand:
+        graph = graph.expand()
+    trace = graph.run(**values)
+    written = export(trace, Path(args.output), options, step=args.step, frames=args.frames, builtin=args.builtin,
+                     lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr))
+    if len(written) == 1:
+        print(f"wrote {written[0]}")
+    elif not written[-1].name.endswith("-frames.tex"):
+        print(f"wrote {len(written)} frames {written[0]} … {written[-1]}")
+    else:
+        print(f"wrote {len(written) - 1} frames {written[0]} … {written[-2]} and the Beamer overlay {written[-1]}")
+    return 0

@@ -1,0 +1,125 @@
+"""Scene → Graphviz DOT source (needs no binary; the same scene always gives the same bytes).
+
+Each wire is split in two around a small table node: the forward value in the table's top cell, the
+wire itself drawn as the middle cell's border, the gradient in the bottom cell. So the value sits above
+the wire and the gradient below it, exactly as in the lecture's circuits, whatever Graphviz decides about
+label placement. With ``TB`` the table turns: value left of the wire, gradient right.
+Unknown numbers are written in the background colour, so every frame of a trace has the same layout.
+"""
+
+from __future__ import annotations
+
+from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
+
+FONT = "Helvetica,Arial,sans-serif"
+
+
+def to_dot(scene: Scene) -> str:
+    opts = scene.options
+    c = opts.colours
+    lines = [
+        "digraph graphstep {",
+        f'  graph [rankdir={opts.rankdir}, bgcolor="{c.background}", fontname="{FONT}", fontcolor="{c.foreground}",'
+        ' nodesep=0.2, ranksep=0.25, pad=0.2, newrank=true];',
+        f'  node [fontname="{FONT}", fontsize=14, color="{c.foreground}", fontcolor="{c.foreground}",'
+        ' penwidth=1.2];',
+        f'  edge [color="{c.foreground}", arrowsize=0.7, penwidth=1.2];',
+    ]
+    labelled = scene.labelled
+    in_cluster = {m: cl.group for cl in scene.clusters for m in cl.members}
+    by_cluster: dict[int | None, list[str]] = {}
+    for node in scene.nodes:
+        by_cluster.setdefault(in_cluster.get(node.id), []).append(_node(node, scene))
+    edges: list[str] = []
+    for wire in scene.wires:
+        if labelled:
+            # A wire inside one cluster keeps its numbers inside the cluster's box.
+            home = in_cluster.get(wire.source) if in_cluster.get(wire.source) == in_cluster.get(wire.target) else None
+            by_cluster.setdefault(home, []).append(_wire_label(wire, scene))
+            port_in, port_out = ("w", "e") if opts.rankdir == "LR" else ("n", "s")
+            edges.append(f"  {_id(wire.source)} -> w{wire.key}:wire:{port_in} [arrowhead=none];")
+            edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)};")
+        else:
+            edges.append(f"  {_id(wire.source)} -> {_id(wire.target)};")
+    if labelled:
+        by_cluster.setdefault(None, []).extend(_keep_input_order(scene, in_cluster))
+    lines += by_cluster.pop(None, [])
+    for cluster in scene.clusters:
+        lines.append(f"  subgraph cluster_{cluster.group} {{")
+        lines.append(f'    graph [label="{_escape(cluster.label)}", style="rounded,dashed", color="{c.cluster}",'
+                     f' fontcolor="{c.cluster}", labeljust=l];')
+        lines += ["  " + line for line in by_cluster.get(cluster.group, [])]
+        lines.append("  }")
+    lines += edges
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _keep_input_order(scene: Scene, in_cluster: dict[int, int]) -> list[str]:
+    """A gate's first input above its second (``max(z, w)``: z on top): its wires' labels share a rank,
+    chained left to right by invisible edges (which ``LR`` turns into top to bottom)."""
+    siblings: dict[int, list[SceneWire]] = {}
+    for wire in scene.wires:
+        siblings.setdefault(wire.target, []).append(wire)
+    lines = []
+    for target, wires in siblings.items():
+        homes = {in_cluster.get(w.source) if in_cluster.get(w.source) == in_cluster.get(target) else None
+                 for w in wires}
+        if len(wires) < 2 or homes != {None}:
+            continue
+        chain = " -> ".join(f"w{w.key}" for w in sorted(wires, key=lambda w: w.position))
+        lines.append(f"  {{ rank=same; {chain} [style=invis]; }}")
+    return lines
+
+
+def _id(node_id: int) -> str:
+    return "out" if node_id == SINK else f"n{node_id}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _font(label: Label, colour: str, hidden: str, size: int | None = None) -> str:
+    """A number in its colour, or in the background colour while unknown (it keeps its space)."""
+    text = _escape(label.text) or " "
+    sized = f' POINT-SIZE="{size}"' if size else ""
+    return f'<FONT COLOR="{colour if label.known else hidden}"{sized}>{text}</FONT>'
+
+
+def _node(node: SceneNode, scene: Scene) -> str:
+    c = scene.options.colours
+    if node.kind == "gate":
+        rows = [_escape(node.label)]
+        if node.name:
+            rows.append(f'<FONT POINT-SIZE="11"><I>{_escape(node.name)}</I></FONT>')
+        if node.total.text:
+            rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill, 11))
+        short = len(node.label) <= 3 and len(rows) == 1
+        shape = "circle" if short else "ellipse"
+        fill = c.highlight_fill if node.current else c.gate_fill
+        line = f', color="{c.highlight_line}", penwidth=2.5' if node.current else ""
+        label = "<BR/>".join(rows)
+        size = ", width=0.5, height=0.5" if short else ", height=0.5"
+        return f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}, label=<{label}>];'
+    rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
+    if node.total.text:
+        rows.append(_font(node.total, c.grad, c.background, 11))
+    label = "<BR/>".join(rows)
+    return f"  {_id(node.id)} [shape=none, margin=0.02, width=0, height=0, label=<{label}>];"
+
+
+def _wire_label(wire: SceneWire, scene: Scene) -> str:
+    c = scene.options.colours
+    value = _font(wire.value, c.value, c.background)
+    grad = _font(wire.grad, c.grad, c.background)
+    table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+    if scene.options.rankdir == "LR":
+        body = (f"<TR><TD>{value}</TD></TR>"
+                f'<TR><TD PORT="wire" HEIGHT="0" CELLPADDING="0" BORDER="1" SIDES="B" COLOR="{c.foreground}"></TD></TR>'
+                f"<TR><TD>{grad}</TD></TR>")
+    else:
+        body = (f'<TR><TD ALIGN="RIGHT">{value}</TD>'
+                f'<TD PORT="wire" WIDTH="0" CELLPADDING="0" BORDER="1" SIDES="L" COLOR="{c.foreground}"></TD>'
+                f'<TD ALIGN="LEFT">{grad}</TD></TR>')
+    return f"  w{wire.key} [shape=none, margin=0, width=0, height=0, label=<{table}{body}</TABLE>>];"

@@ -1,0 +1,43 @@
+"""What a drawing shows, shared by every writer (DOT, built-in SVG, TikZ, GIF, HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphstep.errors import GraphstepError
+from graphstep.export.theme import THEMES, Theme
+
+RANKDIRS = ("LR", "TB")
+SHOWS = ("both", "values", "grads", "none")
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    rankdir: str = "LR"
+    """``LR``: inputs on the left, output on the right (the lecture's circuits); ``TB``: top to bottom."""
+    precision: int = 2
+    show: str = "both"
+    """Numbers on the wires: forward ``values`` (green, above), ``grads`` (red, below), ``both`` or ``none``."""
+    theme: str = "light"
+
+    def __post_init__(self) -> None:
+        if self.rankdir not in RANKDIRS:
+            raise GraphstepError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {self.rankdir!r}")
+        if self.show not in SHOWS:
+            raise GraphstepError(f"show must be one of {', '.join(SHOWS)}, got {self.show!r}")
+        if self.theme not in THEMES:
+            raise GraphstepError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
+        if not 0 <= self.precision <= 12:
+            raise GraphstepError(f"precision must be between 0 and 12, got {self.precision}")
+
+    @property
+    def colours(self) -> Theme:
+        return THEMES[self.theme]
+
+    @property
+    def values(self) -> bool:
+        return self.show in ("both", "values")
+
+    @property
+    def grads(self) -> bool:
+        return self.show in ("both", "grads")

@@ -1,0 +1,181 @@
+"""One trace (or graph) → the bytes of every file an export writes, chosen by the output's extension.
+
+Everything is rendered in memory first and written last (each file atomically), so a failed render
+writes nothing. Without the Graphviz binary, .svg/.tex/.html use the built-in layout (with a one-line
+note); .png/.pdf/.gif need Graphviz and say how to install it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from graphstep.errors import GraphstepError
+from graphstep.export import graphviz
+from graphstep.export.dot import to_dot
+from graphstep.export.draw import Drawing, draw
+from graphstep.export.options import DrawOptions
+from graphstep.export.scene import Scene, build_scene
+from graphstep.export.svg import to_svg
+from graphstep.export.tikz import beamer_graphics_overlay, beamer_tikz_overlay, standalone
+from graphstep.graph import Graph
+from graphstep.layout import Layout, layered_layout
+from graphstep.trace import Trace
+
+FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "pdf", ".tex": "tex",
+           ".gif": "gif", ".html": "html"}
+NEEDS_GRAPHVIZ = ("png", "pdf", "gif")
+PNG_DPI = 144
+BIG = 1500
+"""Above this many nodes Graphviz takes a while (about 4 minutes at 5,000): the export says so."""
+START_CAPTION = {"en": "start: nothing computed yet", "es": "inicio: todavía no se ha calculado nada"}
+
+
+@dataclass
+class Renderer:
+    """Draws one graph or trace at any step; the layout is computed once and shared by all frames."""
+
+    graph: Graph
+    trace: Trace | None = None
+    options: DrawOptions = field(default_factory=DrawOptions)
+    builtin: bool = False
+    """Use graphstep's own layout even where Graphviz is installed."""
+    lang: str = "en"
+    """Language of the step captions in the HTML player."""
+
+    @cached_property
+    def layout(self) -> Layout:
+        return layered_layout(self.graph)
+
+    @cached_property
+    def uses_graphviz(self) -> bool:
+        return not self.builtin and graphviz.find_dot() is not None
+
+    @property
+    def cursors(self) -> range:
+        """Every step a frame can show: 0 (nothing computed yet) … len(steps) (the finished run)."""
+        return range(len(self.trace.steps) + 1) if self.trace is not None else range(1)
+
+    def check_step(self, step: int | None) -> None:
+        if step is None:
+            return
+        if self.trace is None:
+            raise GraphstepError("--step needs a run of the graph")
+        last = len(self.trace.steps)
+        if not 0 <= step <= last:
+            raise GraphstepError(f"--step must be between 0 and {last} (this trace has {last} steps), got {step}")
+
+    def scene(self, step: int | None = None) -> Scene:
+        return build_scene(self.graph, self.trace, step, self.options)
+
+    def dot(self, step: int | None = None) -> str:
+        return to_dot(self.scene(step))
+
+    def drawing(self, step: int | None = None) -> Drawing:
+        return draw(self.scene(step), self.layout)
+
+    def svg(self, step: int | None = None) -> str:
+        if self.uses_graphviz:
+            return graphviz.render(self.dot(step), "svg").decode("utf-8")
+        return to_svg(self.drawing(step))
+
+    def graphviz_bytes(self, fmt: str, step: int | None = None) -> bytes:
+        if self.builtin:
+            raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
+        return graphviz.render(self.dot(step), fmt, PNG_DPI if fmt == "png" else None)
+
+    def caption(self, step: int) -> str:
+        from graphstep.explain import describe
+
+        if self.trace is None:
+            return ""
+        if step == 0:
+            return START_CAPTION.get(self.lang, START_CAPTION["en"])
+        return describe(self.trace, self.trace.steps[step - 1], self.lang, self.options.precision)
+
+
+def output_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(FORMATS)
+        raise GraphstepError(f"cannot tell the format of {path}: the output must end in one of {known}")
+    return fmt
+
+
+def fallback_note(fmt: str, renderer: Renderer) -> str | None:
+    """The one-line note when Graphviz is missing and graphstep draws the picture itself."""
+    if fmt in ("svg", "html") and not renderer.uses_graphviz and not renderer.builtin:
+        return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
+                + graphviz.INSTALL_HINT + ")")
+    return None
+
+
+def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
+                 note: Callable[[str], None] | None = None) -> dict[Path, bytes]:
+    """Every file the export writes, by path, rendered in memory."""
+    fmt = output_format(path)
+    renderer.check_step(step)
+    if fmt in NEEDS_GRAPHVIZ and renderer.builtin:
+        raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
+    if fmt in NEEDS_GRAPHVIZ:
+        graphviz.require_dot(f".{fmt} output")
+    if fmt in ("gif", "html"):
+        if frames or step is not None:
+            raise GraphstepError(f".{fmt} already holds every step of the trace; leave out --frames and --step")
+        if renderer.trace is None:
+            raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
+    message = fallback_note(fmt, renderer)
+    if message is None and fmt != "dot" and fmt != "tex" and renderer.uses_graphviz and len(renderer.graph) > BIG:
+        message = (f"note: Graphviz may take minutes for {len(renderer.graph)} nodes; --builtin draws them in"
+                   " seconds")
+    if message and note:
+        note(message)
+    if not frames:
+        return {path: _one(renderer, fmt, step)}
+    if renderer.trace is None:
+        raise GraphstepError("--frames needs a run of the graph")
+    if step is not None:
+        raise GraphstepError("--frames writes every step; leave out --step")
+    digits = max(3, len(str(len(renderer.cursors) - 1)))
+    files: dict[Path, bytes] = {}
+    for k in renderer.cursors:
+        files[path.with_name(f"{path.stem}-{k:0{digits}d}{path.suffix}")] = _one(renderer, fmt, k)
+    if fmt == "dot":  # LaTeX cannot include DOT source: the frames alone
+        return files
+    overlay = path.with_name(f"{path.stem}-frames.tex")
+    if fmt == "tex":
+        text = beamer_tikz_overlay([renderer.drawing(k) for k in renderer.cursors])
+    else:
+        text = beamer_graphics_overlay([p.name for p in files])
+    files[overlay] = text.encode("utf-8")
+    return files
+
+
+def _one(renderer: Renderer, fmt: str, step: int | None) -> bytes:
+    if fmt == "dot":
+        return renderer.dot(step).encode("utf-8")
+    if fmt == "svg":
+        return renderer.svg(step).encode("utf-8")
+    if fmt == "tex":
+        return standalone(renderer.drawing(step)).encode("utf-8")
+    if fmt in ("png", "pdf"):
+        return renderer.graphviz_bytes(fmt, step)
+    if fmt == "gif":
+        from graphstep.export.gif import animate
+
+        return animate([renderer.graphviz_bytes("png", k) for k in renderer.cursors],
+                       renderer.options.colours.background)
+    from graphstep.export.html import player
+
+    frames = [strip_prolog(renderer.svg(k)) for k in renderer.cursors]
+    return player(frames, [renderer.caption(k) for k in renderer.cursors], renderer.options).encode("utf-8")
+
+
+def strip_prolog(svg: str) -> str:
+    """An SVG document without its XML declaration, DOCTYPE and comments, to inline it in HTML."""
+    svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
+    return re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)

@@ -1,0 +1,138 @@
+"""What a diagram shows at one step, read from the trace: the single source every writer draws from.
+
+A scene holds the text of every number the *finished* run will show, with a flag saying whether it is
+known yet at this step. Writers keep the space of unknown numbers (so frames of one trace share one
+layout and an animation does not jump) and only draw the known ones. No math happens here: values,
+gradients and the gradient on each wire come from ``Trace.state``; numbers are formatted by ``fmt``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphstep.export.options import DrawOptions
+from graphstep.graph import CONST, INPUT, Graph
+from graphstep.numbers import fmt
+from graphstep.ops import OPS
+from graphstep.trace import Trace
+
+SINK = -1
+"""The id of the output's terminal: the text (``f``) at the end of the output wire."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A number as drawn: its final text and whether it is known at this step."""
+
+    text: str
+    known: bool
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.known else ""
+
+
+NO_LABEL = Label("", False)
+
+
+@dataclass(frozen=True)
+class SceneNode:
+    id: int
+    kind: str
+    """``gate``, ``input`` (a named leaf), ``const`` (a constant leaf) or ``sink`` (the output's name)."""
+    label: str
+    name: str | None
+    """The user's name of a gate (``q``), drawn under its symbol."""
+    total: Label
+    """A node that fans out: its summed gradient (∂f/∂x = -8 + 2 = -6), drawn under it in red."""
+    current: bool
+    group: int | None
+
+
+@dataclass(frozen=True)
+class SceneWire:
+    source: int
+    target: int
+    position: int
+    value: Label
+    grad: Label
+
+    @property
+    def key(self) -> str:
+        return "out" if self.target == SINK else f"{self.target}_{self.position}"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    group: int
+    label: str
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Scene:
+    nodes: tuple[SceneNode, ...]
+    wires: tuple[SceneWire, ...]
+    clusters: tuple[Cluster, ...]
+    options: DrawOptions
+    cursor: int | None
+    """The step drawn (None: the finished run, or a graph without a run)."""
+
+    @property
+    def labelled(self) -> bool:
+        """Do wires carry numbers (and so a label between their ends)?"""
+        return any(w.value.text or w.grad.text for w in self.wires)
+
+
+def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = None,
+                options: DrawOptions | None = None) -> Scene:
+    """The scene after ``cursor`` steps of ``trace`` (all of them when None); a bare graph without a trace."""
+    options = options or DrawOptions()
+    p = options.precision
+    final = trace.state(len(trace.steps)) if trace is not None else None
+    state = trace.state(cursor) if trace is not None and cursor is not None else final
+    current = state.current.node if state is not None and state.current is not None and cursor is not None else None
+
+    def label(table_final: dict[Any, Any], table_now: dict[Any, Any], key: object, wanted: bool) -> Label:
+        if not wanted or key not in table_final:
+            return NO_LABEL
+        return Label(fmt(table_final[key], p), key in table_now)
+
+    nodes: list[SceneNode] = []
+    wires: list[SceneWire] = []
+    for node in graph.nodes:
+        kind = "gate" if not node.is_leaf else ("input" if node.op == INPUT else CONST)
+        fans_out = len(graph.consumers[node.id]) > 1
+        total = NO_LABEL
+        if fans_out and final is not None and state is not None:
+            summed = label(final.grads, state.grads, node.id, options.grads)
+            total = Label(f"Σ {summed.text}", summed.known) if summed.text else NO_LABEL
+        name = node.name if kind == "gate" and node.id != graph.output else None
+        nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group))
+        for position, source in enumerate(node.inputs):
+            value = grad = NO_LABEL
+            if final is not None and state is not None:
+                value = label(final.values, state.values, source, options.values)
+                grad = label(final.edge_grads, state.edge_grads, (node.id, position), options.grads)
+            wires.append(SceneWire(source, node.id, position, value, grad))
+    value = grad = NO_LABEL
+    if final is not None and state is not None:
+        value = label(final.values, state.values, graph.output, options.values)
+        grad = label(final.grads, state.grads, graph.output, options.grads)
+    nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
+    wires.append(SceneWire(graph.output, SINK, 0, value, grad))
+    return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor)
+
+
+def _clusters(graph: Graph) -> tuple[Cluster, ...]:
+    members: dict[int, list[int]] = {}
+    ops: dict[int, str] = {}
+    for node in graph.nodes:
+        if node.group is not None:
+            members.setdefault(node.group, []).append(node.id)
+            ops[node.group] = node.group_op or ""
+    return tuple(
+        Cluster(group, OPS[ops[group]].label() if ops[group] in OPS else ops[group], tuple(ids))
+        for group, ids in sorted(members.items())
+    )

@@ -1,0 +1,374 @@
+"""Slide diagrams without the Graphviz binary: DOT source, the built-in SVG/TikZ writers, frames, errors."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import graphstep
+from graphstep.cli import main
+from graphstep.cli.common import read_source
+from graphstep.export import DrawOptions, Renderer, export, graph_svg, trace_svg
+from graphstep.export.draw import NUMBER_SIZE, draw, text_width
+from graphstep.export.scene import SINK, build_scene
+from graphstep.numbers import fmt
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "graphstep" / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+LECTURE = ["mul", "add_mul", "neuron", "patterns", "staged"]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def trace_of(name: str, expand: bool = False) -> graphstep.Trace:
+    graph = graphstep.parse(read_source(str(EXAMPLES / f"{name}.gstep")))
+    return (graph.expand() if expand else graph).run()
+
+
+@pytest.fixture(autouse=True)
+def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the Graphviz-free paths; tests/test_export_graphviz.py covers the binary."""
+    monkeypatch.setenv("GRAPHSTEP_NO_DOT", "1")
+
+
+# --- DOT --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LECTURE)
+def test_dot_matches_golden_file(name: str) -> None:
+    dot = Renderer(trace_of(name).graph, trace_of(name)).dot()
+    golden = GOLDEN / f"{name}.dot"
+    if os.environ.get("GRAPHSTEP_UPDATE_GOLDEN"):
+        golden.write_text(dot, encoding="utf-8")
+    assert dot == golden.read_text(encoding="utf-8")
+
+
+def test_neuron_dot_carries_the_lecture_numbers() -> None:
+    dot = Renderer(trace_of("neuron").graph, trace_of("neuron")).dot()
+    # cs231n's sigmoid neuron: f = 0.73; ∂f/∂w0 = -0.20, ∂f/∂x0 = 0.39, ∂f/∂w1 = -0.39, ∂f/∂x1 = -0.59.
+    for number in ["0.73", "1.00", "-0.53", "0.37", "1.37", "-0.20", "0.39", "-0.39", "-0.59", "0.20"]:
+        assert f">{number}</FONT>" in dot
+    assert '#1a7f37">0.73<' in dot  # the output value in green
+    assert '#cf222e">-0.59<' in dot  # a gradient in red
+
+
+def test_dot_is_the_same_bytes_every_time() -> None:
+    first = Renderer(trace_of("staged").graph, trace_of("staged")).dot(7)
+    second = Renderer(trace_of("staged").graph, trace_of("staged")).dot(7)
+    assert first == second
+
+
+@pytest.mark.parametrize("show, present, absent", [
+    ("values", ["#1a7f37\">0.73<"], ["#cf222e\">-0.59<"]),
+    ("grads", ["#cf222e\">-0.59<"], ["#1a7f37\">0.73<"]),
+    ("none", [], ["0.73", "-0.59"]),
+])
+def test_show_option_picks_the_numbers(show: str, present: list[str], absent: list[str]) -> None:
+    trace = trace_of("neuron")
+    dot = Renderer(trace.graph, trace, DrawOptions(show=show)).dot()
+    assert all(p in dot for p in present)
+    assert not any(a in dot for a in absent)
+
+
+def test_precision_and_theme_and_rankdir() -> None:
+    trace = trace_of("neuron")
+    dot = Renderer(trace.graph, trace, DrawOptions(precision=3, theme="dark", rankdir="TB")).dot()
+    assert ">0.731<" in dot and ">-0.197<" in dot
+    assert "rankdir=TB" in dot and 'bgcolor="#0d1117"' in dot
+
+
+def test_unknown_numbers_keep_their_space_in_the_background_colour() -> None:
+    trace = trace_of("mul")
+    dot = Renderer(trace.graph, trace).dot(0)
+    assert '<FONT COLOR="#1a7f37">4.00</FONT>' in dot  # the input x = 4 is known from the start
+    assert '<FONT COLOR="#ffffff">-12.00</FONT>' in dot  # f = xy is not computed yet: written invisibly
+    assert '#1a7f37">-12.00<' not in dot and '#cf222e">' not in dot
+
+
+def test_expand_draws_clusters() -> None:
+    trace = trace_of("staged", expand=True)
+    dot = Renderer(trace.graph, trace).dot()
+    assert dot.count("subgraph cluster_") == 2  # σ(y) and σ(x)
+    assert 'label="σ"' in dot
+
+
+# --- what a step shows (read from the trace) -------------------------------------------------------
+
+
+def test_scene_after_k_steps_shows_exactly_what_the_trace_knows() -> None:
+    trace = trace_of("staged")
+    for k in range(len(trace.steps) + 1):
+        scene = build_scene(trace.graph, trace, k)
+        state = trace.state(k)
+        for wire in scene.wires:
+            if wire.target == SINK:
+                continue
+            assert wire.value.known == (wire.source in state.values)
+            assert wire.grad.known == ((wire.target, wire.position) in state.edge_grads)
+            if wire.grad.known:
+                assert wire.grad.text == fmt(state.edge_grads[(wire.target, wire.position)])
+        current = [n.id for n in scene.nodes if n.current]
+        assert current == ([] if k == 0 else [trace.steps[k - 1].node])
+
+
+def test_fan_out_shows_the_summed_gradient() -> None:
+    trace = trace_of("staged")
+    scene = build_scene(trace.graph, trace)
+    x = next(n for n in scene.nodes if n.label == "x")
+    assert x.total.text == f"Σ {fmt(trace.grad('x'))}"
+
+
+# --- built-in SVG ----------------------------------------------------------------------------------
+
+
+def texts(svg: str) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(svg.encode()).iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("name", LECTURE)
+@pytest.mark.parametrize("options", [DrawOptions(), DrawOptions(rankdir="TB", theme="dark")])
+def test_builtin_svg_is_valid_and_shows_every_node_and_number(name: str, options: DrawOptions) -> None:
+    trace = trace_of(name)
+    svg = trace_svg(trace, options=options)
+    shown = texts(svg)
+    for node in trace.graph.nodes:
+        assert node.label in shown
+    for node in trace.graph.nodes:
+        assert fmt(trace.values[node.id]) in shown
+    for name_, grad in trace.grads.items():
+        assert fmt(grad) in shown or len(trace.graph.consumers[trace.graph.inputs[name_]]) > 1
+
+
+def boxes(drawing):  # type: ignore[no-untyped-def]
+    found = []
+    for t in drawing.texts:
+        w = text_width(t.text, t.size)
+        x0 = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
+        found.append((t.text, x0, t.y - t.size * 0.75, x0 + w, t.y + t.size * 0.2))
+    return found
+
+
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True), ("neuron", True)])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_builtin_drawing_has_no_overlapping_labels(name: str, expand: bool, rankdir: str) -> None:
+    trace = trace_of(name, expand)
+    renderer = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir))
+    drawing = renderer.drawing()
+    labels = boxes(drawing)
+    for a, b in itertools.combinations(labels, 2):
+        overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+        assert not overlap, f"{a[0]!r} overlaps {b[0]!r}"
+    for text, x0, y0, x1, y1 in labels:  # numbers stay off the gates
+        if text in ("σ",):
+            continue
+        for e in drawing.ellipses:
+            inside_x = x0 < e.cx + e.rx and e.cx - e.rx < x1
+            inside_y = y0 < e.cy + e.ry and e.cy - e.ry < y1
+            own = abs((x0 + x1) / 2 - e.cx) < 1 and e.cy - e.ry <= y0 and y1 <= e.cy + e.ry + 4
+            assert own or not (inside_x and inside_y), f"{text!r} overlaps a gate"
+
+
+def test_builtin_svg_is_deterministic_and_highlights_the_current_gate() -> None:
+    trace = trace_of("patterns")
+    k = 3
+    first, second = trace_svg(trace, k), trace_svg(trace, k)
+    assert first == second
+    root = ET.fromstring(first.encode())
+    highlighted = [e.get("id") for e in root.iter(f"{SVG}ellipse") if e.get("fill") == "#fff1a8"]
+    assert highlighted == [f"node-{trace.steps[k - 1].node}"]
+
+
+def test_jupyter_shows_graph_and_trace_as_svg() -> None:
+    graph = graphstep.parse("f = (x + y) z")
+    svg = graph._repr_svg_()
+    assert svg is not None and "<svg" in svg and ">+<" in svg
+    trace = graph.run(x=-2, y=5, z=-4)
+    svg = trace._repr_svg_()
+    assert svg is not None and ">-12.00<" in svg and ">-4.00<" in svg
+    assert graph_svg(graph) == graph._repr_svg_()
+    from graphstep.engine import run
+
+    assert run(graph, {"x": 1, "y": 2, "z": 3}, record=False)._repr_svg_() is None  # no steps: plain repr
+
+
+# --- the export command ------------------------------------------------------------------------------
+
+
+def cli(*args: str) -> int:
+    return main(["export", *args])
+
+
+def test_cli_svg_without_binary_falls_back_with_one_line_note(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "new" / "folder" / "neuron.svg"
+    assert cli(str(EXAMPLES / "neuron.gstep"), "-o", str(out)) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "own layout" in err
+    assert ">0.73<" in out.read_text()
+
+
+@pytest.mark.parametrize("suffix", [".png", ".pdf", ".gif"])
+def test_cli_raster_without_binary_says_how_to_install(tmp_path: Path, suffix: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"neuron{suffix}"
+    assert cli(str(EXAMPLES / "neuron.gstep"), "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "apt-get install graphviz" in err and "brew install graphviz" in err and "conda" in err
+    assert not out.exists()
+
+
+def test_cli_frames_into_missing_folder_with_beamer_overlay(tmp_path: Path) -> None:
+    trace = trace_of("add_mul")
+    out = tmp_path / "slides" / "figs" / "add.svg"
+    assert cli(str(EXAMPLES / "add_mul.gstep"), "-o", str(out), "--frames") == 0
+    frames = sorted(out.parent.glob("add-*.svg"))
+    assert [f.name for f in frames] == [f"add-{k:03d}.svg" for k in range(len(trace.steps) + 1)]
+    overlay = (out.parent / "add-frames.tex").read_text()
+    assert overlay.count("\\includesvg<") == len(frames)
+    assert "\\includesvg<1>[width=\\linewidth]{\\graphstepdir add-000.svg}" in overlay
+    assert ">-12.00<" not in frames[0].read_text() and ">-12.00<" in frames[-1].read_text()
+
+
+def test_cli_tex_frames_are_only_overlays(tmp_path: Path) -> None:
+    trace = trace_of("mul")
+    out = tmp_path / "mul.tex"
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(out), "--frames") == 0
+    overlay = (tmp_path / "mul-frames.tex").read_text()
+    assert overlay.count("\\only<") == len(trace.steps) + 1
+    assert overlay.count("\\begin{tikzpicture}") == len(trace.steps) + 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "x.jpg"], "cannot tell the format"),
+    (["-o", "x.svg", "--step", "99"], "--step must be between 0 and"),
+    (["-o", "x.html", "--frames"], "already holds every step"),
+    (["-o", "x.svg", "--precision", "40"], "precision must be between"),
+])
+def test_cli_bad_options_are_one_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                               message: str) -> None:
+    args = [a if not a.startswith("x.") else str(tmp_path / a) for a in args]
+    assert cli(str(EXAMPLES / "neuron.gstep"), *args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_cli_bad_source_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("(x +", "-o", str(tmp_path / "x.dot")) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_failed_render_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graphstep.export import atomic
+
+    out = tmp_path / "neuron.svg"
+    out.write_text("old picture")
+
+    def broken(handle_path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    real_replace = os.replace
+    monkeypatch.setattr(atomic.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left")))
+    with pytest.raises(graphstep.GraphstepError, match="cannot write"):
+        export(trace_of("neuron"), out)
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert out.read_text() == "old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["neuron.svg"]  # no temporary file left behind
+
+
+def test_export_dot_by_extension_and_same_bytes(tmp_path: Path) -> None:
+    for suffix in (".dot", ".gv"):
+        written = export(trace_of("neuron"), tmp_path / f"n{suffix}")
+        assert written[0].read_text().startswith("digraph graphstep {")
+    assert (tmp_path / "n.dot").read_bytes() == (tmp_path / "n.gv").read_bytes()
+
+
+def test_long_numbers_keep_lanes_apart() -> None:
+    trace = graphstep.parse("f = (a + b) * (a - b)").run(a=123456.789, b=-98765.4321)
+    drawing = Renderer(trace.graph, trace, DrawOptions(precision=4)).drawing()
+    labels = boxes(drawing)
+    for a, b in itertools.combinations(labels, 2):
+        assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a, b)
+    assert text_width("123456.7890", NUMBER_SIZE) > 0
+    assert draw is not None
+
+
+def test_dot_frames_come_without_an_overlay(tmp_path: Path) -> None:
+    trace = trace_of("mul")
+    written = export(trace, tmp_path / "m.dot", frames=True)
+    assert [p.name for p in written] == [f"m-{k:03d}.dot" for k in range(len(trace.steps) + 1)]
+    assert not (tmp_path / "m-frames.tex").exists()
+
+
+def test_a_failing_dot_binary_is_one_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT")
+    monkeypatch.setenv("GRAPHSTEP_DOT", str(fake))
+    out = tmp_path / "n.png"
+    assert cli(str(EXAMPLES / "neuron.gstep"), "-o", str(out)) == 2
+    assert "Graphviz `dot` failed: Error: syntax error in line 1" in capsys.readouterr().err
+    assert not out.exists()
+
+
+programs = st.lists(st.tuples(st.sampled_from(["+", "*", "-", "max", "sigmoid"]), st.integers(0, 20),
+                              st.integers(0, 20)), min_size=1, max_size=16)
+
+
+@settings(max_examples=120, deadline=None)
+@given(programs, st.sampled_from(["LR", "TB"]), st.booleans())
+def test_random_circuits_draw_without_overlapping_labels(ops: list[tuple[str, int, int]], rankdir: str,
+                                                         expand: bool) -> None:
+    lines = ["a = 1.5", "b = -2", "c = 0.25"]
+    names = ["a", "b", "c"]
+    for k, (op, i, j) in enumerate(ops):
+        left, right = names[i % len(names)], names[j % len(names)]
+        form = {"max": "max({l}, {r})", "sigmoid": "sigmoid({l})"}.get(op, "{l} " + op + " {r}")
+        lines.append(f"v{k} = " + form.format(l=left, r=right))
+        names.append(f"v{k}")
+    graph = graphstep.parse("\n".join(lines))
+    trace = (graph.expand() if expand else graph).run()
+    drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
+    labels = boxes(drawing)
+    for a, b in itertools.combinations(labels, 2):
+        assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a, b)
+    points = list(wire_points(drawing))
+    for text, x0, y0, x1, y1 in labels:
+        assert not any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points), f"{text!r} on a wire"
+
+
+def wire_points(drawing):  # type: ignore[no-untyped-def]
+    """Points along every wire (Béziers sampled), to check that no number sits on a wire."""
+    for path in drawing.paths:
+        here = path.start
+        for segment in path.segments:
+            if len(segment) == 1:
+                end = segment[0]
+                for t in (i / 20 for i in range(21)):
+                    yield (here[0] + (end[0] - here[0]) * t, here[1] + (end[1] - here[1]) * t)
+            else:
+                (c1, c2, end) = segment
+                for t in (i / 20 for i in range(21)):
+                    s = 1 - t
+                    yield (s**3 * here[0] + 3 * s * s * t * c1[0] + 3 * s * t * t * c2[0] + t**3 * end[0],
+                           s**3 * here[1] + 3 * s * s * t * c1[1] + 3 * s * t * t * c2[1] + t**3 * end[1])
+            here = segment[-1]
+
+
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True)])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_no_number_sits_on_a_wire(name: str, expand: bool, rankdir: str) -> None:
+    trace = trace_of(name, expand)
+    drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
+    points = list(wire_points(drawing))
+    for text, x0, y0, x1, y1 in boxes(drawing):
+        hits = [(x, y) for x, y in points if x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1]
+        assert not hits, f"{text!r} lies on a wire at {hits[0]}"
