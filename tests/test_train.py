@@ -132,6 +132,12 @@ def test_png_of_a_noisy_mini_batch_curve_draws_its_running_mean(tmp_path: Any) -
     assert (240, 170, 170) not in smooth_colours and (200, 30, 30) in smooth_colours
 
 
+def test_a_diverging_run_says_so() -> None:
+    done = run_cli("train", "w = param(1); loss = (w x)^2; x = 3", "--lr", "10", "--steps", "200", "--no-curve")
+    assert done.returncode == 0, done.stderr
+    assert "try a smaller --lr" in done.stdout
+
+
 def test_accuracy_never_rounds_up_to_a_perfect_score() -> None:
     from graphstep.cli.train_cmd import _share
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 
@@ -23,6 +24,7 @@ MESSAGES = {
         "accuracy": "accuracy: {share} ({right}/{total} right)",
         "saved": "loss curve saved to {path}",
         "title": "loss",
+        "diverged": "the loss is no longer a finite number: the steps overshoot; try a smaller --lr",
     },
     "es": {
         "step": "paso {step}/{steps}  pérdida {loss}",
@@ -30,6 +32,7 @@ MESSAGES = {
         "accuracy": "tasa de acierto: {share} ({right}/{total} bien)",
         "saved": "curva de la pérdida guardada en {path}",
         "title": "pérdida",
+        "diverged": "la pérdida ya no es un número finito: los pasos se pasan de largo; prueba un --lr menor",
     },
 }
 
@@ -115,6 +118,8 @@ class _Progress:
 def summary(result: TrainResult, lr: float, lang: str = "en") -> str:
     lines = [tr(MESSAGES, "final", lang, final=fmt(result.final_loss, 4), first=fmt(result.losses[0], 4),
                 lr=f"{lr:g}", steps=len(result.losses))]
+    if not math.isfinite(result.final_loss):
+        lines.append(tr(MESSAGES, "diverged", lang))
     if result.accuracy is not None:
         lines.append(tr(MESSAGES, "accuracy", lang, share=_share(result.correct, result.samples), right=result.correct,
                         total=result.samples))
