@@ -43,10 +43,30 @@ def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION) -> str:
         return f"[{shape}: empty]"
     if a.size <= 4 and a.ndim == 1:
         return "[" + ", ".join(fmt_scalar(float(v), precision) for v in a) + "]"
-    return (
-        f"[{shape}: min {fmt_scalar(float(a.min()), precision)}, mean {fmt_scalar(float(a.mean()), precision)},"
-        f" max {fmt_scalar(float(a.max()), precision)}]"
-    )
+    low, mean, high = (_in_scale(float(v), a, precision) for v in (a.min(), a.mean(), a.max()))
+    return f"[{shape}: min {low}, mean {mean}, max {high}]"
+
+
+def fmt_compact(value: Any, precision: int = DEFAULT_PRECISION) -> str:
+    """A short label for a wire: a scalar as :func:`fmt`; up to three numbers in full; else shape and mean
+    (``4×3 μ0.22``), so a tensor graph draws as compactly as a scalar one."""
+    value = to_host(value)
+    if not isinstance(value, numpy.ndarray):
+        return fmt(value, precision)
+    if value.size <= 3 and value.ndim == 1:
+        return "[" + ", ".join(fmt_scalar(float(v), precision) for v in value) + "]"
+    if value.size == 0:
+        return "empty"
+    shape = "×".join(str(d) for d in value.shape)
+    return f"{shape} μ{_in_scale(float(value.mean()), value, precision)}"
+
+
+def _in_scale(x: float, array: numpy.ndarray, precision: int) -> str:
+    """A summary number at the array's own scale: a mean of 4.6e-18 among values near 0.1 reads 0.00."""
+    scale = float(numpy.max(numpy.abs(array))) if array.size else 0.0
+    if x != 0 and abs(x) < 1e-9 * max(scale, 1e-300) * 10**precision:
+        x = 0.0
+    return fmt_scalar(x, precision)
 
 
 def fmt_shape(value: Any) -> str:
