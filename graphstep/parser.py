@@ -12,8 +12,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy
 
@@ -38,8 +37,7 @@ POSTFIX_POWER = 50  # x²
 MAX_DEPTH = 1000  # nesting deeper than this is refused with a message, not a RecursionError
 
 
-@dataclass(frozen=True)
-class Const:
+class Const(NamedTuple):  # named tuples: made for every operand, and much cheaper than frozen dataclasses
     """A constant operand (folded, never a node unless it must be)."""
 
     value: Any
@@ -48,8 +46,7 @@ class Const:
     euler: bool = False  # the name `e`: `e^{x}` means exp(x)
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """An operand that is a graph node."""
 
     id: int
