@@ -103,10 +103,14 @@ def test_gradients_match_sympy(expr: Expr, point: dict[str, float]) -> None:
             a, b = (float(arg.evalf(subs=subs)) for arg in m.args[:2])
             assume(abs(a - b) > 1e-6)
     trace = graph.run(**values)
-    assert close(trace.value, float(expr.sym.evalf(subs=subs)))
+    try:
+        expected_value = float(expr.sym.evalf(subs=subs))
+        expected_grads = {name: float(sympy.diff(expr.sym, SYMBOLS[name]).evalf(subs=subs)) for name in graph.inputs}
+    except (ValueError, TypeError):  # sympy cannot decide a Max between two numbers that are both ~0
+        assume(False)
+    assert close(trace.value, expected_value)
     for name in graph.inputs:
-        expected = float(sympy.diff(expr.sym, SYMBOLS[name]).evalf(subs=subs))
-        assert close(trace.grad(name), expected), (expr.text, name)
+        assert close(trace.grad(name), expected_grads[name]), (expr.text, name)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
