@@ -83,7 +83,7 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
     try:
         from PIL import Image, ImageDraw, ImageFont
     except ImportError:
-        raise GraphstepError("--plot needs Pillow: pip install 'graphstep[plot]'") from None
+        raise GraphstepError("--plot needs Pillow: pip install pillow") from None
 
     width, height = 900, 500
     left, right, top, bottom = 90, 30, 50, 60
