@@ -93,6 +93,8 @@ def _node(node: SceneNode, scene: Scene) -> str:
         rows = [_escape(node.label)]
         if node.name:
             rows.append(f'<FONT POINT-SIZE="11"><I>{_escape(node.name)}</I></FONT>')
+        if node.shape:
+            rows.append(_shape(node))
         if node.total.text:
             rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill, 11))
         short = len(node.label) <= 3 and len(rows) == 1
@@ -103,10 +105,16 @@ def _node(node: SceneNode, scene: Scene) -> str:
         size = ", width=0.5, height=0.5" if short else ", height=0.5"
         return f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}, label=<{label}>];'
     rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
+    if node.shape:
+        rows.append(_shape(node))
     if node.total.text:
         rows.append(_font(node.total, c.grad, c.background, 11))
     label = "<BR/>".join(rows)
     return f"  {_id(node.id)} [shape=none, margin=0.02, width=0, height=0, label=<{label}>];"
+
+
+def _shape(node: SceneNode) -> str:
+    return f'<FONT POINT-SIZE="10">{_escape(node.shape)}</FONT>'
 
 
 def _wire_label(wire: SceneWire, scene: Scene) -> str:

@@ -20,6 +20,7 @@ from graphstep.layout import Layout, spaced
 NUMBER_SIZE = 14
 SYMBOL_SIZE = 16
 SMALL_SIZE = 11
+SHAPE_SIZE = 10
 LINE = 16.0  # height of a line of numbers
 FAN = 40.0
 MERGE = 16.0
@@ -78,7 +79,7 @@ class Text:
     size: int
     italic: bool = False
     role: str = "label"
-    """``label`` (gate symbol, leaf name), ``name``, ``value``, ``grad`` or ``cluster``."""
+    """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad`` or ``cluster``."""
 
 
 @dataclass(frozen=True)
@@ -126,13 +127,18 @@ def _shape(node: SceneNode) -> _Shape:
         if node.name:
             widths.append(text_width(node.name, SMALL_SIZE))
             lines += 1
+        if node.shape:
+            widths.append(text_width(node.shape, SHAPE_SIZE))
+            lines += 1
         if node.total.text:
             widths.append(text_width(node.total.text, SMALL_SIZE))
             lines += 1
         rx = max(20.0, max(widths) / 2 + 12 + 3 * (lines - 1))
         return _Shape(node, rx, 20.0 + 6.5 * (lines - 1))
-    width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE))
-    height = SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
+    width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE),
+                text_width(node.shape, SHAPE_SIZE))
+    height = (SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
+              + (SHAPE_SIZE + 1.5 if node.shape else 0.0))
     return _Shape(node, width / 2 + 3, height / 2 + 4)
 
 
@@ -244,6 +250,8 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                                                          c.foreground, "label")]
         if node.name:
             lines.append((node.name, SMALL_SIZE, True, c.foreground, "name"))
+        if node.shape:
+            lines.append((node.shape, SHAPE_SIZE, False, c.foreground, "shape"))
         if node.total.known:
             lines.append((node.total.text, SMALL_SIZE, False, c.grad, "grad"))
         elif node.total.text:

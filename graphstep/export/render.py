@@ -18,7 +18,7 @@ from graphstep.export import graphviz
 from graphstep.export.dot import to_dot
 from graphstep.export.draw import Drawing, draw
 from graphstep.export.options import DrawOptions
-from graphstep.export.scene import Scene, build_scene
+from graphstep.export.scene import Scene, build_scene, current_tables
 from graphstep.export.svg import to_svg
 from graphstep.export.tikz import beamer_graphics_overlay, beamer_tikz_overlay, standalone
 from graphstep.graph import Graph
@@ -86,6 +86,14 @@ class Renderer:
         if self.builtin:
             raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
         return graphviz.render(self.dot(step), fmt, PNG_DPI if fmt == "png" else None)
+
+    def matrices(self, step: int) -> str:
+        """The current node's value and gradient as small matrices ("" for scalars or big tensors)."""
+        if self.trace is None:
+            return ""
+        blocks = [[title, *text.split("\n")] for title, text in
+                  current_tables(self.trace, step, self.options.precision)]
+        return side_by_side(blocks)
 
     def caption(self, step: int) -> str:
         from graphstep.explain import describe
@@ -171,7 +179,19 @@ def _one(renderer: Renderer, fmt: str, step: int | None) -> bytes:
     from graphstep.export.html import player
 
     frames = [strip_prolog(renderer.svg(k)) for k in renderer.cursors]
-    return player(frames, [renderer.caption(k) for k in renderer.cursors], renderer.options).encode("utf-8")
+    return player(frames, [renderer.caption(k) for k in renderer.cursors], renderer.options,
+                  matrices=[renderer.matrices(k) for k in renderer.cursors]).encode("utf-8")
+
+
+def side_by_side(blocks: list[list[str]], gap: int = 4) -> str:
+    """Blocks of lines next to each other (value left, gradient right), each padded to its widest line."""
+    if not blocks:
+        return ""
+    widths = [max(len(line) for line in block) for block in blocks]
+    rows = max(len(block) for block in blocks)
+    lines = [(" " * gap).join((block[i] if i < len(block) else "").ljust(w) for block, w in zip(blocks, widths))
+             .rstrip() for i in range(rows)]
+    return "\n".join(lines)
 
 
 def strip_prolog(svg: str) -> str:

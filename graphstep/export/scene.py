@@ -1,9 +1,11 @@
 """What a diagram shows at one step, read from the trace: the single source every writer draws from.
 
 A scene holds the text of every number the *finished* run will show, with a flag saying whether it is
-known yet at this step. Writers keep the space of unknown numbers (so frames of one trace share one
+known yet at this step. Tensors are written compactly (``4×3 μ0.22``: shape and mean, see
+``fmt_compact``) and each tensor node carries its shape, so a batched graph draws as small as a scalar one.
+Writers keep the space of unknown numbers (so frames of one trace share one
 layout and an animation does not jump) and only draw the known ones. No math happens here: values,
-gradients and the gradient on each wire come from ``Trace.state``; numbers are formatted by ``fmt``.
+gradients and the gradient on each wire come from ``Trace.state``; numbers are formatted by ``numbers``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
 from graphstep.trace import Trace
 
@@ -48,6 +50,8 @@ class SceneNode:
     """A node that fans out: its summed gradient (∂f/∂x = -8 + 2 = -6), drawn under it in red."""
     current: bool
     group: int | None
+    shape: str = ""
+    """A tensor node's shape (``4×3``, with the dtype when not float64), drawn under it; "" for a scalar."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
     def label(table_final: dict[Any, Any], table_now: dict[Any, Any], key: object, wanted: bool) -> Label:
         if not wanted or key not in table_final:
             return NO_LABEL
-        return Label(fmt(table_final[key], p), key in table_now)
+        return Label(fmt_compact(table_final[key], p), key in table_now)
 
     nodes: list[SceneNode] = []
     wires: list[SceneWire] = []
@@ -109,7 +113,8 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
             summed = label(final.grads, state.grads, node.id, options.grads)
             total = Label(f"Σ {summed.text}", summed.known) if summed.text else NO_LABEL
         name = node.name if kind == "gate" and node.id != graph.output else None
-        nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group))
+        shape = tensor_shape(final.values.get(node.id)) if final is not None else ""
+        nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group, shape))
         for position, source in enumerate(node.inputs):
             value = grad = NO_LABEL
             if final is not None and state is not None:
@@ -123,6 +128,32 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
     nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
     wires.append(SceneWire(graph.output, SINK, 0, value, grad))
     return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor)
+
+
+def tensor_shape(value: Any) -> str:
+    """``4×3`` for an array (``4×3 float32`` when not float64, the default); "" for a scalar."""
+    if value is None or not getattr(value, "shape", ()):
+        return ""
+    return fmt_shape(value).removesuffix(" float64")
+
+
+def current_tables(trace: Trace, cursor: int, precision: int) -> list[tuple[str, str]]:
+    """The current node's value and gradient at step ``cursor`` written out as matrices, when they are
+    tensors small enough to read (``fmt_matrix``); each as (title, text). Empty for scalars and big arrays."""
+    state = trace.state(cursor)
+    if state.current is None:
+        return []
+    node = state.current.node
+    name = trace.graph.display_name(node)
+    tables = []
+    for title, table in ((f"{name} =", state.values), (f"∂{trace.graph.output_name}/∂{name} =", state.grads)):
+        value = table.get(node)
+        if value is None or not tensor_shape(value):
+            continue
+        text = fmt_matrix(value, precision)
+        if text is not None:
+            tables.append((title, text))
+    return tables
 
 
 def _clusters(graph: Graph) -> tuple[Cluster, ...]:
