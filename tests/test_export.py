@@ -451,3 +451,43 @@ def test_every_writer_takes_tensor_labels(tmp_path: Path) -> None:
         assert "min " not in text and "max " not in text
     tex = (tmp_path / "mlp.tex").read_text()
     assert "$\\mu$" in tex and "4$\\times$3" in tex
+
+
+# --- framing ---------------------------------------------------------------------------------------------
+
+
+def extent(drawing):  # type: ignore[no-untyped-def]
+    """The bounding box of everything drawn, measured independently of the writer's own bookkeeping."""
+    xs, ys = [], []
+    for _, x0, y0, x1, y1 in boxes(drawing):
+        xs += [x0, x1]
+        ys += [y0, y1]
+    for e in drawing.ellipses:
+        xs += [e.cx - e.rx, e.cx + e.rx]
+        ys += [e.cy - e.ry, e.cy + e.ry]
+    for b in drawing.boxes:  # clusters
+        xs += [b.x, b.x + b.w]
+        ys += [b.y, b.y + b.h]
+    for x, y in wire_points(drawing):
+        xs.append(x)
+        ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE + TENSOR] + [("staged", True)])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_builtin_canvas_is_cropped_to_the_drawing(name: str, expand: bool, rankdir: str) -> None:
+    trace = trace_of(name, expand)
+    drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
+    x0, y0, x1, y1 = extent(drawing)
+    for margin in (x0, y0, drawing.width - x1, drawing.height - y1):
+        assert 4 <= margin <= 30, (x0, y0, drawing.width - x1, drawing.height - y1)
+
+
+def test_builtin_frames_share_one_canvas() -> None:
+    trace = trace_of("staged")
+    renderer = Renderer(trace.graph, trace)
+    sizes = {(d.width, d.height) for d in (renderer.drawing(k) for k in renderer.cursors)}
+    assert len(sizes) == 1
+    first, last = renderer.drawing(0), renderer.drawing()
+    assert [e.cx for e in first.ellipses] == [e.cx for e in last.ellipses]  # and nothing moves

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.layout import Layout, spaced
@@ -215,6 +215,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
     paths: list[Path] = []
     arrows: list[Arrow] = []
     texts: list[Text] = []
+    hidden: list[Text] = []  # every number as if known: the frame's extent must not depend on the step
     for wire in scene.wires:
         target_col = column[wire.target]
         siblings = inputs[wire.target]
@@ -241,6 +242,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         paths.append(Path(start, tuple(segments), c.foreground, wire.key))
         arrows.append(Arrow(_arrowhead(xy(run_end, lane_v), tip), c.foreground))
         texts += _numbers(wire, (run_start + run_end) / 2, lane_v, xy, lr, c.value, c.grad)
+        hidden += _numbers(wire, (run_start + run_end) / 2, lane_v, xy, lr, c.value, c.grad, everything=True)
 
     ellipses: list[Ellipse] = []
     for node in scene.nodes:
@@ -288,8 +290,48 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                           False, "cluster"))
 
     width, height = (extent_u, extent_v) if lr else (extent_v, extent_u)
-    return Drawing(round(width, 1), round(height, 1), c.background, c.foreground, tuple(boxes), tuple(paths),
-                   tuple(arrows), tuple(ellipses), tuple(texts))
+    drawing = Drawing(round(width, 1), round(height, 1), c.background, c.foreground, tuple(boxes), tuple(paths),
+                      tuple(arrows), tuple(ellipses), tuple(texts))
+    leaves = [(cx - s.rx, cy - s.ry, cx + s.rx, cy + s.ry) for i, s in shapes.items()
+              for cx, cy in [xy(centre_u[column[i]], centre_v[i])]]
+    return _cropped(drawing, [*leaves, *(_text_box(t) for t in hidden)])
+
+
+def _text_box(t: Text) -> tuple[float, float, float, float]:
+    w = text_width(t.text, t.size)
+    x0 = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
+    return (x0, t.y - t.size * 0.8, x0 + w, t.y + t.size * 0.25)
+
+
+def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -> Drawing:
+    """The drawing moved and its canvas cut to what it draws plus MARGIN on every side: the layout leaves
+    room for the widest case, which is white space in most pictures. ``extra``: boxes that count too (every
+    node's outline, numbers not known yet), so all frames of a trace keep one size."""
+    boxes = list(extra)
+    boxes += [(b.x, b.y, b.x + b.w, b.y + b.h) for b in drawing.boxes]
+    boxes += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in drawing.ellipses]
+    boxes += [_text_box(t) for t in drawing.texts]
+    points = [p for path in drawing.paths for p in (path.start, *(q for seg in path.segments for q in seg))]
+    points += [p for arrow in drawing.arrows for p in arrow.points]
+    boxes += [(x, y, x, y) for x, y in points]
+    if not boxes:
+        return drawing
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    dx, dy = MARGIN - x0, MARGIN - y0
+
+    def at(p: Point) -> Point:
+        return (round(p[0] + dx, 1), round(p[1] + dy, 1))
+
+    return Drawing(
+        round(x1 - x0 + 2 * MARGIN, 1), round(y1 - y0 + 2 * MARGIN, 1), drawing.background, drawing.foreground,
+        tuple(replace(b, x=round(b.x + dx, 1), y=round(b.y + dy, 1)) for b in drawing.boxes),
+        tuple(replace(p, start=at(p.start), segments=tuple(tuple(at(q) for q in seg) for seg in p.segments))
+              for p in drawing.paths),
+        tuple(replace(a, points=(at(a.points[0]), at(a.points[1]), at(a.points[2]))) for a in drawing.arrows),
+        tuple(replace(e, cx=round(e.cx + dx, 1), cy=round(e.cy + dy, 1)) for e in drawing.ellipses),
+        tuple(replace(t, x=round(t.x + dx, 1), y=round(t.y + dy, 1)) for t in drawing.texts),
+    )
 
 
 def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, float], spacing: float,
@@ -390,11 +432,11 @@ def _arrowhead(tail: Point, tip: Point) -> tuple[Point, Point, Point]:
 
 
 def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colour: str,
-             grad_colour: str) -> list[Text]:
+             grad_colour: str, everything: bool = False) -> list[Text]:
     found: list[Text] = []
     pairs: tuple[tuple[Label, str, str], ...] = ((wire.value, value_colour, "value"), (wire.grad, grad_colour, "grad"))
     for label, colour, role in pairs:
-        if not label.known:
+        if not (label.known or (everything and label.text)):
             continue
         if lr:
             x, y = xy(u, v - 5 if role == "value" else v + 4 + NUMBER_SIZE * 0.78)
