@@ -102,7 +102,9 @@ def _node(node: SceneNode, scene: Scene) -> str:
         fill = c.highlight_fill if node.current else c.gate_fill
         line = f', color="{c.highlight_line}", penwidth=2.5' if node.current else ""
         label = "<BR/>".join(rows)
-        size = ", width=0.5, height=0.5" if short else ", height=0.5"
+        # Three lines (symbol, name, shape) would make Graphviz draw a tall egg; a wider minimum keeps it round.
+        size = ", width=0.5, height=0.5" if short else (", width=0.85, height=0.5" if len(rows) >= 3 else
+                                                          ", height=0.5")
         return f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}, label=<{label}>];'
     rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
     if node.shape:

@@ -133,8 +133,10 @@ def _shape(node: SceneNode) -> _Shape:
         if node.total.text:
             widths.append(text_width(node.total.text, SMALL_SIZE))
             lines += 1
-        rx = max(20.0, max(widths) / 2 + 12 + 3 * (lines - 1))
-        return _Shape(node, rx, 20.0 + 6.5 * (lines - 1))
+        ry = 20.0 + 6.5 * (lines - 1)
+        # Several lines (symbol, name, shape): a wide ellipse, as Graphviz draws it, not a tall egg.
+        rx = max(20.0 if lines == 1 else 1.2 * ry, max(widths) / 2 + 12 + 3 * (lines - 1))
+        return _Shape(node, rx, ry)
     width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE),
                 text_width(node.shape, SHAPE_SIZE))
     height = (SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
