@@ -129,7 +129,8 @@ def _wire_label(wire: SceneWire, scene: Scene) -> str:
                 f'<TR><TD PORT="wire" HEIGHT="0" CELLPADDING="0" BORDER="1" SIDES="B" COLOR="{c.foreground}"></TD></TR>'
                 f"<TR><TD>{grad}</TD></TR>")
     else:
-        body = (f'<TR><TD ALIGN="RIGHT">{value}</TD>'
+        # A little air between the numbers and the vertical wire, which they would otherwise touch.
+        body = (f'<TR><TD ALIGN="RIGHT" CELLPADDING="3">{value}</TD>'
                 f'<TD PORT="wire" WIDTH="0" CELLPADDING="0" BORDER="1" SIDES="L" COLOR="{c.foreground}"></TD>'
-                f'<TD ALIGN="LEFT">{grad}</TD></TR>')
+                f'<TD ALIGN="LEFT" CELLPADDING="3">{grad}</TD></TR>')
     return f"  w{wire.key} [shape=none, margin=0, width=0, height=0, label=<{table}{body}</TABLE>>];"

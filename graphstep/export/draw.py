@@ -182,7 +182,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         lane = 2 * LINE + 8
     else:
         lane = (max((text_width(w.value.text, NUMBER_SIZE) for w in scene.wires), default=0)
-                + max((text_width(w.grad.text, NUMBER_SIZE) for w in scene.wires), default=0) + 16)
+                + max((text_width(w.grad.text, NUMBER_SIZE) for w in scene.wires), default=0) + 30)
     busiest = max((len(ws) for ws in inputs.values()), default=1)
     spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
 
