@@ -23,7 +23,7 @@ from graphstep.numbers import fmt, fmt_matrix
 EXAMPLES = Path(__file__).resolve().parent.parent / "graphstep" / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 LECTURE = ["mul", "add_mul", "neuron", "patterns", "staged"]
-TENSOR = ["mlp_batch"]
+TENSOR = ["mlp_batch", "xor_mlp", "xor_perceptron"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -41,7 +41,7 @@ def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- DOT --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", LECTURE + TENSOR)
+@pytest.mark.parametrize("name", [*LECTURE, "mlp_batch"])
 def test_dot_matches_golden_file(name: str) -> None:
     dot = Renderer(trace_of(name).graph, trace_of(name)).dot()
     golden = GOLDEN / f"{name}.dot"
@@ -155,7 +155,7 @@ def boxes(drawing):  # type: ignore[no-untyped-def]
     return found
 
 
-@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True), ("neuron", True)])
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE + TENSOR] + [("staged", True), ("neuron", True)])
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_builtin_drawing_has_no_overlapping_labels(name: str, expand: bool, rankdir: str) -> None:
     trace = trace_of(name, expand)
@@ -365,7 +365,7 @@ def wire_points(drawing):  # type: ignore[no-untyped-def]
             here = segment[-1]
 
 
-@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True)])
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE + TENSOR] + [("staged", True)])
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_no_number_sits_on_a_wire(name: str, expand: bool, rankdir: str) -> None:
     trace = trace_of(name, expand)
