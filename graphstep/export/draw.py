@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.layout import Layout, spaced
@@ -308,31 +308,40 @@ def _text_box(t: Text) -> tuple[float, float, float, float]:
 def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -> Drawing:
     """The drawing moved and its canvas cut to what it draws plus MARGIN on every side: the layout leaves
     room for the widest case, which is white space in most pictures. ``extra``: boxes that count too (every
-    node's outline, numbers not known yet), so all frames of a trace keep one size."""
+    node's outline, which holds its texts, and every number, known yet or not), so all frames of a trace
+    keep one size."""
     boxes = list(extra)
     boxes += [(b.x, b.y, b.x + b.w, b.y + b.h) for b in drawing.boxes]
-    boxes += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in drawing.ellipses]
-    boxes += [_text_box(t) for t in drawing.texts]
-    points = [p for path in drawing.paths for p in (path.start, *(q for seg in path.segments for q in seg))]
-    points += [p for arrow in drawing.arrows for p in arrow.points]
-    boxes += [(x, y, x, y) for x, y in points]
-    if not boxes:
+    boxes += [_text_box(t) for t in drawing.texts if t.role == "cluster"]
+    xs = [x for b in boxes for x in (b[0], b[2])]
+    ys = [y for b in boxes for y in (b[1], b[3])]
+    for path in drawing.paths:  # Bézier controls bound their curve, so the points suffice
+        for x, y in (path.start, *(q for seg in path.segments for q in seg)):
+            xs.append(x)
+            ys.append(y)
+    for arrow in drawing.arrows:
+        xs += [p[0] for p in arrow.points]
+        ys += [p[1] for p in arrow.points]
+    if not xs:
         return drawing
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    dx, dy = MARGIN - x0, MARGIN - y0
+    # Coordinates are on a 0.1 px grid and the shift is too, so sums stay on it (the writers print 1 decimal).
+    dx, dy = round(MARGIN - min(xs), 1), round(MARGIN - min(ys), 1)
 
     def at(p: Point) -> Point:
-        return (round(p[0] + dx, 1), round(p[1] + dy, 1))
+        return (p[0] + dx, p[1] + dy)
 
+    # Plain constructors rather than dataclasses.replace: this runs over every element of big graphs.
     return Drawing(
-        round(x1 - x0 + 2 * MARGIN, 1), round(y1 - y0 + 2 * MARGIN, 1), drawing.background, drawing.foreground,
-        tuple(replace(b, x=round(b.x + dx, 1), y=round(b.y + dy, 1)) for b in drawing.boxes),
-        tuple(replace(p, start=at(p.start), segments=tuple(tuple(at(q) for q in seg) for seg in p.segments))
+        round(max(xs) - min(xs) + 2 * MARGIN, 1), round(max(ys) - min(ys) + 2 * MARGIN, 1), drawing.background,
+        drawing.foreground,
+        tuple(Box(b.x + dx, b.y + dy, b.w, b.h, b.stroke) for b in drawing.boxes),
+        tuple(Path(at(p.start), tuple(tuple(at(q) for q in seg) for seg in p.segments), p.stroke, p.wire)
               for p in drawing.paths),
-        tuple(replace(a, points=(at(a.points[0]), at(a.points[1]), at(a.points[2]))) for a in drawing.arrows),
-        tuple(replace(e, cx=round(e.cx + dx, 1), cy=round(e.cy + dy, 1)) for e in drawing.ellipses),
-        tuple(replace(t, x=round(t.x + dx, 1), y=round(t.y + dy, 1)) for t in drawing.texts),
+        tuple(Arrow((at(a.points[0]), at(a.points[1]), at(a.points[2])), a.colour) for a in drawing.arrows),
+        tuple(Ellipse(e.cx + dx, e.cy + dy, e.rx, e.ry, e.stroke, e.fill, e.width, e.node)
+              for e in drawing.ellipses),
+        tuple(Text(t.x + dx, t.y + dy, t.text, t.colour, t.anchor, t.size, t.italic, t.role)
+              for t in drawing.texts),
     )
 
 
