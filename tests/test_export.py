@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -420,14 +421,33 @@ def test_current_tables_write_small_tensors_out_and_skip_big_ones() -> None:
     h = trace.graph.names["H"]
     forward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "forward")
     tables = current_tables(trace, forward, 2)
-    assert [title for title, _ in tables] == ["H ="]  # its gradient is not known yet
-    assert tables[0][1] == fmt_matrix(trace.values[h])
+    assert [(t.title, t.role) for t in tables] == [("H =", "value")]  # its gradient is not known yet
+    assert np.array_equal(tables[0].array, trace.values[h])
     backward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "backward")
-    titles = [title for title, _ in current_tables(trace, backward, 2)]
-    assert titles == ["H =", "∂loss/∂H ="]
+    tables = current_tables(trace, backward, 2)
+    assert [t.title for t in tables] == ["H =", "∂loss/∂H ="]
+    assert np.array_equal(tables[1].array, trace.state(backward).grads[h])
     assert current_tables(trace, 0, 2) == []
     big = graphstep.parse("W = ones(20, 20)\nf = sum(W * W)").run()
     assert all(current_tables(big, k, 2) == [] for k in range(len(big.steps) + 1))
+
+
+def test_single_step_dot_writes_the_current_tensors_beside_the_gate(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    h = trace.graph.names["H"]
+    backward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "backward")
+    dot = export(trace, tmp_path / "mlp.dot", step=backward)[0].read_text()
+    assert f"{{ rank=same; n{h}; tensors; }}" in dot
+    table = next(line for line in dot.splitlines() if line.startswith("  tensors ["))
+    value, grad = trace.values[h], trace.state(backward).grads[h]
+    cells = re.findall(r'COLOR="(#[0-9a-f]+)">(-?[\d.]+)</FONT></TD>', table)
+    assert [t for c, t in cells if c == "#1a7f37"] == [fmt(float(x)) for x in value.ravel()]
+    assert [t for c, t in cells if c == "#cf222e"] == [fmt(float(x)) for x in grad.ravel()]
+    # Frames share one layout, so they leave the tables out; so do scalar graphs and the finished run.
+    frames = export(trace, tmp_path / "f.dot", frames=True)
+    assert not any("tensors" in f.read_text() for f in frames)
+    assert "tensors" not in export(trace, tmp_path / "end.dot")[0].read_text()
+    assert "tensors" not in export(trace_of("neuron"), tmp_path / "n.dot", step=12)[0].read_text()
 
 
 def test_html_player_shows_the_current_matrices(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ Unknown numbers are written in the background colour, so every frame of a trace 
 from __future__ import annotations
 
 from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
+from graphstep.numbers import fmt_scalar
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -50,6 +51,12 @@ def to_dot(scene: Scene) -> str:
                      f' fontcolor="{c.cluster}", labeljust=l];')
         lines += ["  " + line for line in by_cluster.get(cluster.group, [])]
         lines.append("  }")
+    current = next((n for n in scene.nodes if n.current), None)
+    if scene.tables and current is not None:
+        # Beside the highlighted gate, in its own layer (rank), tied to it by a dashed line.
+        lines.append(_tables(scene))
+        lines.append(f"  {{ rank=same; {_id(current.id)}; tensors; }}")
+        edges.append(f'  {_id(current.id)} -> tensors [style=dashed, arrowhead=none, color="{c.highlight_line}"];')
     lines += edges
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -117,6 +124,31 @@ def _node(node: SceneNode, scene: Scene) -> str:
 
 def _shape(node: SceneNode) -> str:
     return f'<FONT POINT-SIZE="10">{_escape(node.shape)}</FONT>'
+
+
+def _tables(scene: Scene) -> str:
+    """The current node's small tensors as matrices: numbers right-aligned in cells between two brackets."""
+    c = scene.options.colours
+    p = scene.options.precision
+    blocks = []
+    for tensor in scene.tables:
+        colour = c.value if tensor.role == "value" else c.grad
+        rows = tensor.array.reshape(1, -1) if tensor.array.ndim == 1 else tensor.array
+        n = len(rows)
+        body = []
+        for i, row in enumerate(rows):
+            cells = "".join(f'<TD ALIGN="RIGHT"><FONT COLOR="{colour}">{_escape(fmt_scalar(float(x), p))}</FONT></TD>'
+                            for x in row)
+            if i == 0:
+                bracket = f'<TD ROWSPAN="{n}" WIDTH="3" BORDER="1" SIDES="%s" COLOR="{c.foreground}"></TD>'
+                cells = bracket % "LTB" + cells + bracket % "RTB"
+            body.append(f"<TR>{cells}</TR>")
+        title = (f'<TR><TD COLSPAN="{rows.shape[1] + 2}" ALIGN="LEFT"><FONT POINT-SIZE="11">'
+                 f"<I>{_escape(tensor.title)}</I></FONT></TD></TR>")
+        blocks.append(f'<TD VALIGN="TOP"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{title}{"".join(body)}'
+                      "</TABLE></TD>")
+    table = f'<TABLE BORDER="0" CELLSPACING="8" CELLPADDING="0"><TR>{"".join(blocks)}</TR></TABLE>'
+    return f"  tensors [shape=none, margin=0, label=<{table}>];"
 
 
 def _wire_label(wire: SceneWire, scene: Scene) -> str:

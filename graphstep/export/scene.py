@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graphstep.backend import to_host
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
 from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
@@ -82,6 +83,8 @@ class Scene:
     options: DrawOptions
     cursor: int | None
     """The step drawn (None: the finished run, or a graph without a run)."""
+    tables: tuple[Tensor, ...] = ()
+    """The current node's small tensors written out beside it (only when asked: it moves the layout)."""
 
     @property
     def labelled(self) -> bool:
@@ -90,8 +93,9 @@ class Scene:
 
 
 def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = None,
-                options: DrawOptions | None = None) -> Scene:
-    """The scene after ``cursor`` steps of ``trace`` (all of them when None); a bare graph without a trace."""
+                options: DrawOptions | None = None, tables: bool = False) -> Scene:
+    """The scene after ``cursor`` steps of ``trace`` (all of them when None); a bare graph without a trace.
+    ``tables``: write the current node's small tensors out beside it (for a single step, not frames)."""
     options = options or DrawOptions()
     p = options.precision
     final = trace.state(len(trace.steps)) if trace is not None else None
@@ -127,7 +131,8 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
         grad = label(final.grads, state.grads, graph.output, options.grads)
     nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
     wires.append(SceneWire(graph.output, SINK, 0, value, grad))
-    return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor)
+    shown = tuple(current_tables(trace, cursor, p)) if tables and trace is not None and cursor is not None else ()
+    return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor, shown)
 
 
 def tensor_shape(value: Any) -> str:
@@ -137,22 +142,31 @@ def tensor_shape(value: Any) -> str:
     return fmt_shape(value).removesuffix(" float64")
 
 
-def current_tables(trace: Trace, cursor: int, precision: int) -> list[tuple[str, str]]:
-    """The current node's value and gradient at step ``cursor`` written out as matrices, when they are
-    tensors small enough to read (``fmt_matrix``); each as (title, text). Empty for scalars and big arrays."""
+@dataclass(frozen=True)
+class Tensor:
+    """A small tensor of the current node, to write out in full: its value or its gradient."""
+
+    title: str
+    role: str
+    """``value`` or ``grad`` (the colour it is written in)."""
+    array: Any
+    """On the host (numpy), at most 2-D and small enough for ``fmt_matrix``."""
+
+
+def current_tables(trace: Trace, cursor: int, precision: int) -> list[Tensor]:
+    """The current node's value and gradient at step ``cursor``, when they are tensors small enough to read
+    written out (``fmt_matrix`` decides); empty for scalars, big tensors and the start."""
     state = trace.state(cursor)
     if state.current is None:
         return []
     node = state.current.node
     name = trace.graph.display_name(node)
     tables = []
-    for title, table in ((f"{name} =", state.values), (f"∂{trace.graph.output_name}/∂{name} =", state.grads)):
+    for title, role, table in ((f"{name} =", "value", state.values),
+                               (f"∂{trace.graph.output_name}/∂{name} =", "grad", state.grads)):
         value = table.get(node)
-        if value is None or not tensor_shape(value):
-            continue
-        text = fmt_matrix(value, precision)
-        if text is not None:
-            tables.append((title, text))
+        if value is not None and tensor_shape(value) and fmt_matrix(value, precision) is not None:
+            tables.append(Tensor(title, role, to_host(value)))
     return tables
 
 
