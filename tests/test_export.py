@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,12 +18,13 @@ from graphstep.cli import main
 from graphstep.cli.common import read_source
 from graphstep.export import DrawOptions, Renderer, export, graph_svg, trace_svg
 from graphstep.export.draw import NUMBER_SIZE, draw, text_width
-from graphstep.export.scene import SINK, build_scene
-from graphstep.numbers import fmt
+from graphstep.export.scene import SINK, build_scene, current_tables
+from graphstep.numbers import fmt, fmt_matrix
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "graphstep" / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 LECTURE = ["mul", "add_mul", "neuron", "patterns", "staged"]
+TENSOR = ["mlp_batch", "xor_mlp", "xor_perceptron"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -39,7 +42,7 @@ def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- DOT --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", LECTURE)
+@pytest.mark.parametrize("name", [*LECTURE, "mlp_batch"])
 def test_dot_matches_golden_file(name: str) -> None:
     dot = Renderer(trace_of(name).graph, trace_of(name)).dot()
     golden = GOLDEN / f"{name}.dot"
@@ -153,7 +156,7 @@ def boxes(drawing):  # type: ignore[no-untyped-def]
     return found
 
 
-@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True), ("neuron", True)])
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE + TENSOR] + [("staged", True), ("neuron", True)])
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_builtin_drawing_has_no_overlapping_labels(name: str, expand: bool, rankdir: str) -> None:
     trace = trace_of(name, expand)
@@ -363,7 +366,7 @@ def wire_points(drawing):  # type: ignore[no-untyped-def]
             here = segment[-1]
 
 
-@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE] + [("staged", True)])
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE + TENSOR] + [("staged", True)])
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_no_number_sits_on_a_wire(name: str, expand: bool, rankdir: str) -> None:
     trace = trace_of(name, expand)
@@ -372,3 +375,139 @@ def test_no_number_sits_on_a_wire(name: str, expand: bool, rankdir: str) -> None
     for text, x0, y0, x1, y1 in boxes(drawing):
         hits = [(x, y) for x, y in points if x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1]
         assert not hits, f"{text!r} lies on a wire at {hits[0]}"
+
+
+# --- tensors -------------------------------------------------------------------------------------------
+
+
+def test_tensor_wires_are_compact_and_nodes_show_their_shape() -> None:
+    trace = trace_of("mlp_batch")
+    svg = trace_svg(trace)
+    shown = texts(svg)
+    assert not any("min " in t or "max " in t for t in shown)  # no [4×3: min …, mean …, max …] summaries
+    graph = trace.graph
+    h = graph.names["H"]
+    # H = relu(X @ W_H) is 4×3: its wire carries shape and mean, its gate its shape.
+    mean = float(np.mean(trace.values[h]))
+    assert f"4×3 μ{mean:.2f}" in shown
+    root = ET.fromstring(svg.encode())
+    shapes = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "shape"]
+    expected = ["×".join(map(str, np.shape(trace.values[n.id]))) for n in graph.nodes if np.ndim(trace.values[n.id])]
+    assert sorted(shapes) == sorted(expected)
+    assert "2×3" in shapes and "4×2" in shapes  # W_H and X
+    # The output is a scalar: its wire reads like the lecture's, and it has no shape line.
+    assert fmt(trace.value) in shown
+    labels = boxes(Renderer(graph, trace).drawing())
+    for a, b in itertools.combinations(labels, 2):
+        assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a, b)
+
+
+def test_tensor_shape_names_a_dtype_other_than_float64() -> None:
+    trace = graphstep.parse("W = ones(2, 3)\nf = sum(W * W)").run(dtype="float32")
+    scene = build_scene(trace.graph, trace)
+    w = next(n for n in scene.nodes if n.label == "W")
+    assert w.shape == "2×3 float32"
+    out = next(n for n in scene.nodes if n.id == trace.graph.output)
+    assert out.shape == ""
+
+
+def test_scalar_scenes_have_no_shapes() -> None:
+    scene = build_scene(trace_of("neuron").graph, trace_of("neuron"))
+    assert all(n.shape == "" for n in scene.nodes)
+
+
+def test_current_tables_write_small_tensors_out_and_skip_big_ones() -> None:
+    trace = trace_of("mlp_batch")
+    h = trace.graph.names["H"]
+    forward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "forward")
+    tables = current_tables(trace, forward, 2)
+    assert [(t.title, t.role) for t in tables] == [("H =", "value")]  # its gradient is not known yet
+    assert np.array_equal(tables[0].array, trace.values[h])
+    backward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "backward")
+    tables = current_tables(trace, backward, 2)
+    assert [t.title for t in tables] == ["H =", "∂loss/∂H ="]
+    assert np.array_equal(tables[1].array, trace.state(backward).grads[h])
+    assert current_tables(trace, 0, 2) == []
+    big = graphstep.parse("W = ones(20, 20)\nf = sum(W * W)").run()
+    assert all(current_tables(big, k, 2) == [] for k in range(len(big.steps) + 1))
+
+
+def test_single_step_dot_writes_the_current_tensors_beside_the_gate(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    h = trace.graph.names["H"]
+    backward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "backward")
+    dot = export(trace, tmp_path / "mlp.dot", step=backward)[0].read_text()
+    assert f"{{ rank=same; n{h}; tensors; }}" in dot
+    table = next(line for line in dot.splitlines() if line.startswith("  tensors ["))
+    value, grad = trace.values[h], trace.state(backward).grads[h]
+    cells = re.findall(r'COLOR="(#[0-9a-f]+)">(-?[\d.]+)</FONT></TD>', table)
+    assert [t for c, t in cells if c == "#1a7f37"] == [fmt(float(x)) for x in value.ravel()]
+    assert [t for c, t in cells if c == "#cf222e"] == [fmt(float(x)) for x in grad.ravel()]
+    # Frames share one layout, so they leave the tables out; so do scalar graphs and the finished run.
+    frames = export(trace, tmp_path / "f.dot", frames=True)
+    assert not any("tensors" in f.read_text() for f in frames)
+    assert "tensors" not in export(trace, tmp_path / "end.dot")[0].read_text()
+    assert "tensors" not in export(trace_of("neuron"), tmp_path / "n.dot", step=12)[0].read_text()
+
+
+def test_html_player_shows_the_current_matrices(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    out = tmp_path / "mlp.html"
+    export(trace, out)
+    page = out.read_text()
+    assert '<pre id="matrix">' in page
+    h = trace.graph.names["H"]
+    forward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "forward")
+    frame = page.split(f'id="frame-{forward}"')[1].split(">")[0]
+    first_row = fmt_matrix(trace.values[h]).split("\n")[0]
+    assert 'data-matrix="H =&#10;' + first_row in frame
+    assert "min " not in page.split("<svg")[1].split("</svg>")[0]  # the captions are explain's; the picture is ours
+
+
+def test_every_writer_takes_tensor_labels(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    for suffix in (".dot", ".tex"):
+        text = export(trace, tmp_path / f"mlp{suffix}")[0].read_text()
+        assert "min " not in text and "max " not in text
+    tex = (tmp_path / "mlp.tex").read_text()
+    assert "$\\mu$" in tex and "4$\\times$3" in tex
+
+
+# --- framing ---------------------------------------------------------------------------------------------
+
+
+def extent(drawing):  # type: ignore[no-untyped-def]
+    """The bounding box of everything drawn, measured independently of the writer's own bookkeeping."""
+    xs, ys = [], []
+    for _, x0, y0, x1, y1 in boxes(drawing):
+        xs += [x0, x1]
+        ys += [y0, y1]
+    for e in drawing.ellipses:
+        xs += [e.cx - e.rx, e.cx + e.rx]
+        ys += [e.cy - e.ry, e.cy + e.ry]
+    for b in drawing.boxes:  # clusters
+        xs += [b.x, b.x + b.w]
+        ys += [b.y, b.y + b.h]
+    for x, y in wire_points(drawing):
+        xs.append(x)
+        ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.parametrize("name, expand", [(n, False) for n in LECTURE + TENSOR] + [("staged", True)])
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_builtin_canvas_is_cropped_to_the_drawing(name: str, expand: bool, rankdir: str) -> None:
+    trace = trace_of(name, expand)
+    drawing = Renderer(trace.graph, trace, DrawOptions(rankdir=rankdir)).drawing()
+    x0, y0, x1, y1 = extent(drawing)
+    for margin in (x0, y0, drawing.width - x1, drawing.height - y1):
+        assert 4 <= margin <= 30, (x0, y0, drawing.width - x1, drawing.height - y1)
+
+
+def test_builtin_frames_share_one_canvas() -> None:
+    trace = trace_of("staged")
+    renderer = Renderer(trace.graph, trace)
+    sizes = {(d.width, d.height) for d in (renderer.drawing(k) for k in renderer.cursors)}
+    assert len(sizes) == 1
+    first, last = renderer.drawing(0), renderer.drawing()
+    assert [e.cx for e in first.ellipses] == [e.cx for e in last.ellipses]  # and nothing moves

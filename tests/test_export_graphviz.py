@@ -135,3 +135,28 @@ def test_html_player_steps_in_headless_chromium(tmp_path: Path, monkeypatch: pyt
     assert seen, done.stderr[-2000:]
     last = len(trace.steps)
     assert seen.group(1).split("|") == ["frame-0", "frame-2", "frame-1", "frame-3", f"frame-{last}"]
+
+
+@pytest.mark.graphviz
+@needs_dot
+def test_mlp_svg_by_graphviz_is_compact_with_shapes() -> None:
+    trace = trace_of("mlp_batch")
+    svg = html.unescape(Renderer(trace.graph, trace).svg())
+    shown = re.findall(r">([^<>]+)</text>", svg)
+    assert not any("min " in t for t in shown)
+    assert "4×3" in shown and "2×3" in shown  # shapes under the @ gate and W_H
+    assert any(re.fullmatch(r"4×3 μ-?\d\.\d\d", t) for t in shown)
+    width = float(re.search(r'<svg width="([\d.]+)pt', svg).group(1))  # type: ignore[union-attr]
+    assert width < 1800  # the old min/mean/max summaries made it about 3000 pt wide
+
+
+@pytest.mark.graphviz
+@needs_dot
+def test_mlp_single_step_svg_draws_the_current_matrices(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    h = trace.graph.names["H"]
+    backward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "backward")
+    svg = html.unescape(export(trace, tmp_path / "m.svg", step=backward)[0].read_text())
+    assert "∂loss/∂H =" in svg and ">H =<" in svg
+    grad = trace.state(backward).grads[h]
+    assert f'fill="#cf222e">{float(grad[0, 0]):.2f}</text>' in svg.replace("−", "-")

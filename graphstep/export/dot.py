@@ -10,6 +10,7 @@ Unknown numbers are written in the background colour, so every frame of a trace 
 from __future__ import annotations
 
 from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
+from graphstep.numbers import fmt_scalar
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -50,6 +51,12 @@ def to_dot(scene: Scene) -> str:
                      f' fontcolor="{c.cluster}", labeljust=l];')
         lines += ["  " + line for line in by_cluster.get(cluster.group, [])]
         lines.append("  }")
+    current = next((n for n in scene.nodes if n.current), None)
+    if scene.tables and current is not None:
+        # Beside the highlighted gate, in its own layer (rank), tied to it by a dashed line.
+        lines.append(_tables(scene))
+        lines.append(f"  {{ rank=same; {_id(current.id)}; tensors; }}")
+        edges.append(f'  {_id(current.id)} -> tensors [style=dashed, arrowhead=none, color="{c.highlight_line}"];')
     lines += edges
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -93,6 +100,8 @@ def _node(node: SceneNode, scene: Scene) -> str:
         rows = [_escape(node.label)]
         if node.name:
             rows.append(f'<FONT POINT-SIZE="11"><I>{_escape(node.name)}</I></FONT>')
+        if node.shape:
+            rows.append(_shape(node))
         if node.total.text:
             rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill, 11))
         short = len(node.label) <= 3 and len(rows) == 1
@@ -100,13 +109,46 @@ def _node(node: SceneNode, scene: Scene) -> str:
         fill = c.highlight_fill if node.current else c.gate_fill
         line = f', color="{c.highlight_line}", penwidth=2.5' if node.current else ""
         label = "<BR/>".join(rows)
-        size = ", width=0.5, height=0.5" if short else ", height=0.5"
+        # Three lines (symbol, name, shape) would make Graphviz draw a tall egg; a wider minimum keeps it round.
+        size = ", width=0.5, height=0.5" if short else (", width=0.85, height=0.5" if len(rows) >= 3 else
+                                                          ", height=0.5")
         return f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}, label=<{label}>];'
     rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
+    if node.shape:
+        rows.append(_shape(node))
     if node.total.text:
         rows.append(_font(node.total, c.grad, c.background, 11))
     label = "<BR/>".join(rows)
     return f"  {_id(node.id)} [shape=none, margin=0.02, width=0, height=0, label=<{label}>];"
+
+
+def _shape(node: SceneNode) -> str:
+    return f'<FONT POINT-SIZE="10">{_escape(node.shape)}</FONT>'
+
+
+def _tables(scene: Scene) -> str:
+    """The current node's small tensors as matrices: numbers right-aligned in cells between two brackets."""
+    c = scene.options.colours
+    p = scene.options.precision
+    blocks = []
+    for tensor in scene.tables:
+        colour = c.value if tensor.role == "value" else c.grad
+        rows = tensor.array.reshape(1, -1) if tensor.array.ndim == 1 else tensor.array
+        n = len(rows)
+        body = []
+        for i, row in enumerate(rows):
+            cells = "".join(f'<TD ALIGN="RIGHT"><FONT COLOR="{colour}">{_escape(fmt_scalar(float(x), p))}</FONT></TD>'
+                            for x in row)
+            if i == 0:
+                bracket = f'<TD ROWSPAN="{n}" WIDTH="3" BORDER="1" SIDES="%s" COLOR="{c.foreground}"></TD>'
+                cells = bracket % "LTB" + cells + bracket % "RTB"
+            body.append(f"<TR>{cells}</TR>")
+        title = (f'<TR><TD COLSPAN="{rows.shape[1] + 2}" ALIGN="LEFT"><FONT POINT-SIZE="11">'
+                 f"<I>{_escape(tensor.title)}</I></FONT></TD></TR>")
+        blocks.append(f'<TD VALIGN="TOP"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{title}{"".join(body)}'
+                      "</TABLE></TD>")
+    table = f'<TABLE BORDER="0" CELLSPACING="8" CELLPADDING="0"><TR>{"".join(blocks)}</TR></TABLE>'
+    return f"  tensors [shape=none, margin=0, label=<{table}>];"
 
 
 def _wire_label(wire: SceneWire, scene: Scene) -> str:
@@ -119,7 +161,8 @@ def _wire_label(wire: SceneWire, scene: Scene) -> str:
                 f'<TR><TD PORT="wire" HEIGHT="0" CELLPADDING="0" BORDER="1" SIDES="B" COLOR="{c.foreground}"></TD></TR>'
                 f"<TR><TD>{grad}</TD></TR>")
     else:
-        body = (f'<TR><TD ALIGN="RIGHT">{value}</TD>'
+        # A little air between the numbers and the vertical wire, which they would otherwise touch.
+        body = (f'<TR><TD ALIGN="RIGHT" CELLPADDING="3">{value}</TD>'
                 f'<TD PORT="wire" WIDTH="0" CELLPADDING="0" BORDER="1" SIDES="L" COLOR="{c.foreground}"></TD>'
-                f'<TD ALIGN="LEFT">{grad}</TD></TR>')
+                f'<TD ALIGN="LEFT" CELLPADDING="3">{grad}</TD></TR>')
     return f"  w{wire.key} [shape=none, margin=0, width=0, height=0, label=<{table}{body}</TABLE>>];"

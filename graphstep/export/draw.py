@@ -20,6 +20,7 @@ from graphstep.layout import Layout, spaced
 NUMBER_SIZE = 14
 SYMBOL_SIZE = 16
 SMALL_SIZE = 11
+SHAPE_SIZE = 10
 LINE = 16.0  # height of a line of numbers
 FAN = 40.0
 MERGE = 16.0
@@ -78,7 +79,7 @@ class Text:
     size: int
     italic: bool = False
     role: str = "label"
-    """``label`` (gate symbol, leaf name), ``name``, ``value``, ``grad`` or ``cluster``."""
+    """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad`` or ``cluster``."""
 
 
 @dataclass(frozen=True)
@@ -126,13 +127,20 @@ def _shape(node: SceneNode) -> _Shape:
         if node.name:
             widths.append(text_width(node.name, SMALL_SIZE))
             lines += 1
+        if node.shape:
+            widths.append(text_width(node.shape, SHAPE_SIZE))
+            lines += 1
         if node.total.text:
             widths.append(text_width(node.total.text, SMALL_SIZE))
             lines += 1
-        rx = max(20.0, max(widths) / 2 + 12 + 3 * (lines - 1))
-        return _Shape(node, rx, 20.0 + 6.5 * (lines - 1))
-    width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE))
-    height = SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
+        ry = 20.0 + 6.5 * (lines - 1)
+        # Several lines (symbol, name, shape): a wide ellipse, as Graphviz draws it, not a tall egg.
+        rx = max(20.0 if lines == 1 else 1.2 * ry, max(widths) / 2 + 12 + 3 * (lines - 1))
+        return _Shape(node, rx, ry)
+    width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE),
+                text_width(node.shape, SHAPE_SIZE))
+    height = (SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
+              + (SHAPE_SIZE + 1.5 if node.shape else 0.0))
     return _Shape(node, width / 2 + 3, height / 2 + 4)
 
 
@@ -174,7 +182,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         lane = 2 * LINE + 8
     else:
         lane = (max((text_width(w.value.text, NUMBER_SIZE) for w in scene.wires), default=0)
-                + max((text_width(w.grad.text, NUMBER_SIZE) for w in scene.wires), default=0) + 16)
+                + max((text_width(w.grad.text, NUMBER_SIZE) for w in scene.wires), default=0) + 30)
     busiest = max((len(ws) for ws in inputs.values()), default=1)
     spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
 
@@ -209,6 +217,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
     paths: list[Path] = []
     arrows: list[Arrow] = []
     texts: list[Text] = []
+    hidden: list[Text] = []  # every number as if known: the frame's extent must not depend on the step
     for wire in scene.wires:
         target_col = column[wire.target]
         siblings = inputs[wire.target]
@@ -235,6 +244,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         paths.append(Path(start, tuple(segments), c.foreground, wire.key))
         arrows.append(Arrow(_arrowhead(xy(run_end, lane_v), tip), c.foreground))
         texts += _numbers(wire, (run_start + run_end) / 2, lane_v, xy, lr, c.value, c.grad)
+        hidden += _numbers(wire, (run_start + run_end) / 2, lane_v, xy, lr, c.value, c.grad, everything=True)
 
     ellipses: list[Ellipse] = []
     for node in scene.nodes:
@@ -244,6 +254,8 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                                                          c.foreground, "label")]
         if node.name:
             lines.append((node.name, SMALL_SIZE, True, c.foreground, "name"))
+        if node.shape:
+            lines.append((node.shape, SHAPE_SIZE, False, c.foreground, "shape"))
         if node.total.known:
             lines.append((node.total.text, SMALL_SIZE, False, c.grad, "grad"))
         elif node.total.text:
@@ -280,8 +292,57 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                           False, "cluster"))
 
     width, height = (extent_u, extent_v) if lr else (extent_v, extent_u)
-    return Drawing(round(width, 1), round(height, 1), c.background, c.foreground, tuple(boxes), tuple(paths),
-                   tuple(arrows), tuple(ellipses), tuple(texts))
+    drawing = Drawing(round(width, 1), round(height, 1), c.background, c.foreground, tuple(boxes), tuple(paths),
+                      tuple(arrows), tuple(ellipses), tuple(texts))
+    leaves = [(cx - s.rx, cy - s.ry, cx + s.rx, cy + s.ry) for i, s in shapes.items()
+              for cx, cy in [xy(centre_u[column[i]], centre_v[i])]]
+    return _cropped(drawing, [*leaves, *(_text_box(t) for t in hidden)])
+
+
+def _text_box(t: Text) -> tuple[float, float, float, float]:
+    w = text_width(t.text, t.size)
+    x0 = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
+    return (x0, t.y - t.size * 0.8, x0 + w, t.y + t.size * 0.25)
+
+
+def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -> Drawing:
+    """The drawing moved and its canvas cut to what it draws plus MARGIN on every side: the layout leaves
+    room for the widest case, which is white space in most pictures. ``extra``: boxes that count too (every
+    node's outline, which holds its texts, and every number, known yet or not), so all frames of a trace
+    keep one size."""
+    boxes = list(extra)
+    boxes += [(b.x, b.y, b.x + b.w, b.y + b.h) for b in drawing.boxes]
+    boxes += [_text_box(t) for t in drawing.texts if t.role == "cluster"]
+    xs = [x for b in boxes for x in (b[0], b[2])]
+    ys = [y for b in boxes for y in (b[1], b[3])]
+    for path in drawing.paths:  # Bézier controls bound their curve, so the points suffice
+        for x, y in (path.start, *(q for seg in path.segments for q in seg)):
+            xs.append(x)
+            ys.append(y)
+    for arrow in drawing.arrows:
+        xs += [p[0] for p in arrow.points]
+        ys += [p[1] for p in arrow.points]
+    if not xs:
+        return drawing
+    # Coordinates are on a 0.1 px grid and the shift is too, so sums stay on it (the writers print 1 decimal).
+    dx, dy = round(MARGIN - min(xs), 1), round(MARGIN - min(ys), 1)
+
+    def at(p: Point) -> Point:
+        return (p[0] + dx, p[1] + dy)
+
+    # Plain constructors rather than dataclasses.replace: this runs over every element of big graphs.
+    return Drawing(
+        round(max(xs) - min(xs) + 2 * MARGIN, 1), round(max(ys) - min(ys) + 2 * MARGIN, 1), drawing.background,
+        drawing.foreground,
+        tuple(Box(b.x + dx, b.y + dy, b.w, b.h, b.stroke) for b in drawing.boxes),
+        tuple(Path(at(p.start), tuple(tuple(at(q) for q in seg) for seg in p.segments), p.stroke, p.wire)
+              for p in drawing.paths),
+        tuple(Arrow((at(a.points[0]), at(a.points[1]), at(a.points[2])), a.colour) for a in drawing.arrows),
+        tuple(Ellipse(e.cx + dx, e.cy + dy, e.rx, e.ry, e.stroke, e.fill, e.width, e.node)
+              for e in drawing.ellipses),
+        tuple(Text(t.x + dx, t.y + dy, t.text, t.colour, t.anchor, t.size, t.italic, t.role)
+              for t in drawing.texts),
+    )
 
 
 def _rows(layout: Layout, scene: Scene, column: dict[int, int], row: dict[int, float], spacing: float,
@@ -382,11 +443,11 @@ def _arrowhead(tail: Point, tip: Point) -> tuple[Point, Point, Point]:
 
 
 def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colour: str,
-             grad_colour: str) -> list[Text]:
+             grad_colour: str, everything: bool = False) -> list[Text]:
     found: list[Text] = []
     pairs: tuple[tuple[Label, str, str], ...] = ((wire.value, value_colour, "value"), (wire.grad, grad_colour, "grad"))
     for label, colour, role in pairs:
-        if not label.known:
+        if not (label.known or (everything and label.text)):
             continue
         if lr:
             x, y = xy(u, v - 5 if role == "value" else v + 4 + NUMBER_SIZE * 0.78)

@@ -20,6 +20,8 @@ body {{ background: {bg}; color: {fg}; font-family: Helvetica, Arial, sans-serif
 #controls {{ display: flex; gap: 0.6em; align-items: center; margin: 0.8em 0; }}
 #slider {{ flex: 1; max-width: 40em; }}
 #caption {{ min-height: 2.6em; white-space: pre-wrap; }}
+#matrix {{ margin: 0 0 0.8em 0; font-size: 0.9em; line-height: 1.15; }}
+#matrix:empty {{ display: none; }}
 button {{ font-size: 1em; }}
 </style>
 </head>
@@ -31,6 +33,7 @@ button {{ font-size: 1em; }}
 <span id="counter"></span>
 </div>
 <div id="caption"></div>
+<pre id="matrix"></pre>
 {frames}
 <script>
 (function () {{
@@ -38,6 +41,7 @@ button {{ font-size: 1em; }}
   var slider = document.getElementById("slider");
   var counter = document.getElementById("counter");
   var caption = document.getElementById("caption");
+  var matrix = document.getElementById("matrix");
   var current = 0;
   function show(k) {{
     k = Math.max(0, Math.min(frames.length - 1, k));
@@ -47,6 +51,7 @@ button {{ font-size: 1em; }}
     slider.value = k;
     counter.textContent = "step " + k + " / " + (frames.length - 1);
     caption.textContent = frames[k].getAttribute("data-caption");
+    matrix.textContent = frames[k].getAttribute("data-matrix") || "";
   }}
   document.getElementById("prev").onclick = function () {{ show(current - 1); }};
   document.getElementById("next").onclick = function () {{ show(current + 1); }};
@@ -66,12 +71,20 @@ button {{ font-size: 1em; }}
 """
 
 
-def player(frames: Sequence[str], captions: Sequence[str], options: DrawOptions, title: str = "steps") -> str:
-    """Frame k is the state after k steps; the page opens on the first frame."""
+def player(frames: Sequence[str], captions: Sequence[str], options: DrawOptions, title: str = "steps",
+           matrices: Sequence[str] | None = None) -> str:
+    """Frame k is the state after k steps; the page opens on the first frame. ``matrices[k]``: the current
+    node's small tensors written out (monospaced under the caption), "" when there are none."""
+    matrices = matrices if matrices is not None else [""] * len(frames)
     body = "\n".join(
-        f'<div class="frame" id="frame-{k}" data-caption="{escape(caption, {chr(34): "&quot;"})}">\n{svg}</div>'
-        for k, (svg, caption) in enumerate(zip(frames, captions, strict=True))
+        f'<div class="frame" id="frame-{k}" data-caption="{_attribute(caption)}"'
+        + (f' data-matrix="{_attribute(matrix)}"' if matrix else "") + f">\n{svg}</div>"
+        for k, (svg, caption, matrix) in enumerate(zip(frames, captions, matrices, strict=True))
     )
     c = options.colours
     return _PAGE.format(title=escape(title), bg=c.background, fg=c.foreground, last=len(frames) - 1, start=0,
                         frames=body)
+
+
+def _attribute(text: str) -> str:
+    return escape(text, {'"': "&quot;", "\n": "&#10;"})

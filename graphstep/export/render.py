@@ -18,11 +18,12 @@ from graphstep.export import graphviz
 from graphstep.export.dot import to_dot
 from graphstep.export.draw import Drawing, draw
 from graphstep.export.options import DrawOptions
-from graphstep.export.scene import Scene, build_scene
+from graphstep.export.scene import Scene, build_scene, current_tables
 from graphstep.export.svg import to_svg
 from graphstep.export.tikz import beamer_graphics_overlay, beamer_tikz_overlay, standalone
 from graphstep.graph import Graph
 from graphstep.layout import Layout, layered_layout
+from graphstep.numbers import fmt_matrix
 from graphstep.trace import Trace
 
 FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "pdf", ".tex": "tex",
@@ -68,24 +69,33 @@ class Renderer:
         if not 0 <= step <= last:
             raise GraphstepError(f"--step must be between 0 and {last} (this trace has {last} steps), got {step}")
 
-    def scene(self, step: int | None = None) -> Scene:
-        return build_scene(self.graph, self.trace, step, self.options)
+    def scene(self, step: int | None = None, tables: bool = False) -> Scene:
+        return build_scene(self.graph, self.trace, step, self.options, tables)
 
-    def dot(self, step: int | None = None) -> str:
-        return to_dot(self.scene(step))
+    def dot(self, step: int | None = None, tables: bool = False) -> str:
+        """``tables``: the current node's small tensors beside it (a single step only: they move the layout)."""
+        return to_dot(self.scene(step, tables))
 
     def drawing(self, step: int | None = None) -> Drawing:
         return draw(self.scene(step), self.layout)
 
-    def svg(self, step: int | None = None) -> str:
+    def svg(self, step: int | None = None, tables: bool = False) -> str:
         if self.uses_graphviz:
-            return graphviz.render(self.dot(step), "svg").decode("utf-8")
+            return graphviz.render(self.dot(step, tables), "svg").decode("utf-8")
         return to_svg(self.drawing(step))
 
-    def graphviz_bytes(self, fmt: str, step: int | None = None) -> bytes:
+    def graphviz_bytes(self, fmt: str, step: int | None = None, tables: bool = False) -> bytes:
         if self.builtin:
             raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
-        return graphviz.render(self.dot(step), fmt, PNG_DPI if fmt == "png" else None)
+        return graphviz.render(self.dot(step, tables), fmt, PNG_DPI if fmt == "png" else None)
+
+    def matrices(self, step: int) -> str:
+        """The current node's value and gradient as small matrices ("" for scalars or big tensors)."""
+        if self.trace is None:
+            return ""
+        p = self.options.precision
+        blocks = [[t.title, *(fmt_matrix(t.array, p) or "").split("\n")] for t in current_tables(self.trace, step, p)]
+        return side_by_side(blocks)
 
     def caption(self, step: int) -> str:
         from graphstep.explain import describe
@@ -134,7 +144,7 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     if message and note:
         note(message)
     if not frames:
-        return {path: _one(renderer, fmt, step)}
+        return {path: _one(renderer, fmt, step, tables=step is not None)}
     if renderer.trace is None:
         raise GraphstepError("--frames needs a run of the graph")
     if step is not None:
@@ -154,15 +164,16 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     return files
 
 
-def _one(renderer: Renderer, fmt: str, step: int | None) -> bytes:
+def _one(renderer: Renderer, fmt: str, step: int | None, tables: bool = False) -> bytes:
+    """One file; ``tables``: a single ``--step`` picture, which may write the current small tensors out."""
     if fmt == "dot":
-        return renderer.dot(step).encode("utf-8")
+        return renderer.dot(step, tables).encode("utf-8")
     if fmt == "svg":
-        return renderer.svg(step).encode("utf-8")
+        return renderer.svg(step, tables).encode("utf-8")
     if fmt == "tex":
         return standalone(renderer.drawing(step)).encode("utf-8")
     if fmt in ("png", "pdf"):
-        return renderer.graphviz_bytes(fmt, step)
+        return renderer.graphviz_bytes(fmt, step, tables)
     if fmt == "gif":
         from graphstep.export.gif import animate
 
@@ -171,7 +182,19 @@ def _one(renderer: Renderer, fmt: str, step: int | None) -> bytes:
     from graphstep.export.html import player
 
     frames = [strip_prolog(renderer.svg(k)) for k in renderer.cursors]
-    return player(frames, [renderer.caption(k) for k in renderer.cursors], renderer.options).encode("utf-8")
+    return player(frames, [renderer.caption(k) for k in renderer.cursors], renderer.options,
+                  matrices=[renderer.matrices(k) for k in renderer.cursors]).encode("utf-8")
+
+
+def side_by_side(blocks: list[list[str]], gap: int = 4) -> str:
+    """Blocks of lines next to each other (value left, gradient right), each padded to its widest line."""
+    if not blocks:
+        return ""
+    widths = [max(len(line) for line in block) for block in blocks]
+    rows = max(len(block) for block in blocks)
+    lines = [(" " * gap).join((block[i] if i < len(block) else "").ljust(w) for block, w in zip(blocks, widths))
+             .rstrip() for i in range(rows)]
+    return "\n".join(lines)
 
 
 def strip_prolog(svg: str) -> str:

@@ -1,9 +1,11 @@
 """What a diagram shows at one step, read from the trace: the single source every writer draws from.
 
 A scene holds the text of every number the *finished* run will show, with a flag saying whether it is
-known yet at this step. Writers keep the space of unknown numbers (so frames of one trace share one
+known yet at this step. Tensors are written compactly (``4×3 μ0.22``: shape and mean, see
+``fmt_compact``) and each tensor node carries its shape, so a batched graph draws as small as a scalar one.
+Writers keep the space of unknown numbers (so frames of one trace share one
 layout and an animation does not jump) and only draw the known ones. No math happens here: values,
-gradients and the gradient on each wire come from ``Trace.state``; numbers are formatted by ``fmt``.
+gradients and the gradient on each wire come from ``Trace.state``; numbers are formatted by ``numbers``.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graphstep.backend import to_host
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
 from graphstep.trace import Trace
 
@@ -48,6 +51,8 @@ class SceneNode:
     """A node that fans out: its summed gradient (∂f/∂x = -8 + 2 = -6), drawn under it in red."""
     current: bool
     group: int | None
+    shape: str = ""
+    """A tensor node's shape (``4×3``, with the dtype when not float64), drawn under it; "" for a scalar."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class Scene:
     options: DrawOptions
     cursor: int | None
     """The step drawn (None: the finished run, or a graph without a run)."""
+    tables: tuple[Tensor, ...] = ()
+    """The current node's small tensors written out beside it (only when asked: it moves the layout)."""
 
     @property
     def labelled(self) -> bool:
@@ -86,8 +93,9 @@ class Scene:
 
 
 def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = None,
-                options: DrawOptions | None = None) -> Scene:
-    """The scene after ``cursor`` steps of ``trace`` (all of them when None); a bare graph without a trace."""
+                options: DrawOptions | None = None, tables: bool = False) -> Scene:
+    """The scene after ``cursor`` steps of ``trace`` (all of them when None); a bare graph without a trace.
+    ``tables``: write the current node's small tensors out beside it (for a single step, not frames)."""
     options = options or DrawOptions()
     p = options.precision
     final = trace.state(len(trace.steps)) if trace is not None else None
@@ -97,7 +105,7 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
     def label(table_final: dict[Any, Any], table_now: dict[Any, Any], key: object, wanted: bool) -> Label:
         if not wanted or key not in table_final:
             return NO_LABEL
-        return Label(fmt(table_final[key], p), key in table_now)
+        return Label(fmt_compact(table_final[key], p), key in table_now)
 
     nodes: list[SceneNode] = []
     wires: list[SceneWire] = []
@@ -109,7 +117,8 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
             summed = label(final.grads, state.grads, node.id, options.grads)
             total = Label(f"Σ {summed.text}", summed.known) if summed.text else NO_LABEL
         name = node.name if kind == "gate" and node.id != graph.output else None
-        nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group))
+        shape = tensor_shape(final.values.get(node.id)) if final is not None else ""
+        nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group, shape))
         for position, source in enumerate(node.inputs):
             value = grad = NO_LABEL
             if final is not None and state is not None:
@@ -122,7 +131,43 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
         grad = label(final.grads, state.grads, graph.output, options.grads)
     nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
     wires.append(SceneWire(graph.output, SINK, 0, value, grad))
-    return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor)
+    shown = tuple(current_tables(trace, cursor, p)) if tables and trace is not None and cursor is not None else ()
+    return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor, shown)
+
+
+def tensor_shape(value: Any) -> str:
+    """``4×3`` for an array (``4×3 float32`` when not float64, the default); "" for a scalar."""
+    if value is None or not getattr(value, "shape", ()):
+        return ""
+    return fmt_shape(value).removesuffix(" float64")
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A small tensor of the current node, to write out in full: its value or its gradient."""
+
+    title: str
+    role: str
+    """``value`` or ``grad`` (the colour it is written in)."""
+    array: Any
+    """On the host (numpy), at most 2-D and small enough for ``fmt_matrix``."""
+
+
+def current_tables(trace: Trace, cursor: int, precision: int) -> list[Tensor]:
+    """The current node's value and gradient at step ``cursor``, when they are tensors small enough to read
+    written out (``fmt_matrix`` decides); empty for scalars, big tensors and the start."""
+    state = trace.state(cursor)
+    if state.current is None:
+        return []
+    node = state.current.node
+    name = trace.graph.display_name(node)
+    tables = []
+    for title, role, table in ((f"{name} =", "value", state.values),
+                               (f"∂{trace.graph.output_name}/∂{name} =", "grad", state.grads)):
+        value = table.get(node)
+        if value is not None and tensor_shape(value) and fmt_matrix(value, precision) is not None:
+            tables.append(Tensor(title, role, to_host(value)))
+    return tables
 
 
 def _clusters(graph: Graph) -> tuple[Cluster, ...]:
