@@ -18,7 +18,7 @@ from graphstep.app.dialogs import EditScreen, HelpScreen
 from graphstep.app.geometry import OUT_EDGE
 from graphstep.app.keys import KEYS
 from graphstep.app.stepper import StepperScreen
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt, fmt_compact
 
 EXAMPLES = Path(graphstep.__file__).parent / "examples"
 NEURON = (EXAMPLES / "neuron.gstep").read_text()
@@ -65,23 +65,23 @@ def expected_labels(session: Session, cursor: int) -> dict[tuple[int, int], str]
     for key, slot in geometry.value_slots.items():
         source = graph.output if key == OUT_EDGE else graph.nodes[key[0]].inputs[key[1]]
         if source in known_values:
-            found[(slot.y, slot.x + slot.width)] = fmt(trace.values[source])
+            found[(slot.y, slot.x + slot.width)] = fmt_compact(trace.values[source])
     for key, slot in geometry.grad_slots.items():
         if key == OUT_EDGE:
             if cursor > trace.forward_end:
-                found[(slot.y, slot.x + slot.width)] = fmt(trace.node_grads[graph.output])
+                found[(slot.y, slot.x + slot.width)] = fmt_compact(trace.node_grads[graph.output])
         elif key in state.edge_grads:
-            found[(slot.y, slot.x + slot.width)] = fmt(trace._sent[key[0]][key[1]])  # type: ignore[index]
+            found[(slot.y, slot.x + slot.width)] = fmt_compact(trace._sent[key[0]][key[1]])  # type: ignore[index]
     return found
 
 
 def visible_labels(canvas: CircuitCanvas) -> dict[tuple[int, int], str]:
     lines = canvas.visible_text().splitlines()
-    geometry = canvas.session.geometry
+    geometry, pad = canvas.session.geometry, canvas.top_pad
     found = {}
     for slot in [*geometry.value_slots.values(), *geometry.grad_slots.values()]:
-        if slot.y < len(lines):
-            text = lines[slot.y][slot.x : slot.x + slot.width].strip()
+        if slot.y + pad < len(lines):
+            text = lines[slot.y + pad][slot.x : slot.x + slot.width].strip()
             if text:
                 found[(slot.y, slot.x + slot.width)] = text
     return found
@@ -240,7 +240,7 @@ async def test_click_inspects_a_node() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = screen_of(app)
         box = screen.canvas.session.geometry.boxes[screen.session.graph.output]
-        await pilot.click(CircuitCanvas, offset=(box.x + 1, box.y + 1))
+        await pilot.click(CircuitCanvas, offset=(box.x + 1, box.y + 1 + screen.canvas.top_pad))
         assert screen.canvas.selected == screen.session.graph.output
         assert "Node f" in panel_text(app, "#inspect")
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from graphstep.app.messages import t
 from graphstep.app.session import Session
 from graphstep.explain import describe, local_formula
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt, fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
@@ -74,7 +74,8 @@ def _step_text(session: Session, lang: str) -> Text:
         if step.locals is not None:
             out.append("  (" + t("chain", lang) + ")\n", "dim")
     if state.phase == "done":
-        grads = ", ".join(f"∂{f}/∂{name} = {num(trace.grad(name))}" for name in graph.inputs)
+        # compact, as on the wires: the inspect panel has the full matrices
+        grads = ", ".join(f"∂{f}/∂{name} = {fmt_compact(trace.grad(name), precision)}" for name in graph.inputs)
         out.append("\n" + t("done_hint", lang, grads=grads or "-"), "italic")
     return out
 
@@ -105,15 +106,16 @@ def inspect_text(session: Session, node_id: int, lang: str) -> Text:
     for label, text in rows:
         out.append(f"  {label}: ", "dim")
         out.append(text + "\n")
+    known = session.trace.values[node_id]  # the shape is known before the step computes the value
+    if numpy.ndim(known):
+        out.append(f"  {t('inspect_shape', lang)}: ", "dim")
+        out.append(fmt_shape(known) + "\n")
     value = state.values.get(node_id)
     out.append(f"  {t('inspect_value', lang)}: ", "dim")
-    out.append(fmt(value, precision) if value is not None else t("unknown_yet", lang), VALUE)
-    out.append("\n")
+    _number(out, value, precision, VALUE, "", t("unknown_yet", lang))
     grad = state.grads.get(node_id)
     out.append(f"  {t('inspect_grad', lang)}: ", "dim")
-    out.append(f"∂{graph.output_name}/∂{node.display_name} = " + fmt(grad, precision) if grad is not None
-               else t("unknown_yet", lang), GRAD)
-    out.append("\n")
+    _number(out, grad, precision, GRAD, f"∂{graph.output_name}/∂{node.display_name} = ", t("unknown_yet", lang))
     if node.span is not None and graph.source:
         start, end = node.span
         out.append(f"  {t('inspect_formula', lang)}: ", "dim")
@@ -125,6 +127,20 @@ def inspect_text(session: Session, node_id: int, lang: str) -> Text:
         size = _chain_length(session, node_id)
         out.append("  " + t("inspect_composite", lang, n=size) + "\n", "magenta")
     return out
+
+
+def _number(out: Text, value: object, precision: int, style: str, prefix: str, unknown: str) -> None:
+    """A value or gradient: a small matrix written out in full under its label, else one line."""
+    if value is None:
+        out.append(unknown + "\n", style)
+        return
+    table = fmt_matrix(value, precision)
+    if table is None or ("\n" not in table and len(prefix + table) < 36):
+        out.append(prefix + (table or fmt(value, precision)) + "\n", style)
+        return
+    out.append(prefix.removesuffix(" = ") + "\n", style)
+    for line in table.splitlines():
+        out.append("    " + line + "\n", style)
 
 
 def _chain_length(session: Session, node_id: int) -> int:

@@ -69,10 +69,15 @@ class StepperScreen(Screen[None]):
         self.update_view()
 
     def on_resize(self, event: Resize) -> None:
-        # Keep the circuit visible on a small terminal: the panel gets at most a third of the rows.
-        height = self.size.height
-        self.query_one("#bottom").styles.height = max(3, min(10, height // 3))
+        self.fit_panel()
+        self.query_one("#footer", Static).update(self.footer())
         self.canvas.follow()
+
+    def fit_panel(self) -> None:
+        # Keep the circuit visible on a small terminal: the panel gets at most a third of the rows.
+        # A tensor graph gets a few more rows there, for the inspected node's matrices.
+        most = 14 if self.session.has_tensors else 10
+        self.query_one("#bottom").styles.height = max(3, min(most, self.size.height // 3))
 
     # --- drawing ----------------------------------------------------------------------------------------
 
@@ -81,6 +86,7 @@ class StepperScreen(Screen[None]):
         canvas = self.canvas
         if canvas.selected is not None and canvas.selected >= len(session.graph.nodes):
             canvas.selected = None
+        self.fit_panel()
         canvas.refresh_state(follow)
         title = Text()
         title.append(" graphstep ", "bold reverse")
@@ -118,11 +124,16 @@ class StepperScreen(Screen[None]):
         return out
 
     def footer(self) -> Text:
+        """The main keys, each written with its first key only (``→``, not ``→ n``). On a terminal too
+        narrow for them all, the ones before ``?`` go first, so ``?`` (which lists every key) and quit stay."""
+        entries = [(key.shown.split()[0], t(key.footer, self.lang)) for key in KEYS if key.footer]
+        width = self.size.width or 10**6
+        while len(entries) > 2 and sum(len(k) + len(label) + 4 for k, label in entries) > width:
+            del entries[-3]
         out = Text()
-        for key in KEYS:
-            if key.footer:
-                out.append(f" {key.shown} ", "bold reverse")
-                out.append(f" {t(key.footer, self.lang)} ")
+        for shown, label in entries:
+            out.append(f" {shown} ", "bold reverse")
+            out.append(f" {label} ")
         return out
 
     def notice(self, message: str | Text) -> None:
@@ -274,7 +285,9 @@ class StepperScreen(Screen[None]):
         bar.display = self.quiz
         if self.quiz:
             question = self.session.question(self.lang)
-            self.query_one("#quiz-prompt", Label).update(question.prompt if question else "")
+            skipped = question is None and self.session.cursor < self.session.total
+            self.query_one("#quiz-prompt", Label).update(
+                question.prompt if question else t("quiz_not_asked", self.lang) if skipped else "")
             self.query_one("#quiz-input", Input).disabled = question is None
         elif self.focused is not None and self.focused.id == "quiz-input":
             self.set_focus(None)
