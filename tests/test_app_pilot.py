@@ -336,3 +336,20 @@ async def test_language_switch_reaches_the_gallery_and_play_waits_in_quiz_mode()
         await pilot.press("escape", "l", "backspace")
         await pilot.pause()
         assert "la retropropagación" in str(app.screen.query_one("#gallery-title", Static).render())
+
+
+@pilot
+async def test_footer_fits_in_spanish_and_the_circuit_is_centred() -> None:
+    app = neuron_app("es")
+    async with app.run_test(size=(100, 30)) as pilot:
+        footer = panel_text(app, "#footer")
+        assert "salir" in footer and "ayuda" in footer and len(footer.rstrip()) <= 100
+        await pilot.resize_terminal(60, 40)  # narrower: keys drop out, but ? and quit stay
+        await pilot.pause()
+        footer = panel_text(app, "#footer")
+        assert "ayuda" in footer and "salir" in footer and len(footer.rstrip()) <= 60
+        canvas = screen_of(app).canvas
+        height, drawing = canvas.size.height, canvas.session.geometry.height
+        assert drawing < height and canvas.top_pad == (height - drawing) // 2 > 0
+        lines = canvas.visible_text().splitlines()
+        assert not any(lines[: canvas.top_pad]) and any(lines[canvas.top_pad : canvas.top_pad + 2])
