@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 import graphstep
 from graphstep.app import GraphstepApp, Session
@@ -353,3 +353,24 @@ async def test_footer_fits_in_spanish_and_the_circuit_is_centred() -> None:
         assert drawing < height and canvas.top_pad == (height - drawing) // 2 > 0
         lines = canvas.visible_text().splitlines()
         assert not any(lines[: canvas.top_pad]) and any(lines[canvas.top_pad : canvas.top_pad + 2])
+
+
+@pilot
+async def test_timeline_and_gallery_fit_a_narrow_terminal() -> None:
+    app = neuron_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await pilot.press("n", "n")
+        timeline = panel_text(app, "#timeline")
+        assert "step 2 of" in timeline and len(timeline.rstrip()) <= 60
+    app = GraphstepApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        from graphstep.app.gallery import NAME, first_sentence
+
+        options = app.screen.query_one("#gallery", OptionList)
+        for i in range(options.option_count):
+            lines = str(options.get_option_at_index(i).prompt).splitlines()
+            assert all(line.startswith(" " * NAME) and len(line) <= 80 for line in lines[1:])
+    assert first_sentence("# One. Two.\nf = x") == "One. Two."  # short: no sentence cut before 40 chars
+    assert first_sentence("# The chain rule on the blackboard: f = (x + y) z,\n# at x = -2. More.\nf = x").endswith(
+        "at x = -2.")
