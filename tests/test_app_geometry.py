@@ -125,6 +125,10 @@ def test_two_wires_crossing_do_not_read_as_a_junction() -> None:
                  if ch == "─" and at(x, y - 1) in "│┐┌┬├┤" and at(x, y + 1) in "│└┘┴├┤"]
     assert crossings  # staged's x and y wires do cross
     assert "┼" not in "\n".join(lines)
-    assert _cell({1: E | W, 2: N | S}, {1: {(5, 0)}, 2: {(6, 1)}}) == ("─", frozenset({(5, 0)}))
-    assert _cell({1: N | E | S | W}, {1: {(5, 0), (6, 0)}})[0] == "┼"
-    assert _cell({1: E | W | S}, {1: {(5, 0)}})[0] == "┬"
+    # a plus sign of two wires: (5, 0) runs left to right through (1, 1), (6, 0) top to bottom
+    grid = {(0, 1): E | W, (1, 1): N | E | S | W, (2, 1): E | W, (1, 0): N | S, (1, 2): N | S}
+    owners = {cell: {(5, 0)} for cell in [(0, 1), (2, 1)]} | {cell: {(6, 0)} for cell in [(1, 0), (1, 2)]}
+    owners[(1, 1)] = {(5, 0), (6, 0)}
+    assert _cell((1, 1), grid, owners, {(5, 0): 1, (6, 0): 2}) == ("─", frozenset({(5, 0)}))
+    assert _cell((1, 1), grid, owners, {(5, 0): 1, (6, 0): 1})[0] == "┼"  # one net branching: a junction
+    assert _cell((0, 1), grid, owners, {(5, 0): 1, (6, 0): 2})[0] == "─"

@@ -215,9 +215,8 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
         x += col_width[k] + (channel if k < depth - 1 else out_label + 3)
     total_width = x + 1
 
-    # Per cell, per net (the source node: its fan-out wires are one net), the directions drawn and the wires.
-    grid: dict[tuple[int, int], dict[int, int]] = {}
-    owners: dict[tuple[int, int], dict[int, set[EdgeKey]]] = {}
+    grid: dict[tuple[int, int], int] = {}
+    owners: dict[tuple[int, int], set[EdgeKey]] = {}
     rows_text: dict[int, list[Run]] = {}
     boxes: dict[int, Box] = {}
     value_slots: dict[EdgeKey, Slot] = {}
@@ -237,7 +236,6 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
         return xs[item.layer] + item.width
 
     def path(cells: list[tuple[int, int]], edge: EdgeKey) -> None:
-        net = graph.output if edge == OUT_EDGE else graph.nodes[edge[0]].inputs[edge[1]]
         for i, cell in enumerate(cells):
             bits = 0
             for j in (i - 1, i + 1):
@@ -247,9 +245,8 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
                 bits |= W
             if i == len(cells) - 1:
                 bits |= E
-            nets = grid.setdefault(cell, {})
-            nets[net] = nets.get(net, 0) | bits
-            owners.setdefault(cell, {}).setdefault(net, set()).add(edge)
+            grid[cell] = grid.get(cell, 0) | bits
+            owners.setdefault(cell, set()).add(edge)
 
     for (consumer, position), chain in paths.items():
         cells: list[tuple[int, int]] = []
@@ -308,7 +305,10 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
     rows: list[list[Run]] = [[] for _ in range(height)]
     for y, runs in rows_text.items():
         rows[y].extend(runs)
-    for y, runs in _wire_runs(grid, owners).items():
+    # A wire's net is its source node: the wires of one fan-out are one net and may branch (┼) into each other.
+    net = {(node.id, p): source for node in graph.nodes for p, source in enumerate(node.inputs)}
+    net[OUT_EDGE] = graph.output
+    for y, runs in _wire_runs(grid, owners, net).items():
         rows[y].extend(runs)
     for runs in rows:
         runs.sort(key=lambda run: run.x)
@@ -393,22 +393,22 @@ def _label_widths(graph: Graph, values: Any, grads: Any, sent: Any, precision: i
     return found
 
 
-def _cell(nets: dict[int, int], owners: dict[int, set[EdgeKey]]) -> tuple[str, frozenset[EdgeKey]]:
+def _cell(cell: tuple[int, int], grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]],
+          net: dict[EdgeKey, int]) -> tuple[str, frozenset[EdgeKey]]:
     """The character of one wire cell and the wires it belongs to. Where two different nets cross, the
     horizontal one runs on unbroken and the vertical one is interrupted, so a crossing never reads as a
     junction (``┼`` is kept for one net that branches four ways)."""
-    if len(nets) > 1:
-        across = [net for net, bits in nets.items() if bits and not bits & (N | S)]
-        if across and all(not bits & (E | W) for net, bits in nets.items() if net != across[0]):
-            return "─", frozenset(owners[across[0]])
-    bits = 0
-    for b in nets.values():
-        bits |= b
-    return WIRE_CHARS.get(bits, "┼"), frozenset().union(*owners.values())
+    bits, edges = grid[cell], owners[cell]
+    if bits == N | E | S | W and len({net[e] for e in edges}) > 1:
+        x, y = cell
+        across = edges & (owners.get((x - 1, y), set()) | owners.get((x + 1, y), set()))
+        if across and len({net[e] for e in across}) == 1:
+            return "─", frozenset(across)
+    return WIRE_CHARS.get(bits, "┼"), frozenset(edges)
 
 
-def _wire_runs(grid: dict[tuple[int, int], dict[int, int]],
-               owners: dict[tuple[int, int], dict[int, set[EdgeKey]]]) -> dict[int, list[Run]]:
+def _wire_runs(grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]],
+               net: dict[EdgeKey, int]) -> dict[int, list[Run]]:
     """Merge wire cells into runs of the same owners, row by row."""
     by_row: dict[int, list[int]] = {}
     for cx, cy in grid:
@@ -418,7 +418,7 @@ def _wire_runs(grid: dict[tuple[int, int], dict[int, int]],
         cols.sort()
         current: list[Any] = []
         for cx in cols:
-            char, edges = _cell(grid[(cx, y)], owners[(cx, y)])
+            char, edges = _cell((cx, y), grid, owners, net)
             if current and current[0] + len(current[1]) == cx and current[2] == edges:
                 current[1] += char
             else:
