@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import graphstep
-from graphstep.app.geometry import OUT_EDGE, Geometry, build, plain_text
+from graphstep.app.geometry import OUT_EDGE, E, Geometry, N, S, W, _cell, build, plain_text
 from graphstep.graph import Graph
 
 EXAMPLES = sorted((Path(graphstep.__file__).parent / "examples").glob("*.gstep"))
@@ -109,3 +109,26 @@ def test_wires_join_with_box_drawing_characters() -> None:
     text = plain_text(build(graph, trace.values, trace.node_grads, trace._sent))
     assert "┤" in text and "├" in text  # ports into and out of the gates
     assert "x" in text.splitlines()[max(i for i, line in enumerate(text.splitlines()) if "x" in line)]
+
+
+def test_two_wires_crossing_do_not_read_as_a_junction() -> None:
+    """Where two different nets cross, the horizontal wire runs on and the vertical one is broken; one net
+    branching four ways keeps its ``┼``."""
+    graph = graphstep.parse((Path(graphstep.__file__).parent / "examples" / "staged.gstep").read_text())
+    trace = graph.run()
+    lines = plain_text(build(graph, trace.values, trace.node_grads, trace._sent)).splitlines()
+
+    def at(x: int, y: int) -> str:
+        return lines[y][x] if 0 <= y < len(lines) and x < len(lines[y]) else " "
+
+    crossings = [(x, y) for y, line in enumerate(lines) for x, ch in enumerate(line)
+                 if ch == "─" and at(x, y - 1) in "│┐┌┬├┤" and at(x, y + 1) in "│└┘┴├┤"]
+    assert crossings  # staged's x and y wires do cross
+    assert "┼" not in "\n".join(lines)
+    # a plus sign of two wires: (5, 0) runs left to right through (1, 1), (6, 0) top to bottom
+    grid = {(0, 1): E | W, (1, 1): N | E | S | W, (2, 1): E | W, (1, 0): N | S, (1, 2): N | S}
+    owners = {cell: {(5, 0)} for cell in [(0, 1), (2, 1)]} | {cell: {(6, 0)} for cell in [(1, 0), (1, 2)]}
+    owners[(1, 1)] = {(5, 0), (6, 0)}
+    assert _cell((1, 1), grid, owners, {(5, 0): 1, (6, 0): 2}) == ("─", frozenset({(5, 0)}))
+    assert _cell((1, 1), grid, owners, {(5, 0): 1, (6, 0): 1})[0] == "┼"  # one net branching: a junction
+    assert _cell((0, 1), grid, owners, {(5, 0): 1, (6, 0): 2})[0] == "─"

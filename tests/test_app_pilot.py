@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 import graphstep
 from graphstep.app import GraphstepApp, Session
@@ -18,7 +18,7 @@ from graphstep.app.dialogs import EditScreen, HelpScreen
 from graphstep.app.geometry import OUT_EDGE
 from graphstep.app.keys import KEYS
 from graphstep.app.stepper import StepperScreen
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt, fmt_compact
 
 EXAMPLES = Path(graphstep.__file__).parent / "examples"
 NEURON = (EXAMPLES / "neuron.gstep").read_text()
@@ -65,23 +65,23 @@ def expected_labels(session: Session, cursor: int) -> dict[tuple[int, int], str]
     for key, slot in geometry.value_slots.items():
         source = graph.output if key == OUT_EDGE else graph.nodes[key[0]].inputs[key[1]]
         if source in known_values:
-            found[(slot.y, slot.x + slot.width)] = fmt(trace.values[source])
+            found[(slot.y, slot.x + slot.width)] = fmt_compact(trace.values[source])
     for key, slot in geometry.grad_slots.items():
         if key == OUT_EDGE:
             if cursor > trace.forward_end:
-                found[(slot.y, slot.x + slot.width)] = fmt(trace.node_grads[graph.output])
+                found[(slot.y, slot.x + slot.width)] = fmt_compact(trace.node_grads[graph.output])
         elif key in state.edge_grads:
-            found[(slot.y, slot.x + slot.width)] = fmt(trace._sent[key[0]][key[1]])  # type: ignore[index]
+            found[(slot.y, slot.x + slot.width)] = fmt_compact(trace._sent[key[0]][key[1]])  # type: ignore[index]
     return found
 
 
 def visible_labels(canvas: CircuitCanvas) -> dict[tuple[int, int], str]:
     lines = canvas.visible_text().splitlines()
-    geometry = canvas.session.geometry
+    geometry, pad = canvas.session.geometry, canvas.top_pad
     found = {}
     for slot in [*geometry.value_slots.values(), *geometry.grad_slots.values()]:
-        if slot.y < len(lines):
-            text = lines[slot.y][slot.x : slot.x + slot.width].strip()
+        if slot.y + pad < len(lines):
+            text = lines[slot.y + pad][slot.x : slot.x + slot.width].strip()
             if text:
                 found[(slot.y, slot.x + slot.width)] = text
     return found
@@ -240,7 +240,7 @@ async def test_click_inspects_a_node() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = screen_of(app)
         box = screen.canvas.session.geometry.boxes[screen.session.graph.output]
-        await pilot.click(CircuitCanvas, offset=(box.x + 1, box.y + 1))
+        await pilot.click(CircuitCanvas, offset=(box.x + 1, box.y + 1 + screen.canvas.top_pad))
         assert screen.canvas.selected == screen.session.graph.output
         assert "Node f" in panel_text(app, "#inspect")
 
@@ -336,3 +336,41 @@ async def test_language_switch_reaches_the_gallery_and_play_waits_in_quiz_mode()
         await pilot.press("escape", "l", "backspace")
         await pilot.pause()
         assert "la retropropagación" in str(app.screen.query_one("#gallery-title", Static).render())
+
+
+@pilot
+async def test_footer_fits_in_spanish_and_the_circuit_is_centred() -> None:
+    app = neuron_app("es")
+    async with app.run_test(size=(100, 30)) as pilot:
+        footer = panel_text(app, "#footer")
+        assert "salir" in footer and "ayuda" in footer and len(footer.rstrip()) <= 100
+        await pilot.resize_terminal(60, 40)  # narrower: keys drop out, but ? and quit stay
+        await pilot.pause()
+        footer = panel_text(app, "#footer")
+        assert "ayuda" in footer and "salir" in footer and len(footer.rstrip()) <= 60
+        canvas = screen_of(app).canvas
+        height, drawing = canvas.size.height, canvas.session.geometry.height
+        assert drawing < height and canvas.top_pad == (height - drawing) // 2 > 0
+        lines = canvas.visible_text().splitlines()
+        assert not any(lines[: canvas.top_pad]) and any(lines[canvas.top_pad : canvas.top_pad + 2])
+
+
+@pilot
+async def test_timeline_and_gallery_fit_a_narrow_terminal() -> None:
+    app = neuron_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await pilot.press("n", "n")
+        timeline = panel_text(app, "#timeline")
+        assert "step 2 of" in timeline and len(timeline.rstrip()) <= 60
+    app = GraphstepApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        from graphstep.app.gallery import NAME, first_sentence
+
+        options = app.screen.query_one("#gallery", OptionList)
+        for i in range(options.option_count):
+            lines = str(options.get_option_at_index(i).prompt).splitlines()
+            assert all(line.startswith(" " * NAME) and len(line) <= 80 for line in lines[1:])
+    assert first_sentence("# One. Two.\nf = x") == "One. Two."  # short: no sentence cut before 40 chars
+    assert first_sentence("# The chain rule on the blackboard: f = (x + y) z,\n# at x = -2. More.\nf = x").endswith(
+        "at x = -2.")

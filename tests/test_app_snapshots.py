@@ -26,3 +26,10 @@ MOMENTS = {
 def test_neuron_snapshot(snap_compare: Any, moment: str, lang: str) -> None:
     app = GraphstepApp(Session(NEURON), lang=lang)
     assert snap_compare(app, press=MOMENTS[moment], terminal_size=SIZE)
+
+
+def test_mlp_batch_snapshot(snap_compare: Any) -> None:
+    """The lecture's MLP at the end of the backward pass: compact tensor labels, shapes in the box borders,
+    the current matmul's value and gradient as matrices in the panel."""
+    source = (Path(graphstep.__file__).parent / "examples" / "mlp_batch.gstep").read_text()
+    assert snap_compare(GraphstepApp(Session(source)), press=["end"], terminal_size=SIZE)

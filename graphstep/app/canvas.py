@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from graphstep.app.geometry import OUT_EDGE, EdgeKey, Geometry, Run, plain_text
 from graphstep.app.session import Session
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt_compact
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
 STYLES = {
@@ -86,13 +86,21 @@ class CircuitCanvas(ScrollView, can_focus=False):
 
     # --- drawing ------------------------------------------------------------------------------------------
 
+    @property
+    def top_pad(self) -> int:
+        """Blank rows above the circuit: a circuit lower than the view is centred in it vertically."""
+        geometry = self._geometry
+        if geometry is None:
+            return 0
+        return max(0, (self.size.height - geometry.height) // 2)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         geometry = self._geometry
         scroll_x, scroll_y = self.scroll_offset
-        row = y + scroll_y
+        row = y + scroll_y - self.top_pad
         base = self._base_style or self.rich_style
-        if geometry is None or row >= geometry.height or width <= 0:
+        if geometry is None or not 0 <= row < geometry.height or width <= 0:
             return Strip.blank(width, base)
         chars = [" "] * width
         styles: list[Style] = [base] * width
@@ -147,14 +155,14 @@ class CircuitCanvas(ScrollView, can_focus=False):
         geometry = self._geometry
         if geometry is None:
             return
-        x, y = event.x + int(self.scroll_offset.x), event.y + int(self.scroll_offset.y)
+        x, y = event.x + int(self.scroll_offset.x), event.y + int(self.scroll_offset.y) - self.top_pad
         for box in geometry.boxes.values():
             if box.x <= x < box.x + box.width and box.y <= y < box.y + box.height:
                 self.post_message(self.NodeClicked(box.node))
                 return
 
     def visible_text(self) -> str:
-        """What the canvas shows right now, as plain text (used by the tests)."""
+        """What the canvas shows right now, as plain text (used by the tests; ``top_pad`` blank rows first)."""
         return "\n".join(self.render_line(y).text.rstrip() for y in range(self.size.height))
 
     def full_text(self) -> str:
@@ -201,14 +209,14 @@ def labels_for(session: Session) -> tuple[dict[int, list[tuple[int, str, Style]]
         source = graph.output if key == OUT_EDGE else graph.nodes[key[0]].inputs[key[1]]
         value = state.values.get(source)
         if value is not None:
-            put(slot, fmt(value, precision), STYLES["value_hot" if key in hot_values else "value"])
+            put(slot, fmt_compact(value, precision), STYLES["value_hot" if key in hot_values else "value"])
     for key, slot in geometry.grad_slots.items():
         grad = state.grads.get(graph.output) if key == OUT_EDGE else state.edge_grads.get(key)
         if grad is not None:
-            put(slot, fmt(grad, precision), STYLES["grad_hot" if key in hot_grads else "grad"])
+            put(slot, fmt_compact(grad, precision), STYLES["grad_hot" if key in hot_grads else "grad"])
     for node_id, slot in geometry.total_slots.items():
         grad = state.grads.get(node_id)
         if grad is not None:
             hot_total = isinstance(step, AccumulateStep) and step.node == node_id
-            put(slot, "Σ" + fmt(grad, precision), STYLES["grad_hot" if hot_total else "grad"])
+            put(slot, "Σ" + fmt_compact(grad, precision), STYLES["grad_hot" if hot_total else "grad"])
     return labels, frozenset(hot), current

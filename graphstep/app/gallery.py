@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,16 +20,31 @@ from graphstep.app.session import Session
 from graphstep.errors import GraphstepError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+NAME = 16
+"""Cells for an example's name."""
+GUTTER = 10
+"""Cells the screen's padding, the list's border, padding and scrollbar take from a row."""
 
 
 def examples() -> list[tuple[str, str, str]]:
-    """(name, first comment line, source) of every shipped ``.gstep`` example."""
+    """(name, first sentence of the leading comment, source) of every shipped ``.gstep`` example."""
     found = []
     for path in sorted(EXAMPLES.glob("*.gstep")):
         source = path.read_text(encoding="utf-8")
-        first = next((line.lstrip("# ").strip() for line in source.splitlines() if line.startswith("#")), "")
-        found.append((path.stem, first, source))
+        found.append((path.stem, first_sentence(source), source))
     return found
+
+
+def first_sentence(source: str) -> str:
+    """The leading comment's first sentence (a comment line often stops mid-sentence)."""
+    block = []
+    for line in source.splitlines():
+        if not line.startswith("#"):
+            break
+        block.append(line.lstrip("# ").strip())
+    text = " ".join(block)
+    match = re.search(r"[.?!](\s|$)", text[40:])  # skip "e.g." style stops early in the sentence
+    return text[: 40 + match.start() + 1] if match else text
 
 
 class GalleryScreen(Screen[None]):
@@ -48,13 +66,20 @@ class GalleryScreen(Screen[None]):
         yield Label(t("gallery_hint", self.lang), classes="hint")
         options = []
         for name, first, _ in self.items:
+            # the description wraps under itself, not under the names column (where it hides the next name)
+            room = max(20, self.app.size.width - GUTTER - NAME)
             text = Text()
-            text.append(f"{name:<16}", "bold")
-            text.append(first, "dim")
+            text.append(f"{name:<{NAME}}", "bold")
+            text.append(("\n" + " " * NAME).join(textwrap.wrap(first, room)) or "", "dim")
             options.append(Option(text, id=name))
         yield OptionList(*options, id="gallery")
         yield Input(placeholder=t("gallery_placeholder", self.lang), id="formula")
         yield Static("", id="gallery-error")
+
+    def on_resize(self, event: Resize) -> None:
+        if getattr(self, "_width_shown", event.size.width) != event.size.width:
+            self.refresh(recompose=True)
+        self._width_shown = event.size.width
 
     def on_screen_resume(self) -> None:
         # The language may have been switched inside the stepper.

@@ -21,7 +21,7 @@ from typing import Any
 
 from graphstep.graph import Graph, Node
 from graphstep.layout import layered_layout
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt_compact, to_host
 
 EdgeKey = tuple[int, int]
 """(consumer id, input position): one wire."""
@@ -107,10 +107,11 @@ def ports_of(node: Node) -> tuple[int, ...]:
     return tuple(1 + 4 * i for i in range(len(node.inputs)))
 
 
-def box_lines(node: Node) -> list[str]:
-    """The gate's box: its symbol in the middle, its name (if any) in the top border, ports marked."""
+def box_lines(node: Node, shape: str = "") -> list[str]:
+    """The gate's box: its symbol in the middle, its name (if any) in the top border, the shape of a
+    tensor value (``4×3``) in the bottom border, ports marked."""
     label, name = node.label, node.name or ""
-    inner = max(len(label), len(name) + 2 if name else 0) + 2
+    inner = max(len(label), len(name) + 2 if name else 0, len(shape) + 2 if shape else 0) + 2
     height = box_height(node)
     top = "┌" + (f" {name} ".center(inner, "─") if name else "─" * inner) + "┐"
     ports, mid = ports_of(node), height // 2
@@ -119,21 +120,33 @@ def box_lines(node: Node) -> list[str]:
         left = "┤" if r in ports else "│"
         right = "├" if r == mid else "│"
         lines.append(left + (label.center(inner) if r == mid else " " * inner) + right)
-    lines.append("└" + "─" * inner + "┘")
+    lines.append("└" + (f" {shape} ".center(inner, "─") if shape else "─" * inner) + "┘")
     return lines
+
+
+def shape_label(value: Any) -> str:
+    """A tensor's shape for its box border (``4×3``, with the dtype when it is not float64); "" for a scalar."""
+    value = to_host(value)
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return ""
+    text = "×".join(str(d) for d in shape)
+    dtype = getattr(value, "dtype", None)
+    return text if dtype is None or dtype == "float64" else f"{text} {dtype}"
 
 
 def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None, precision: int = 2) -> Geometry:
     """The whole drawing's geometry. ``values``/``grads``/``sent`` (from a trace) size the number slots."""
     layout = layered_layout(graph)
     layer_of = {node_id: pos[0] for node_id, pos in layout.position.items()}
+    shapes = {node.id: shape_label(values[node.id]) if values is not None else "" for node in graph.nodes}
     depth = layout.width
     columns: list[list[_Item]] = [[] for _ in range(depth)]
     items: dict[Any, _Item] = {}
     for k, ids in enumerate(layout.layers):
         for r, node_id in enumerate(ids):
             node = graph.nodes[node_id]
-            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node)[0])
+            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, shapes[node_id])[0])
             item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
             columns[k].append(item)
             items[node_id] = item
@@ -178,8 +191,9 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
     # Channels between layers: bend tracks, then room for the numbers.
     label = _label_widths(graph, values, grads, sent, precision)
     # A node that fans out gets its summed gradient ("Σ-6.00") written under it: room for it in its column.
-    totals = {node.id: len(fmt(grads[node.id], precision)) + 1 if grads is not None and grads[node.id] is not None
-              else 5 for node in graph.nodes if len(graph.consumers[node.id]) > 1}
+    totals = {node.id: len(fmt_compact(grads[node.id], precision)) + 1
+              if grads is not None and grads[node.id] is not None else 5
+              for node in graph.nodes if len(graph.consumers[node.id]) > 1}
     col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
                  for column in columns]
     hops: list[list[tuple[Any, Any, int]]] = [[] for _ in range(depth)]  # channel k: (from, to, port)
@@ -277,7 +291,7 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
         boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
         if node.id in totals:
             total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, totals[node.id]))
-        for r, line in enumerate(box_lines(node)):
+        for r, line in enumerate(box_lines(node, shapes[node.id])):
             rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
     output = items.get(graph.output)
     if output is not None:
@@ -291,7 +305,10 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
     rows: list[list[Run]] = [[] for _ in range(height)]
     for y, runs in rows_text.items():
         rows[y].extend(runs)
-    for y, runs in _wire_runs(grid, owners).items():
+    # A wire's net is its source node: the wires of one fan-out are one net and may branch (┼) into each other.
+    net = {(node.id, p): source for node in graph.nodes for p, source in enumerate(node.inputs)}
+    net[OUT_EDGE] = graph.output
+    for y, runs in _wire_runs(grid, owners, net).items():
         rows[y].extend(runs)
     for runs in rows:
         runs.sort(key=lambda run: run.x)
@@ -363,20 +380,35 @@ def _label_widths(graph: Graph, values: Any, grads: Any, sent: Any, precision: i
         for position, source in enumerate(node.inputs):
             width = 4
             if values is not None:
-                width = max(width, len(fmt(values[source], precision)))
+                width = max(width, len(fmt_compact(values[source], precision)))
             if sent is not None and sent[node.id] is not None:
-                width = max(width, len(fmt(sent[node.id][position], precision)))
+                width = max(width, len(fmt_compact(sent[node.id][position], precision)))
             found.setdefault(node.id, {})[position] = width
     out = 4
     if values is not None:
-        out = max(out, len(fmt(values[graph.output], precision)))
+        out = max(out, len(fmt_compact(values[graph.output], precision)))
     if grads is not None and grads[graph.output] is not None:
-        out = max(out, len(fmt(grads[graph.output], precision)))
+        out = max(out, len(fmt_compact(grads[graph.output], precision)))
     found["out"] = {0: out}
     return found
 
 
-def _wire_runs(grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]]) -> dict[int, list[Run]]:
+def _cell(cell: tuple[int, int], grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]],
+          net: dict[EdgeKey, int]) -> tuple[str, frozenset[EdgeKey]]:
+    """The character of one wire cell and the wires it belongs to. Where two different nets cross, the
+    horizontal one runs on unbroken and the vertical one is interrupted, so a crossing never reads as a
+    junction (``┼`` is kept for one net that branches four ways)."""
+    bits, edges = grid[cell], owners[cell]
+    if bits == N | E | S | W and len({net[e] for e in edges}) > 1:
+        x, y = cell
+        across = edges & (owners.get((x - 1, y), set()) | owners.get((x + 1, y), set()))
+        if across and len({net[e] for e in across}) == 1:
+            return "─", frozenset(across)
+    return WIRE_CHARS.get(bits, "┼"), frozenset(edges)
+
+
+def _wire_runs(grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]],
+               net: dict[EdgeKey, int]) -> dict[int, list[Run]]:
     """Merge wire cells into runs of the same owners, row by row."""
     by_row: dict[int, list[int]] = {}
     for cx, cy in grid:
@@ -386,8 +418,7 @@ def _wire_runs(grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], s
         cols.sort()
         current: list[Any] = []
         for cx in cols:
-            char = WIRE_CHARS.get(grid[(cx, y)], "┼")
-            edges = frozenset(owners[(cx, y)])
+            char, edges = _cell((cx, y), grid, owners, net)
             if current and current[0] + len(current[1]) == cx and current[2] == edges:
                 current[1] += char
             else:

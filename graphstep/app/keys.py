@@ -17,7 +17,8 @@ class Key:
     message: str
     """Catalogue key of the description (graphstep.app.messages)."""
     footer: str | None = None
-    """Catalogue key of the short footer label, for the main keys."""
+    """Catalogue key of the short footer label, for the main keys (few enough to fit 80 columns in
+    Spanish too; ``?`` lists the rest)."""
 
 
 KEYS = (
@@ -25,7 +26,7 @@ KEYS = (
     Key("left,p", "← p", "prev", "key_prev", "footer_prev"),
     Key("home", "Home", "home", "key_home"),
     Key("end", "End", "end", "key_end"),
-    Key("f", "f", "forward_end", "key_forward_end", "footer_forward_end"),
+    Key("f", "f", "forward_end", "key_forward_end"),
     Key("b", "b", "backward_end", "key_backward_end", "footer_backward_end"),
     Key("space", "space", "play", "key_play", "footer_play"),
     Key("plus,equals_sign", "+", "faster", "key_faster"),
@@ -35,7 +36,7 @@ KEYS = (
     Key("shift+tab", "shift+Tab", "select(-1)", "key_select_prev"),
     Key("escape", "Esc", "unselect", "key_unselect"),
     Key("x", "x", "expand", "key_expand"),
-    Key("e", "e", "edit", "key_edit", "footer_edit"),
+    Key("e", "e", "edit", "key_edit"),
     Key("v", "v", "values", "key_values"),
     Key("z", "z", "quiz", "key_quiz", "footer_quiz"),
     Key("l", "l", "lang", "key_lang"),

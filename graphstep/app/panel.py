@@ -3,19 +3,23 @@ read from the trace, ``graphstep.explain`` and the ops table; nothing is compute
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy
 from rich.text import Text
 
 from graphstep.app.messages import t
 from graphstep.app.session import Session
 from graphstep.explain import describe, local_formula
-from graphstep.numbers import fmt
+from graphstep.numbers import fmt, fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
 VALUE = "bold green"
 GRAD = "bold red"
 HEAD = "bold"
+PANEL_WIDTH = 42
+"""Text cells in the inspect panel at its widest (app.tcss: max-width 46, less border and padding)."""
 
 
 def step_text(session: Session, lang: str) -> Text:
@@ -74,7 +78,8 @@ def _step_text(session: Session, lang: str) -> Text:
         if step.locals is not None:
             out.append("  (" + t("chain", lang) + ")\n", "dim")
     if state.phase == "done":
-        grads = ", ".join(f"∂{f}/∂{name} = {num(trace.grad(name))}" for name in graph.inputs)
+        # compact, as on the wires: the inspect panel has the full matrices
+        grads = ", ".join(f"∂{f}/∂{name} = {fmt_compact(trace.grad(name), precision)}" for name in graph.inputs)
         out.append("\n" + t("done_hint", lang, grads=grads or "-"), "italic")
     return out
 
@@ -92,28 +97,34 @@ def legend_text(lang: str) -> Text:
     return out
 
 
-def inspect_text(session: Session, node_id: int, lang: str) -> Text:
+def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> Text:
+    """The inspected node; ``width`` (the panel's text width, default ``PANEL_WIDTH``) decides where a
+    matrix goes: beside its label, under it, or (too wide for either) summarised in one line."""
+    width = width or PANEL_WIDTH
     graph, precision = session.graph, session.precision
     node = graph.nodes[node_id]
     state = session.state()
     out = Text()
     out.append(t("inspect_title", lang, name=node.display_name) + "\n", "bold underline")
-    rows = [
-        (t("inspect_op", lang), f"{node.label}  ({node.op})"),
-        (t("inspect_inputs", lang), ", ".join(graph.nodes[i].display_name for i in node.inputs) or t("none", lang)),
-    ]
+    rows = [(t("inspect_op", lang), f"{node.label}  ({node.op})")]
+    if not node.is_leaf:  # an input's "inputs: none" would only take a row from its matrices
+        rows.append((t("inspect_inputs", lang), ", ".join(graph.nodes[i].display_name for i in node.inputs)))
     for label, text in rows:
         out.append(f"  {label}: ", "dim")
         out.append(text + "\n")
+    known = session.trace.values[node_id]  # the shape is known before the step computes the value
+    if numpy.ndim(known):
+        out.append(f"  {t('inspect_shape', lang)}: ", "dim")
+        out.append(fmt_shape(known) + "\n")
     value = state.values.get(node_id)
-    out.append(f"  {t('inspect_value', lang)}: ", "dim")
-    out.append(fmt(value, precision) if value is not None else t("unknown_yet", lang), VALUE)
-    out.append("\n")
+    label = f"  {t('inspect_value', lang)}: "
+    out.append(label, "dim")
+    _number(out, value, precision, VALUE, "", t("unknown_yet", lang), len(label), width)
     grad = state.grads.get(node_id)
-    out.append(f"  {t('inspect_grad', lang)}: ", "dim")
-    out.append(f"∂{graph.output_name}/∂{node.display_name} = " + fmt(grad, precision) if grad is not None
-               else t("unknown_yet", lang), GRAD)
-    out.append("\n")
+    label = f"  {t('inspect_grad', lang)}: "
+    out.append(label, "dim")
+    _number(out, grad, precision, GRAD, f"∂{graph.output_name}/∂{node.display_name} = ", t("unknown_yet", lang),
+            len(label), width)
     if node.span is not None and graph.source:
         start, end = node.span
         out.append(f"  {t('inspect_formula', lang)}: ", "dim")
@@ -125,6 +136,31 @@ def inspect_text(session: Session, node_id: int, lang: str) -> Text:
         size = _chain_length(session, node_id)
         out.append("  " + t("inspect_composite", lang, n=size) + "\n", "magenta")
     return out
+
+
+def _number(out: Text, value: object, precision: int, style: str, prefix: str, unknown: str, indent: int,
+            width: int) -> None:
+    """A value or gradient after its label (``indent`` cells wide): a small matrix in full, starting on the
+    label's row when it fits the panel, else under it; a big array (or one too wide) as its summary."""
+    if value is None:
+        out.append(unknown + "\n", style)
+        return
+    table = fmt_matrix(value, precision)
+    widest = max((len(line) for line in table.splitlines()), default=0) if table else 0
+    if table is None or 4 + widest > width:
+        # a summary too long for the row wraps under the label, not under the panel's left edge
+        lines = textwrap.wrap(prefix + fmt(value, precision), width, initial_indent=" " * indent,
+                              subsequent_indent=" " * min(indent, 4), break_on_hyphens=False) or [" " * indent]
+        out.append("\n".join([lines[0][indent:], *lines[1:]]) + "\n", style)
+        return
+    lines = table.splitlines()
+    if indent + len(prefix) + widest <= width:
+        pad = " " * (indent + len(prefix))
+        out.append(prefix + ("\n" + pad).join(lines) + "\n", style)
+        return
+    out.append(prefix.removesuffix(" = ") + "\n", style)
+    for line in lines:
+        out.append("    " + line + "\n", style)
 
 
 def _chain_length(session: Session, node_id: int) -> int:

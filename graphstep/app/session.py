@@ -51,7 +51,7 @@ class Session:
 
     def _set(self, graph: Graph, trace: Trace) -> None:
         self.graph, self.trace = graph, trace
-        for cached in ("geometry", "steps", "_base_to_view", "_view_to_base", "composites"):
+        for cached in ("geometry", "steps", "has_tensors", "_base_to_view", "_view_to_base", "composites"):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -62,6 +62,11 @@ class Session:
     def geometry(self) -> Geometry:
         trace = self.trace
         return build(self.graph, trace.values, trace.node_grads, trace._sent, self.precision)
+
+    @cached_property
+    def has_tensors(self) -> bool:
+        """Does any node hold an array (the panel then needs room for matrices)?"""
+        return any(numpy.ndim(v) for v in self.trace.values)
 
     @property
     def current_values(self) -> dict[str, Any]:

@@ -69,10 +69,17 @@ class StepperScreen(Screen[None]):
         self.update_view()
 
     def on_resize(self, event: Resize) -> None:
-        # Keep the circuit visible on a small terminal: the panel gets at most a third of the rows.
-        height = self.size.height
-        self.query_one("#bottom").styles.height = max(3, min(10, height // 3))
+        self.fit_panel()
+        self.query_one("#footer", Static).update(self.footer())
+        self.query_one("#timeline", Static).update(self.timeline())
         self.canvas.follow()
+
+    def fit_panel(self) -> None:
+        # Keep the circuit visible on a small terminal: the panel gets at most a third of the rows.
+        # A tensor graph gets a few more rows there, for the inspected node's matrices.
+        height = self.size.height
+        rows = min(16, height * 2 // 5) if self.session.has_tensors else min(10, height // 3)
+        self.query_one("#bottom").styles.height = max(3, rows)
 
     # --- drawing ----------------------------------------------------------------------------------------
 
@@ -81,6 +88,7 @@ class StepperScreen(Screen[None]):
         canvas = self.canvas
         if canvas.selected is not None and canvas.selected >= len(session.graph.nodes):
             canvas.selected = None
+        self.fit_panel()
         canvas.refresh_state(follow)
         title = Text()
         title.append(" graphstep ", "bold reverse")
@@ -91,7 +99,8 @@ class StepperScreen(Screen[None]):
         if node is None and session.state().current is not None:
             node = session.state().current.node  # type: ignore[union-attr]
         self.query_one("#inspect", Static).update(
-            inspect_text(session, node, lang) if node is not None else legend_text(lang))
+            inspect_text(session, node, lang, self.query_one("#inspect", Static).size.width)
+            if node is not None else legend_text(lang))
         self.query_one("#timeline", Static).update(self.timeline())
         self.query_one("#status", Static).update(self.message)
         self.query_one("#footer", Static).update(self.footer())
@@ -101,28 +110,41 @@ class StepperScreen(Screen[None]):
         session, lang = self.session, self.lang
         k, n = session.cursor, session.total
         phase = session.state().phase
+        speed = f"{SPEEDS[self.speed_index]:g}"
+        head = f" {t('timeline', lang, k=k, n=n)} "
+        phase_text = "· " + t(f"phase_{phase}", lang) + "  "
+        play = "  " + t("playing" if self.timer else "paused", lang, speed=speed)
+        score = "  " + t("quiz_score", lang, right=session.right, asked=session.asked) if self.quiz else ""
+        # On a narrow terminal the bar shrinks first, then the play state goes, then the phase's words.
+        room = (self.size.width or 10**6) - len(head) - len(score)
+        if room - len(phase_text) - len(play) < 5:
+            play = ""
+        if room - len(phase_text) - len(play) < 5:
+            phase_text = ""
+        width = max(0, min(BAR, max(n, 1), room - len(phase_text) - len(play)))
         out = Text()
-        out.append(f" {t('timeline', lang, k=k, n=n)} ", "bold")
-        out.append("· " + t(f"phase_{phase}", lang) + "  ")
+        out.append(head, "bold")
+        out.append(phase_text)
         fwd = session.trace.forward_end
-        width = min(BAR, max(n, 1))
         for i in range(width):
             at = (i + 1) * n / width
             style = "green" if at <= fwd else "red"
             out.append("█" if at <= k else "░", style)
-        speed = SPEEDS[self.speed_index]
-        speed_text = f"{speed:g}"
-        out.append("  " + t("playing" if self.timer else "paused", lang, speed=speed_text), "dim")
-        if self.quiz:
-            out.append("  " + t("quiz_score", lang, right=session.right, asked=session.asked), "bold magenta")
+        out.append(play, "dim")
+        out.append(score, "bold magenta")
         return out
 
     def footer(self) -> Text:
+        """The main keys, each written with its first key only (``→``, not ``→ n``). On a terminal too
+        narrow for them all, the ones before ``?`` go first, so ``?`` (which lists every key) and quit stay."""
+        entries = [(key.shown.split()[0], t(key.footer, self.lang)) for key in KEYS if key.footer]
+        width = self.size.width or 10**6
+        while len(entries) > 2 and sum(len(k) + len(label) + 4 for k, label in entries) > width:
+            del entries[-3]
         out = Text()
-        for key in KEYS:
-            if key.footer:
-                out.append(f" {key.shown} ", "bold reverse")
-                out.append(f" {t(key.footer, self.lang)} ")
+        for shown, label in entries:
+            out.append(f" {shown} ", "bold reverse")
+            out.append(f" {label} ")
         return out
 
     def notice(self, message: str | Text) -> None:
@@ -274,7 +296,9 @@ class StepperScreen(Screen[None]):
         bar.display = self.quiz
         if self.quiz:
             question = self.session.question(self.lang)
-            self.query_one("#quiz-prompt", Label).update(question.prompt if question else "")
+            skipped = question is None and self.session.cursor < self.session.total
+            self.query_one("#quiz-prompt", Label).update(
+                question.prompt if question else t("quiz_not_asked", self.lang) if skipped else "")
             self.query_one("#quiz-input", Input).disabled = question is None
         elif self.focused is not None and self.focused.id == "quiz-input":
             self.set_focus(None)
