@@ -140,7 +140,8 @@ class Trace:
         from graphstep.numbers import fmt
 
         grads = ", ".join(f"∂{self.graph.output_name}/∂{k}={fmt(v)}" for k, v in self.grads.items())
-        return f"<Trace {self.graph.output_name}={fmt(self.value)}; {grads}; {len(self.steps)} steps>"
+        steps = f"{len(self.steps)} steps" if self._sent is not None else "no step record"
+        return f"<Trace {self.graph.output_name}={fmt(self.value)}; {grads}; {steps}>"
 
     def _repr_svg_(self) -> str | None:
         """Jupyter display hook: the finished run drawn with its values and gradients."""

@@ -119,3 +119,7 @@ def test_repr_is_readable():
     t = graphstep.parse("f = x*y").run(x=4, y=-3)
     assert repr(t) == "<Trace f=-12.00; ∂f/∂x=-3.00, ∂f/∂y=4.00; 3 steps>"
     assert "inputs x, y" in repr(t.graph)
+    from graphstep.engine import run
+
+    fast = run(t.graph, {"x": 4, "y": -3}, record=False)
+    assert repr(fast) == "<Trace f=-12.00; ∂f/∂x=-3.00, ∂f/∂y=4.00; no step record>"
