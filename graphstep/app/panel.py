@@ -43,7 +43,7 @@ def _step_text(session: Session, lang: str) -> Text:
 
     out.append(describe(trace, step, lang, precision) + "\n")
     if isinstance(step, ForwardStep):
-        out.append(f"\n{node.display_name} = ", HEAD)
+        out.append(f"\n{graph.display_name(node.id)} = ", HEAD)
         out.append(num(step.value), VALUE)
         out.append("\n")
     elif isinstance(step, SeedStep):
@@ -52,19 +52,19 @@ def _step_text(session: Session, lang: str) -> Text:
         out.append("\n" + t("accumulate", lang) + "\n", HEAD)
         for i, (consumer, _, contribution) in enumerate(step.parts):
             op = "  " if i == 0 else "+="
-            out.append(f"  ∂{f}/∂{node.display_name} {op} ")
+            out.append(f"  ∂{f}/∂{graph.display_name(node.id)} {op} ")
             out.append(num(contribution), GRAD)
             out.append(f"   ({graph.nodes[consumer].label})\n", "dim")
-        out.append(f"  ∂{f}/∂{node.display_name}  = ")
+        out.append(f"  ∂{f}/∂{graph.display_name(node.id)}  = ")
         out.append(num(step.total), GRAD)
         out.append("\n")
     elif isinstance(step, BackwardStep):
         out.append(f"\n{t('rule', lang)}: ", HEAD)
         out.append(OPS[node.op].rule(lang) + "\n")
         for position, (source, contribution) in enumerate(step.sent):
-            name = graph.nodes[source].display_name
+            name = graph.display_name(source)
             if step.locals is not None:
-                out.append(f"  {t('local', lang)} ∂{node.display_name}/∂{name}: ", "dim")
+                out.append(f"  {t('local', lang)} ∂{graph.display_name(node.id)}/∂{name}: ", "dim")
                 out.append(local_formula(trace, node.id, position, precision) + "\n")
                 out.append("  ")
                 out.append(num(step.upstream), GRAD)
@@ -108,7 +108,7 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     out.append(t("inspect_title", lang, name=node.display_name) + "\n", "bold underline")
     rows = [(t("inspect_op", lang), f"{node.label}  ({node.op})")]
     if not node.is_leaf:  # an input's "inputs: none" would only take a row from its matrices
-        rows.append((t("inspect_inputs", lang), ", ".join(graph.nodes[i].display_name for i in node.inputs)))
+        rows.append((t("inspect_inputs", lang), ", ".join(graph.display_name(i) for i in node.inputs)))
     for label, text in rows:
         out.append(f"  {label}: ", "dim")
         out.append(text + "\n")
@@ -123,7 +123,8 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     grad = state.grads.get(node_id)
     label = f"  {t('inspect_grad', lang)}: "
     out.append(label, "dim")
-    _number(out, grad, precision, GRAD, f"∂{graph.output_name}/∂{node.display_name} = ", t("unknown_yet", lang),
+    grad_label = f"∂{graph.output_name}/∂{graph.display_name(node_id)} = "
+    _number(out, grad, precision, GRAD, grad_label, t("unknown_yet", lang),
             len(label), width)
     if node.span is not None and graph.source:
         start, end = node.span

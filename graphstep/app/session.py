@@ -175,10 +175,10 @@ class Session:
         elif isinstance(step, SeedStep):
             prompt, expected = t("quiz_prompt_seed", lang, f=f), (step.grad,)
         elif isinstance(step, AccumulateStep):
-            prompt, expected = t("quiz_prompt_total", lang, f=f, name=node.display_name), (step.total,)
+            prompt, expected = t("quiz_prompt_total", lang, f=f, name=graph.display_name(node.id)), (step.total,)
         else:
             assert isinstance(step, BackwardStep)
-            names = ", ".join(graph.nodes[source].display_name for source, _ in step.sent)
+            names = ", ".join(graph.display_name(source) for source, _ in step.sent)
             prompt = t("quiz_prompt_grad", lang, f=f, name=names)
             expected = tuple(c for _, c in step.sent)
         if not all(numpy.ndim(v) == 0 for v in expected):
