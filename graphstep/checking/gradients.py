@@ -185,7 +185,7 @@ def _evaluate(derivative: Any, symbols: Mapping[str, Any], inputs: Mapping[str, 
     compiled form cannot be evaluated there (Heaviside at 0, a complex intermediate)."""
     names = list(symbols)
     try:
-        compiled = sympy.lambdify([symbols[n] for n in names], derivative, modules="math", dummify=True)
+        compiled = sympy.lambdify([symbols[n] for n in names], derivative, modules="math")
         with numpy.errstate(all="ignore"):
             value = float(compiled(*[inputs[n] for n in names]))
     except (ArithmeticError, ValueError, TypeError, NameError):
