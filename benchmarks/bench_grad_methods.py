@@ -8,24 +8,15 @@ Run: python benchmarks/bench_grad_methods.py   (prints a table; times are the be
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+from timing import best_time
+
 import graphstep
 from graphstep.checking.gradients import central_difference, symbolic_gradient, to_sympy
 from graphstep.engine import run
-
-
-def best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def neuron_source(n: int) -> tuple[str, dict[str, float]]:
@@ -66,8 +57,8 @@ def main() -> None:
     for n in (2, 8, 32):
         source, values = neuron_source(n)
         graph = graphstep.parse(source)
-        automatic = best(lambda: [float(g) for g in run(graph, values).grads.values()])  # noqa: B023
-        numerical = best(lambda: [central_difference(graph, values, k, 1e-5) for k in graph.inputs],  # noqa: B023
+        automatic = best_time(lambda: [float(g) for g in run(graph, values).grads.values()])  # noqa: B023
+        numerical = best_time(lambda: [central_difference(graph, values, k, 1e-5) for k in graph.inputs],  # noqa: B023
                          repeat=3)
 
         def symbolic() -> None:
@@ -75,9 +66,9 @@ def main() -> None:
             for k in graph.inputs:  # noqa: B023
                 symbolic_gradient(expr, symbols, values, k)  # noqa: B023
 
-        sym = best(symbolic, repeat=1)
-        micro = best(lambda: micrograd_grads(n, values))  # noqa: B023
-        torch_t = best(lambda: torch_grads(n, values))  # noqa: B023
+        sym = best_time(symbolic, repeat=1)
+        micro = best_time(lambda: micrograd_grads(n, values))  # noqa: B023
+        torch_t = best_time(lambda: torch_grads(n, values))  # noqa: B023
         print(f"{'relu unit':<14} {2 * n + 1:>6} {automatic * 1e3:>8.2f}ms {numerical * 1e3:>8.2f}ms "
               f"{sym * 1e3:>8.1f}ms {micro * 1e3:>8.2f}ms {torch_t * 1e3:>8.2f}ms   "
               f"{numerical / automatic:.1f}× / {sym / automatic:.0f}× / {micro / automatic:.2f}× / "

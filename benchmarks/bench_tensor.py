@@ -18,12 +18,12 @@ other runs, unset it (and OPENBLAS_L2_SIZE) for this command alone.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from timing import best_time
 
 import graphstep
 from graphstep import fusion
@@ -37,26 +37,16 @@ loss = cross_entropy(O, y)
 """
 
 
-def best_time(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm-up: first-touch page faults, lazy imports
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
     rng = np.random.default_rng(0)
     x0 = rng.standard_normal(n).astype(dtype)
     x1 = rng.standard_normal(n).astype(dtype)
     graph = graphstep.parse(NEURON)
     values = {"x0": x0, "x1": x1, "w0": 2.0, "w1": -3.0, "w2": -3.0}
-    out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat, warm_up=True)}
     with fresh_arrays():
-        out["fresh"] = best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)
-    out["plain"] = best_time(lambda: _unfused(graph, values, dtype), max(1, repeat // 2))
+        out["fresh"] = best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat, warm_up=True)
+    out["plain"] = best_time(lambda: _unfused(graph, values, dtype), max(1, repeat // 2), warm_up=True)
     torch = _torch()
     if torch is not None:
         tx0, tx1 = torch.from_numpy(x0), torch.from_numpy(x1)
@@ -67,7 +57,7 @@ def neuron_case(n: int, dtype: str, repeat: int) -> dict[str, float]:
             f = 1 / (1 + torch.exp(-(w[0] * a + w[1] * b + w[2])))
             f.backward(torch.ones_like(f))
 
-        out["torch"] = best_time(torch_step, repeat)
+        out["torch"] = best_time(torch_step, repeat, warm_up=True)
     return out
 
 
@@ -83,10 +73,10 @@ def mlp_case(batch: int, dtype: str, repeat: int, sizes: tuple[int, int, int] = 
         "b_O": np.zeros(classes, dtype=dtype),
     }
     graph = graphstep.parse(MLP)
-    out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)}
+    out = {"fused": best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat, warm_up=True)}
     with fresh_arrays():
-        out["fresh"] = best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat)
-    out["plain"] = best_time(lambda: _unfused(graph, values, dtype), repeat)
+        out["fresh"] = best_time(lambda: run(graph, values, dtype=dtype, record=False), repeat, warm_up=True)
+    out["plain"] = best_time(lambda: _unfused(graph, values, dtype), repeat, warm_up=True)
     torch = _torch()
     if torch is not None:
         t = {k: torch.from_numpy(v) for k, v in values.items()}
@@ -98,7 +88,7 @@ def mlp_case(batch: int, dtype: str, repeat: int, sizes: tuple[int, int, int] = 
             loss = torch.nn.functional.cross_entropy(h @ p["W_O"] + p["b_O"], labels)
             loss.backward()
 
-        out["torch"] = best_time(torch_step, repeat)
+        out["torch"] = best_time(torch_step, repeat, warm_up=True)
     return out
 
 
@@ -160,7 +150,7 @@ def _gpu_neuron(cupy: Any, torch: Any, graph: graphstep.Graph, n: int, dtype: st
         run(graph, values, backend="cupy", dtype=dtype, record=False)
         cupy.cuda.Device().synchronize()
 
-    ours = best_time(step, repeat)
+    ours = best_time(step, repeat, warm_up=True)
     # the least traffic a fwd+bwd must move: read x0, x1; write f, ∂f/∂x0, ∂f/∂x1
     share = 5 * n * np.dtype(dtype).itemsize / ours / peak
     line = f"  neuron N={n:.0e} {dtype}: cupy {ours * 1e3:8.1f} ms ({share:.0%} of peak bandwidth)"
@@ -175,7 +165,7 @@ def _gpu_neuron(cupy: Any, torch: Any, graph: graphstep.Graph, n: int, dtype: st
             f.backward(torch.ones_like(f))
             torch.cuda.synchronize()
 
-        theirs = best_time(torch_step, repeat)
+        theirs = best_time(torch_step, repeat, warm_up=True)
         line += f"   torch cuda {theirs * 1e3:8.1f} ms   ratio torch/cupy {theirs / ours:5.2f}"
     return line
 
