@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphstep.checking.claims import Verdict
-from graphstep.checking.messages import MESSAGES
 from graphstep.graph import Graph
-from graphstep.i18n import tr
+from graphstep.i18n import t
 from graphstep.numbers import fmt
 
 
@@ -46,9 +45,9 @@ class Report:
     def render(self, lang: str = "en", width: int | None = None) -> str:
         """The report as text; notes are wrapped to ``width`` columns when given."""
         counts = self.counts()
-        parts = ", ".join(tr(MESSAGES, f"part_{k}", lang, n=n) for k, n in counts.items() if n)
-        lines = [tr(MESSAGES, "summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
-        header = tuple(tr(MESSAGES, f"col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
+        parts = ", ".join(t(f"check.part_{k}", lang, n=n) for k, n in counts.items() if n)
+        lines = [t("check.summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
+        header = tuple(t(f"check.col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
         rows = [header] + [self.row(v, lang) for v in self.verdicts]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         for row in rows:
@@ -69,12 +68,12 @@ class Report:
         lines.append("")
         first = self.first_wrong
         if self.ok:
-            lines.append(tr(MESSAGES, "all_right", lang))
+            lines.append(t("check.all_right", lang))
         elif first is not None:
-            lines.append(tr(MESSAGES, "first_at", lang, line=first.answer.line, label=first.answer.label))
-        how = (tr(MESSAGES, "tolerance_written", lang) if self.tolerance is None
-               else tr(MESSAGES, "tolerance_fixed", lang, value=f"{self.tolerance:g}"))
-        lines.append(tr(MESSAGES, "tolerance", lang, how=how))
+            lines.append(t("check.first_at", lang, line=first.answer.line, label=first.answer.label))
+        how = (t("check.tolerance_written", lang) if self.tolerance is None
+               else t("check.tolerance_fixed", lang, value=f"{self.tolerance:g}"))
+        lines.append(t("check.tolerance", lang, how=how))
         return "\n".join(lines)
 
     def row(self, verdict: Verdict, lang: str) -> tuple[str, str, str, str, str]:
@@ -84,22 +83,22 @@ class Report:
         expected = "—" if verdict.status == "blank" else fmt(verdict.expected, verdict.decimals)
         if verdict.status == "wrong":
             assert verdict.diagnosis is not None
-            text = tr(MESSAGES, f"short_{verdict.diagnosis.code}", lang)
+            text = t(f"check.short_{verdict.diagnosis.code}", lang)
             if verdict.diagnosis.code != "unknown":
-                text = f"{tr(MESSAGES, 'status_wrong', lang)}: {text}"
+                text = f"{t('check.status_wrong', lang)}: {text}"
             if verdict.first_wrong:
-                text += "  " + tr(MESSAGES, "first_wrong", lang)
+                text += "  " + t("check.first_wrong", lang)
         elif verdict.status == "follows":
             line = verdict.diagnosis.fields["line"] if verdict.diagnosis else "?"
-            text = tr(MESSAGES, "status_follows", lang, line=line)
+            text = t("check.status_follows", lang, line=line)
         else:
-            text = tr(MESSAGES, f"status_{verdict.status}", lang)
+            text = t(f"check.status_{verdict.status}", lang)
         where = str(answer.line) if answer.origin == self.name else f"{answer.origin}:{answer.line}"
         return where, answer.label, yours, expected, text
 
     def where(self, verdict: Verdict, lang: str) -> str:
         answer = verdict.answer
-        line = tr(MESSAGES, "col_line", lang)
+        line = t("check.col_line", lang)
         place = f"{line} {answer.line}" if answer.origin == self.name else f"{answer.origin}:{answer.line}"
         return f"{place}, {answer.label} = {answer.number}"
 
@@ -140,11 +139,11 @@ def verdict_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
 def note(verdict: Verdict, lang: str = "en") -> str:
     """The explanation of one verdict in words, with the numbers (what the quiz mode shows)."""
     if verdict.status == "right":
-        return tr(MESSAGES, "status_right", lang)
+        return t("check.status_right", lang)
     if verdict.status == "blank":
-        return tr(MESSAGES, "note_blank", lang)
+        return t("check.note_blank", lang)
     diagnosis = verdict.diagnosis
     assert diagnosis is not None
     fields = {"f": verdict.answer.of or "", "claim": verdict.answer.number, "expected": fmt(verdict.expected,
               verdict.decimals), **diagnosis.fields}
-    return tr(MESSAGES, f"note_{diagnosis.code}", lang, **fields)
+    return t(f"check.note_{diagnosis.code}", lang, **fields)
