@@ -511,3 +511,12 @@ def test_builtin_frames_share_one_canvas() -> None:
     assert len(sizes) == 1
     first, last = renderer.drawing(0), renderer.drawing()
     assert [e.cx for e in first.ellipses] == [e.cx for e in last.ellipses]  # and nothing moves
+
+
+@pytest.mark.parametrize("stamp", [b"20261201024102Z", b"20261201024102+01'00", b"20261201024102-03'30'"])
+def test_pdf_date_is_pinned_in_every_time_zone_form(stamp: bytes) -> None:
+    from graphstep.export.graphviz import pin_pdf_date
+
+    pdf = b"<< /CreationDate (D:" + stamp + b") >>"
+    pinned = pin_pdf_date(pdf)
+    assert len(pinned) == len(pdf) and b"2026" not in pinned and b"19700101000000" in pinned

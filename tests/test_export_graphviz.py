@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,21 @@ def test_pdf_gif_and_html(tmp_path: Path) -> None:
     assert Image.open(io.BytesIO(gif.read_bytes())).n_frames == len(trace.steps) + 1
     page = export(trace, tmp_path / "m.html")[0].read_text()
     assert page.count('class="frame"') == len(trace.steps) + 1 and "<?xml" not in page
+
+
+@pytest.mark.graphviz
+@needs_dot
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/St_Johns", "UTC"])
+def test_pdf_bytes_do_not_depend_on_the_time_zone_or_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               zone: str) -> None:
+    monkeypatch.setenv("TZ", zone)
+    trace = trace_of("add_mul")
+    one = export(trace, tmp_path / "a.pdf")[0].read_bytes()
+    frames = export(trace, tmp_path / "f" / "a.pdf", frames=True)
+    time.sleep(1.1)
+    assert one == export(trace, tmp_path / "b.pdf")[0].read_bytes()
+    assert frames[1].read_bytes() == export(trace, tmp_path / "g" / "a.pdf", frames=True)[1].read_bytes()
+    assert b"/CreationDate (D:19700101000000Z)" in one
 
 
 @pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
