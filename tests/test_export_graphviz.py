@@ -113,18 +113,32 @@ def test_tikz_compiles(tmp_path: Path, options: DrawOptions) -> None:
     assert (tmp_path / "staged.pdf").read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
-def test_beamer_tikz_overlay_compiles(tmp_path: Path) -> None:
+def _beamer(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
     if subprocess.run(["kpsewhich", "beamer.cls"], capture_output=True, check=False).returncode != 0:
         pytest.skip("needs the beamer class")
-    export(trace_of("mul"), tmp_path / "mul.tex", frames=True)
-    (tmp_path / "slides.tex").write_text("\\documentclass{beamer}\n\\usepackage{tikz}\n\\begin{document}\n"
-                                         "\\begin{frame}\\input{mul-frames.tex}\\end{frame}\n\\end{document}\n")
+    (tmp_path / "slides.tex").write_text("\\documentclass[aspectratio=169]{beamer}\n\\usepackage{tikz}\n"
+                                         "\\begin{document}\n" + body + "\\end{document}\n")
     done = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "slides.tex"], cwd=tmp_path,
-                          capture_output=True, timeout=120, check=False)
+                          capture_output=True, timeout=180, check=False, text=True, errors="replace")
     assert done.returncode == 0, done.stdout[-2000:]
+    return done
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
+def test_beamer_tikz_overlay_compiles(tmp_path: Path) -> None:
+    export(trace_of("mul"), tmp_path / "mul.tex", frames=True)
+    _beamer(tmp_path, "\\begin{frame}\\input{mul-frames.tex}\\end{frame}\n")
     pages = (tmp_path / "slides.pdf").read_bytes().count(b"/Type /Page\n") or None
     assert pages is None or pages == len(trace_of("mul").steps) + 1
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_beamer_tikz_overlay_fits_a_16_9_frame(tmp_path: Path, rankdir: str) -> None:
+    export(trace_of("neuron"), tmp_path / "n.tex", DrawOptions(rankdir=rankdir), frames=True)
+    _beamer(tmp_path, "\\begin{frame}{The neuron}\\input{n-frames.tex}\\end{frame}\n")
+    log = (tmp_path / "slides.log").read_text(errors="replace")
+    assert "Overfull \\hbox" not in log and "Overfull \\vbox" not in log
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs headless Chromium")
