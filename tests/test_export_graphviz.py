@@ -84,7 +84,7 @@ def test_pdf_gif_and_html(tmp_path: Path) -> None:
     gif = export(trace, tmp_path / "m.gif")[0]
     assert Image.open(io.BytesIO(gif.read_bytes())).n_frames == len(trace.steps) + 1
     page = export(trace, tmp_path / "m.html")[0].read_text()
-    assert page.count('class="frame"') == len(trace.steps) + 1 and "<?xml" not in page
+    assert page.count("<svg") == 1 and "<?xml" not in page
 
 
 @pytest.mark.graphviz
@@ -142,29 +142,46 @@ def test_beamer_tikz_overlay_fits_a_16_9_frame(tmp_path: Path, rankdir: str) -> 
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs headless Chromium")
-def test_html_player_steps_in_headless_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GRAPHSTEP_NO_DOT", "1")  # the player works the same with the built-in SVG
+@pytest.mark.parametrize("builtin", [True, False])
+def test_html_player_steps_in_headless_chromium(tmp_path: Path, builtin: bool) -> None:
+    if not builtin and shutil.which("dot") is None:
+        pytest.skip("needs the Graphviz `dot` binary")
     trace = trace_of("add_mul")
-    page = export(trace, tmp_path / "player.html")[0]
-    # Drive the real key and button handlers, then record which frame is visible.
+    page = export(trace, tmp_path / "player.html", builtin=builtin, step=2)[0]
+    # Drive the real key and button handlers, then record the step, the numbers shown and the highlight.
     probe = """<script>
     function key(k) { document.dispatchEvent(new KeyboardEvent("keydown", {key: k})); }
-    function visible() { return Array.from(document.querySelectorAll(".frame"))
-        .filter(function (f) { return getComputedStyle(f).display !== "none"; }).map(function (f) { return f.id; }); }
-    var seen = [visible().join()];
-    key("ArrowRight"); key("ArrowRight"); seen.push(visible().join());
-    key("ArrowLeft"); seen.push(visible().join());
-    document.getElementById("next").click(); document.getElementById("next").click(); seen.push(visible().join());
-    key("End"); seen.push(visible().join());
+    function state() {
+        var shown = Array.from(document.querySelectorAll("#stage text"))
+            .filter(function (t) { return getComputedStyle(t).visibility !== "hidden" && t.textContent.trim(); });
+        var lit = document.querySelectorAll(".gs-current").length;
+        return document.body.getAttribute("data-step") + ":" + shown.length + ":" + lit; }
+    var seen = [state()];
+    key("ArrowRight"); key("PageDown"); seen.push(state());
+    key("PageUp"); seen.push(state());
+    key("Home"); seen.push(state());
+    document.getElementById("next").click(); document.getElementById("next").click(); seen.push(state());
+    key("End"); seen.push(state());
+    var box = document.querySelector("#stage svg").getBoundingClientRect();
+    seen.push(Math.round(box.width) + "x" + Math.round(box.height));
     document.body.setAttribute("data-seen", seen.join("|"));
     </script></body>"""
     page.write_text(page.read_text().replace("</body>", probe))
-    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
-                          capture_output=True, timeout=120, check=False, text=True)
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,720",
+                           "--dump-dom", page.as_uri()], capture_output=True, timeout=120, check=False, text=True)
     seen = re.search(r'data-seen="([^"]*)"', done.stdout)
     assert seen, done.stderr[-2000:]
+    states = seen.group(1).split("|")
+    renderer = Renderer(trace.graph, trace, builtin=True)
+
+    def expected(k: int) -> str:
+        texts = [t for t in renderer.drawing(k).texts if t.text.strip()]
+        return f"{k}:{len(texts)}:{1 if 0 < k else 0}"
+
     last = len(trace.steps)
-    assert seen.group(1).split("|") == ["frame-0", "frame-2", "frame-1", "frame-3", f"frame-{last}"]
+    assert states[:-1] == [expected(k) for k in (2, 4, 3, 0, 2, last)]
+    width, height = map(int, states[-1].split("x"))
+    assert width > 1000 and height > 300  # the drawing fills the window
 
 
 @pytest.mark.graphviz

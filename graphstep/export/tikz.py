@@ -101,7 +101,8 @@ def beamer_tikz_overlay(drawings: Sequence[Drawing]) -> str:
     Every picture is scaled to fit the frame (``\\linewidth`` wide, at most ``\\graphstepheight`` tall)."""
     width = max(d.width for d in drawings)
     height = max(d.height for d in drawings)
-    out = [_OVERLAY_HEADER + "% Needs \\usepackage{tikz}. Slide k shows the state after k-1 steps.\n" + _fit(width / height)]
+    out = [_OVERLAY_HEADER + "% Needs \\usepackage{tikz}. Slide k shows the state after k-1 steps.\n"
+           + _fit(width / height)]
     for k, drawing in enumerate(drawings, start=1):
         out.append(f"\\only<{k}>{{\\resizebox{{\\graphstepwidth}}{{!}}{{%\n{picture(drawing)}}}}}%\n")
     return "".join(out)
