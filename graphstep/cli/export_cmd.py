@@ -9,7 +9,7 @@ from pathlib import Path
 from graphstep.cli.common import add_lang_argument, add_source_arguments, load
 from graphstep.export import FORMATS, DrawOptions, export
 from graphstep.export.options import RANKDIRS, SHOWS
-from graphstep.export.theme import THEMES
+from graphstep.theme import THEMES
 from graphstep.i18n import detect_lang
 
 
