@@ -56,4 +56,5 @@ def test_eval_prints_its_error_in_spanish() -> None:
                             capture_output=True, text=True, env={"PYTHONPATH": ":".join(sys.path)})
     assert result.returncode == 2
     assert result.stderr.splitlines()[1] == "  --> línea 1, columna 3"
-    assert result.stderr.splitlines()[0] == "error: se esperaba un número, un nombre o '(' pero se encontró el final de la fórmula"
+    assert result.stderr.splitlines()[0] == ("error: se esperaba un número, un nombre o '(' "
+                                             "pero se encontró el final de la fórmula")
