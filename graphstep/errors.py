@@ -60,16 +60,13 @@ class MissingInputError(InputError):
 
 
 class SourceError(GraphstepError):
-    """A problem at a position in the source text: shown with line, column and a caret.
-
-    ``origin`` names the file when the source is not the one the user thinks of (an answers file)."""
+    """A problem at a position in the source text: shown with line, column and a caret."""
 
     def __init__(self, key: str, source: str, start: int, end: int | None = None, /, **fields: Any) -> None:
         self.source = source
         self.start = max(0, min(start, len(source)))
         self.end = max(self.start + 1, end if end is not None else self.start + 1)
         self.line, self.column = line_and_column(source, self.start)
-        self.origin: str | None = None
         super().__init__(key, **fields)
 
     def __str__(self) -> str:
@@ -85,9 +82,8 @@ class SourceError(GraphstepError):
         suffix = "…" if left + 80 < len(text) else ""
         width = max(1, min(self.end - self.start, len(text) - (self.column - 1), 80))
         caret = " " * (len(prefix) + self.column - 1 - left) + "^" * width
-        message = self.text(lang) if self.origin is None else f"{self.origin}: {self.text(lang)}"
         return (
-            f"{t('error.prefix', lang, message=message)}\n"
+            f"{t('error.prefix', lang, message=self.text(lang))}\n"
             f"  --> {t('error.where', lang, line=self.line, column=self.column)}\n"
             f"   | {prefix}{shown}{suffix}\n"
             f"   | {caret}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphstep.checking.claims import Verdict
+from graphstep.checking.diagnose import Diagnosis
 from graphstep.graph import Graph
 from graphstep.i18n import t
 from graphstep.numbers import fmt
@@ -20,6 +21,7 @@ class Report:
     verdicts: list[Verdict]
     name: str = "exercise"
     tolerance: float | None = None
+    decimals: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -35,7 +37,7 @@ class Report:
         return next((v for v in self.verdicts if v.first_wrong), None)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(("right", "rounded", "wrong", "follows", "blank"), 0)
+        counts = dict.fromkeys(("right", "rounded", "imprecise", "wrong", "follows", "blank"), 0)
         for verdict in self.verdicts:
             counts[verdict.status] += 1
         return counts
@@ -58,7 +60,7 @@ class Report:
         if notes:
             lines.append("")
             for verdict, text in notes:
-                mark = "✗" if verdict.status == "wrong" else ("≈" if verdict.status == "rounded" else "→")
+                mark = {"wrong": "✗", "imprecise": "✗", "rounded": "≈"}.get(verdict.status, "→")
                 line = f"{mark} {self.where(verdict, lang)}: {text}"
                 if width:
                     lines += textwrap.wrap(line, width, subsequent_indent="  ", break_long_words=False,
@@ -74,6 +76,8 @@ class Report:
         how = (t("check.tolerance_written", lang) if self.tolerance is None
                else t("check.tolerance_fixed", lang, value=f"{self.tolerance:g}"))
         lines.append(t("check.tolerance", lang, how=how))
+        if self.decimals is not None and self.tolerance is None:
+            lines.append(t("check.decimals_asked", lang, n=self.decimals))
         return "\n".join(lines)
 
     def row(self, verdict: Verdict, lang: str) -> tuple[str, str, str, str, str]:
@@ -83,7 +87,7 @@ class Report:
         expected = "—" if verdict.status == "blank" else fmt(verdict.expected, verdict.decimals)
         if verdict.status == "wrong":
             assert verdict.diagnosis is not None
-            text = t(f"check.short_{verdict.diagnosis.code}", lang)
+            text = short(verdict.diagnosis, lang)
             if verdict.diagnosis.code != "unknown":
                 text = f"{t('check.status_wrong', lang)}: {text}"
             if verdict.first_wrong:
@@ -111,6 +115,7 @@ class Report:
             "counts": self.counts(),
             "first_wrong": None if first is None else {"line": first.answer.line, "answer": first.answer.label},
             "tolerance": self.tolerance,
+            "decimals": self.decimals,
             "answers": [verdict_json(v, lang) for v in self.verdicts],
         }
 
@@ -144,6 +149,34 @@ def note(verdict: Verdict, lang: str = "en") -> str:
         return t("check.note_blank", lang)
     diagnosis = verdict.diagnosis
     assert diagnosis is not None
+    if diagnosis.fields.get("remote"):
+        return remote_note(verdict, diagnosis, lang)
     fields = {"f": verdict.answer.of or "", "claim": verdict.answer.number, "expected": fmt(verdict.expected,
               verdict.decimals), **diagnosis.fields}
     return t(f"check.note_{diagnosis.code}", lang, **fields)
+
+
+def what_key(part: dict[str, Any]) -> str:
+    code = part["code"]
+    if part["node_level"] and code in ("sign", "upstream_dropped"):
+        return f"check.what_{code}_{'node' if code == 'sign' else 'fork'}"
+    return f"check.what_{code}"
+
+
+def short(diagnosis: Diagnosis, lang: str) -> str:
+    """The verdict column's few words; a mistake further up says at which gate."""
+    if not diagnosis.fields.get("remote"):
+        return t(f"check.short_{diagnosis.code}", lang)
+    where = [t("check.short_where", lang, short=t(f"check.short_{p['code']}", lang), gate=p["where"])
+             for p in diagnosis.fields["faults"]]
+    if len(where) == 1:
+        return where[0]
+    return t("check.short_pair", lang, first=where[0], second=where[1])
+
+
+def remote_note(verdict: Verdict, diagnosis: Diagnosis, lang: str) -> str:
+    parts = [t(what_key(p), lang, **p) for p in diagnosis.fields["faults"]]
+    common = {"claim": verdict.answer.number, "result": diagnosis.fields["result"], "name": diagnosis.fields["name"]}
+    if len(parts) == 1:
+        return t("check.note_remote", lang, what=parts[0], **common)
+    return t("check.note_pair", lang, first=parts[0], second=parts[1], **common)
