@@ -13,7 +13,7 @@ import numpy
 
 from graphstep import fusion
 from graphstep.backend import check_dtype, get_namespace, reduce_to_shape
-from graphstep.errors import GraphstepError, InputError, line_and_column
+from graphstep.errors import GraphstepError, InputError, MissingInputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.ops import OPS
@@ -89,8 +89,8 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) ->
         values = {graph.resolve(name): value for name, value in values.items()}
     unknown = [name for name in values if name not in graph.inputs]
     if unknown:
-        known = ", ".join(graph.inputs) or "none"
-        raise InputError(f"no input named {unknown[0]!r} in this formula (its inputs: {known})")
+        known = ", ".join(graph.inputs) or Phrase("error.none")
+        raise InputError("error.no_such_input", name=unknown[0], known=known)
     bound: dict[int, Any] = {}
     for node in graph.nodes:
         if node.op == CONST:
@@ -99,18 +99,18 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) ->
             name = node.name or ""
             value = values.get(name, node.const)
             if value is None:
-                raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
+                raise MissingInputError("error.missing_value", name=name)
             try:
                 bound[node.id] = xp.asarray(value, dtype=dtype)
             except (ValueError, TypeError):
-                raise InputError(f"input {name!r} must be a number or an array of numbers, not {value!r}") from None
+                raise InputError("error.input_not_number", name=name, value=value) from None
     return bound
 
 
 def _node_error(graph: Graph, node: Node, vals: list[Any], error: Exception) -> GraphstepError:
     shapes = ", ".join(str(getattr(vals[i], "shape", ())) for i in node.inputs)
-    where = ""
-    if node.span is not None:
-        line, column = line_and_column(graph.source, node.span[0])
-        where = f" at line {line}, column {column}"
-    return GraphstepError(f"cannot compute {node.label}{where} on inputs of shapes {shapes}: {error}")
+    if node.span is None:
+        return GraphstepError("error.cannot_compute_node", gate=node.label, shapes=shapes, error=error)
+    line, column = line_and_column(graph.source, node.span[0])
+    return GraphstepError("error.cannot_compute_node_at", gate=node.label, line=line, column=column, shapes=shapes,
+                          error=error)

@@ -265,8 +265,8 @@ class Parser:
         if token.kind == "FUNC":
             return self.call(token)
         if token.kind == "FRAC":
-            numerator = self.brace_group(token)
-            denominator = self.brace_group(token)
+            numerator = self.brace_group()
+            denominator = self.brace_group()
             return self.apply("div", [numerator, denominator], (token.start, denominator.end))
         if token.kind == "STRING":
             return Const(token.value, token.start, token.end)
@@ -274,7 +274,7 @@ class Parser:
             raise self.error("error.expected_operand", token.start, None, found=self.describe(token))
         raise self.error("error.expected_operand", token.start, token.end, found=self.describe(token))
 
-    def brace_group(self, frac: Token) -> Operand:
+    def brace_group(self) -> Operand:
         opened = self.token
         if not self.at("OP", "{"):
             raise self.error("error.frac_braces", self.token.start, self.token.end)

@@ -17,7 +17,7 @@ from graphstep.app.keys import KEYS
 from graphstep.app.messages import t
 from graphstep.app.session import Session
 from graphstep.cli.common import parse_values
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, MissingInputError
 from graphstep.numbers import fmt_scalar
 from graphstep.ops import fmt_const
 
@@ -99,8 +99,8 @@ class EditScreen(ModalScreen[bool]):
             values: dict[str, Any] = parse_values(line.replace(",", " ").split())
             self.session.load(source, values, lenient=True)
         except GraphstepError as error:
-            text = str(error)
-            if "missing value" in text:
+            text = error.render(self.lang)
+            if isinstance(error, MissingInputError):
                 text += "\n" + t("missing_values", self.lang)
             self.query_one("#edit-error", Static).update(Text(text, style="bold red"))
             return

@@ -101,7 +101,7 @@ class GalleryScreen(Screen[None]):
         try:
             session = Session(source)
         except GraphstepError as error:
-            self.query_one("#gallery-error", Static).update(Text(str(error), "bold red"))
+            self.query_one("#gallery-error", Static).update(Text(error.render(self.lang), "bold red"))
             return
         except Exception as error:
             self.query_one("#gallery-error", Static).update(Text(f"error: {error}", "bold red"))

@@ -155,10 +155,6 @@ class Session:
             found[view_id] = base_id
         return found
 
-    def expandable(self) -> list[int]:
-        """View nodes that are composite gates (could be expanded) or belong to an expanded chain."""
-        return [n.id for n in self.graph.nodes if not n.is_leaf and n.id in self.composites]
-
     # --- quiz --------------------------------------------------------------------------------------------
 
     def question(self, lang: str) -> Question | None:
