@@ -9,6 +9,8 @@ from typing import Any
 from graphstep.checking.claims import Verdict
 from graphstep.checking.diagnose import Diagnosis
 from graphstep.checking.messages import MESSAGES
+from graphstep.checking.safe import shown
+from graphstep.checking.trusted import Difference
 from graphstep.graph import Graph
 from graphstep.i18n import tr
 from graphstep.numbers import fmt
@@ -23,6 +25,8 @@ class Report:
     name: str = "exercise"
     tolerance: float | None = None
     decimals: int | None = None
+    difference: tuple[Difference, str] | None = None
+    """Where a student's copy of the exercise changed the program (and the copy's file name), or None."""
 
     @property
     def ok(self) -> bool:
@@ -50,6 +54,8 @@ class Report:
         counts = self.counts()
         parts = ", ".join(tr(MESSAGES, f"part_{k}", lang, n=n) for k, n in counts.items() if n)
         lines = [tr(MESSAGES, "summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
+        if self.difference is not None:
+            lines[1:1] = ["⚠ " + differs_text(*self.difference, lang, "graded_against")]
         header = tuple(tr(MESSAGES, f"col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
         rows = [header] + [self.row(v, lang) for v in self.verdicts]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -117,6 +123,8 @@ class Report:
             "first_wrong": None if first is None else {"line": first.answer.line, "answer": first.answer.label},
             "tolerance": self.tolerance,
             "decimals": self.decimals,
+            "program_differs": None if self.difference is None else differs_text(*self.difference, lang,
+                                                                                      "graded_against"),
             "answers": [verdict_json(v, lang) for v in self.verdicts],
         }
 
@@ -181,3 +189,11 @@ def remote_note(verdict: Verdict, diagnosis: Diagnosis, lang: str) -> str:
     if len(parts) == 1:
         return tr(MESSAGES, "note_remote", lang, what=parts[0], **common)
     return tr(MESSAGES, "note_pair", lang, first=parts[0], second=parts[1], **common)
+
+
+def differs_text(difference: Difference, file: str, lang: str, key: str) -> str:
+    """``copy.gstep:1: this copy sets x = 0, the exercise has x = 5; …`` (student text escaped)."""
+    fields = {"file": shown(file), "line": difference.line, "name": shown(difference.name or ""),
+              "theirs": shown(difference.theirs), "ours": shown(difference.ours)}
+    what = tr(MESSAGES, "differs_value" if difference.name else "differs_formula", lang, **fields)
+    return tr(MESSAGES, key, lang, what=what)

@@ -29,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decimals", type=int, default=None, metavar="N",
                         help="the precision the exercise asks for (default: the file's `# decimals: N` line, "
                              "else 2, the lecture's): an answer right only to fewer digits is too imprecise")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse (exit 2) a student's copy of the exercise whose program differs from "
+                             "EXERCISE's; without it, the answers are graded against EXERCISE's program and the "
+                             "difference is reported")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     add_lang_argument(parser)
 
@@ -50,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     answers = read(args.answers) if args.answers else None
     name = Path(args.exercise).name
     report = check(exercise, answers, args.tolerance, name=name,
-                   answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals)
+                   answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals,
+                   strict=args.strict, lang=lang)
     if not report.verdicts:
         raise GraphstepError(tr(MESSAGES, "no_answers", lang, file=args.answers or args.exercise))
     if args.json:
