@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from graphstep.errors import SourceError
+from graphstep.i18n import t
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,7 +51,6 @@ def check(
     answers_name: str = "answers",
     decimals: int | None = None,
     strict: bool = False,
-    lang: str = "en",
 ) -> Report:
     """Judge the answers written in ``exercise`` (lines starting with ``?``) and in ``answers`` (a separate
     answers file, where the ``?`` is optional; its answers replace the exercise's for the same target).
@@ -66,7 +66,7 @@ def check(
     """
     from graphstep.checking.answers import asked_decimals, parse_answers, split_program
     from graphstep.checking.claims import Checker
-    from graphstep.checking.report import Report, differs_text
+    from graphstep.checking.report import Report, differs_phrase
     from graphstep.checking.safe import shown
     from graphstep.checking.trusted import difference, is_student_copy
     from graphstep.errors import GraphstepError
@@ -87,7 +87,7 @@ def check(
         if copy:
             differs = difference(graph, program, split_program(answers)[0])
             if differs is not None and strict:
-                raise GraphstepError(differs_text(differs, answers_name, lang, "strict_refused"))
+                raise GraphstepError("check.strict_refused", what=differs_phrase(differs, answers_name))
             # The exercise's lines say what is asked; only the student's numbers count.
             found = {key: dataclasses.replace(a, number=None) for key, a in found.items()}
         try:
@@ -113,13 +113,12 @@ class FileSourceError(SourceError):
 
     def __init__(self, error: SourceError, file: str) -> None:
         self.file = file
-        super().__init__(error.message, error.source, error.start, error.end)
+        super().__init__(error.key, error.source, error.start, error.end, **error.fields)
 
-    def render(self) -> str:
-        body = super().render().split("\n")
-        from graphstep.checking.safe import shown
-
-        return "\n".join([f"error: {shown(self.file)}:{self.line}:{self.column}: {self.message}", *body[2:]])
+    def render(self, lang: str = "en") -> str:
+        body = super().render(lang).split("\n")
+        headline = t("error.prefix", lang, message=f"{self.file}:{self.line}:{self.column}: {self.text(lang)}")
+        return "\n".join([headline, *body[2:]])
 
 
 def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str]] = (),
