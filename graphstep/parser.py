@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy
 
-from graphstep.errors import GraphstepError, SourceError
+from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
@@ -72,7 +72,7 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     split into single letters.
     """
     if not isinstance(source, str):
-        raise GraphstepError("the formula must be text")
+        raise GraphstepError("error.formula_not_text")
     bound = {*_BINDING.findall(source), *names}
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
@@ -80,7 +80,7 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
         with paused_gc():
             return Parser(source, tokenize(source, bound)).program()
     except RecursionError:
-        raise SourceError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", source, 0) from None
+        raise SourceError("error.too_deep", source, 0, None, depth=MAX_DEPTH) from None
     finally:
         sys.setrecursionlimit(limit)
 
@@ -118,26 +118,27 @@ class Parser:
         token = self.tokens[self.pos]
         return token[KIND] == kind and (text is None or token[TEXT] == text)
 
-    def expect(self, text: str, what: str, opened: Token | None = None) -> Token:
+    def expect(self, text: str, what: Phrase, opened: Token | None = None) -> Token:
         token = self.tokens[self.pos]
         if token[KIND] == "OP" and token[TEXT] == text:
             self.pos += 1
             return token
         found = self.describe(token)
         if opened is not None and token[KIND] in ("EOF", "SEP"):
-            raise SourceError(f"this {opened[TEXT]!r} is never closed: expected {text!r}", self.source, opened[START])
-        raise SourceError(f"expected {what}, found {found}", self.source, token[START], token[END])
+            raise SourceError("error.never_closed", self.source, opened[START], None, opened=opened[TEXT], text=text)
+        raise SourceError("error.expected_found", self.source, token[START], token[END], what=what, found=found)
 
     @staticmethod
-    def describe(token: Token) -> str:
+    def describe(token: Token) -> Phrase:
         if token[KIND] == "EOF":
-            return "the end of the formula"
+            return Phrase("error.end_of_formula")
         if token[KIND] == "SEP":
-            return "the end of the line"
-        return repr(token[TEXT])
+            return Phrase("error.end_of_line")
+        return Phrase("error.quoted", {"text": token[TEXT]})
 
-    def error(self, message: str, start: int, end: int | None = None) -> SourceError:
-        return SourceError(message, self.source, start, end)
+    def error(self, key: str, start: int, end: int | None = None, /, **fields: Any) -> SourceError:
+        """A :class:`SourceError` at ``start:end`` of this source: ``key`` and ``fields`` name the message."""
+        return SourceError(key, self.source, start, end, **fields)
 
     # --- program ------------------------------------------------------------------------------------------------
 
@@ -156,10 +157,9 @@ class Parser:
                 output = result
             token = tokens[self.pos]
             if token[KIND] != "EOF" and token[KIND] != "SEP":
-                raise self.error(f"unexpected {self.describe(token)}; expected an operator or a new line",
-                                 token[START], token[END])
+                raise self.error("error.expected_operator", token[START], token[END], found=self.describe(token))
         if output is None:
-            raise self.error("there is no formula here to compute", len(self.source))
+            raise self.error("error.no_formula", len(self.source))
         node_id = self.materialize(output)
         none = repeat(None)
         nodes = list(map(Node._make, zip(range(len(self.ops)), self.ops, self.inputs, self.names, self.consts,
@@ -180,7 +180,7 @@ class Parser:
     def bind(self, name_token: Token, value: Operand) -> Operand | None:
         name = name_token[TEXT]
         if name in FUNCTIONS or name in CALLS:
-            raise self.error(f"{name!r} is a function and cannot be assigned", name_token[START], name_token[END])
+            raise self.error("error.assign_function", name_token[START], name_token[END], name=name)
         existing = self.scope.get(name)
         if isinstance(value, Const):
             # `x = 3` binds an input (also after the formula that uses x: `f = xy; x = 4; y = -3`)
@@ -209,18 +209,16 @@ class Parser:
     def redefined(self, token: Token) -> None:
         where = self.defined_at.get(token[TEXT])
         if where is None:
-            raise self.error(f"{token[TEXT]!r} is used before this line defines it; define it first",
-                             token[START], token[END])
+            raise self.error("error.used_before", token[START], token[END], name=token[TEXT])
         line = self.source.count("\n", 0, where) + 1
-        raise self.error(f"{token[TEXT]!r} is already defined (line {line})", token[START], token[END])
+        raise self.error("error.already_defined", token[START], token[END], name=token[TEXT], line=line)
 
     # --- expressions (Pratt) --------------------------------------------------------------------------------
 
     def expression(self, min_bp: int) -> Operand:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
-                             self.tokens[self.pos][START])
+            raise self.error("error.too_deep", self.tokens[self.pos][START], None, depth=MAX_DEPTH)
         try:
             left = self.prefix()
             tokens = self.tokens
@@ -280,7 +278,7 @@ class Parser:
             return self.expression(PREFIX_MINUS)
         if kind == "OP" and text in "({":
             inner = self.expression(0)
-            close = self.expect(")" if text == "(" else "}", "a closing bracket", token)
+            close = self.expect(")" if text == "(" else "}", Phrase("error.what_bracket"), token)
             return _respan(inner, start, close[END])
         if kind == "OP" and text == "[":
             return self.array_literal(token)
@@ -293,16 +291,16 @@ class Parser:
         if kind == "STRING":
             return Const(value, start, end)
         if kind in ("EOF", "SEP"):
-            raise self.error(f"expected a number, a name or '(' but found {self.describe(token)}", start)
-        raise self.error(f"expected a number, a name or '(' but found {text!r}", start, end)
+            raise self.error("error.expected_operand", start, None, found=self.describe(token))
+        raise self.error("error.expected_operand", start, end, found=self.describe(token))
 
     def brace_group(self, frac: Token) -> Operand:
         opened = self.tokens[self.pos]
         if not self.at("OP", "{"):
-            raise self.error("\\frac takes two groups in braces: \\frac{a}{b}", opened[START], opened[END])
+            raise self.error("error.frac_braces", opened[START], opened[END])
         self.pos += 1
         inner = self.expression(0)
-        close = self.expect("}", "'}'", opened)
+        close = self.expect("}", Phrase("error.quoted", {"text": "}"}), opened)
         return _respan(inner, opened[START], close[END])
 
     def name(self, token: Token) -> Operand:
@@ -338,7 +336,7 @@ class Parser:
                     if not self.at("OP", ","):
                         break
                     self.advance()
-            end = self.expect(closing, f"',' or {closing!r} in the call to {name}", opened)[END]
+            end = self.expect(closing, Phrase("error.what_call", {"closing": closing, "name": name}), opened)[END]
         else:  # `\log x`, `\sin x`: the function applies to the next factor
             args.append(self.expression(PREFIX_MINUS))
             end = args[0].end
@@ -347,8 +345,8 @@ class Parser:
             return CALLS[name](self, name, args, kwargs, span)
         op = OPS[FUNCTIONS[name]]
         if len(args) != op.arity:
-            count = "one argument" if op.arity == 1 else f"{op.arity} arguments"
-            raise self.error(f"{name} takes {count}, got {len(args)}", *span)
+            raise self.error("error.arity_one" if op.arity == 1 else "error.arity", *span, name=name, count=op.arity,
+                             got=len(args))
         return self.apply(op.name, args, span)
 
     def array_literal(self, opened: Token) -> Const:
@@ -357,16 +355,16 @@ class Parser:
             while True:
                 item = self.expression(0)
                 if not isinstance(item, Const):
-                    raise self.error("an array literal holds numbers only", item.start, item.end)
+                    raise self.error("error.array_numbers", item.start, item.end)
                 items.append(item.value)
                 if not self.at("OP", ","):
                     break
                 self.advance()
-        close = self.expect("]", "',' or ']'", opened)
+        close = self.expect("]", Phrase("error.what_array"), opened)
         try:
             value = numpy.array(items, dtype=float)
         except ValueError:
-            raise self.error("the rows of this array have different lengths", opened[START], close[END]) from None
+            raise self.error("error.ragged_array", opened[START], close[END]) from None
         return Const(value, opened[START], close[END])
 
     # --- building nodes -------------------------------------------------------------------------------------
@@ -408,17 +406,17 @@ class Parser:
         if isinstance(operand, Ref):
             return operand.id
         if isinstance(operand.value, str):
-            raise self.error("a text string is not a value here", operand.start, operand.end)
+            raise self.error("error.string_value", operand.start, operand.end)
         return self.add_node(CONST, (), None, operand.value, (operand.start, operand.end))
 
     def fold(self, op_name: str, values: list[Any], const: Any, span: tuple[int, int]) -> Any:
         if any(isinstance(v, str) for v in values):
-            raise self.error("a text string is not a value here", *span)
+            raise self.error("error.string_value", *span)
         with numpy.errstate(all="ignore"):
             try:
                 result = OPS[op_name].forward(numpy, [numpy.asarray(v, dtype=float) for v in values], const)
             except ValueError as error:
-                raise self.error(f"cannot compute this: {error}", *span) from None
+                raise self.error("error.cannot_compute", *span, error=error) from None
         array = numpy.asarray(result)
         return float(array) if array.ndim == 0 else array
 
