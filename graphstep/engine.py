@@ -91,6 +91,8 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str, de
 
 
 def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, Any]:
+    if any(name not in graph.inputs for name in values):  # w_0=…, alpha=…: the language's other spellings
+        values = {graph.resolve(name): value for name, value in values.items()}
     unknown = [name for name in values if name not in graph.inputs]
     if unknown:
         known = ", ".join(graph.inputs) or "none"
