@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
+from graphstep.graph import Graph
 from graphstep.i18n import tr
 from graphstep.numbers import fmt
 from graphstep.ops import OPS, fmt_const
@@ -15,14 +18,16 @@ from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep,
 
 MESSAGES = {
     "en": {
-        "forward": "forward at {gate}: {expr} = {value}",
+        "forward": "forward at {gate}: {expr} {eq} {value}",
         "seed": "backward starts at the output: ∂{f}/∂{f} = {grad}",
-        "accumulate": "{target} fans out, so its gradients add up: ∂{f}/∂{name} = {parts} = {total}",
-        "backward": "backward at {gate}: upstream {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
-        "backward_matrix": "backward at {gate}: upstream {upstream} → ∂{f}/∂{name} = {sent}",
-        "backward_matmul": "backward at {gate}: ∂{f}/∂{name} = {how}, {shapes} = {sent}",
+        "accumulate": "{target} fans out, so its gradients add up: ∂{f}/∂{name} = {parts} {eq} {total}",
+        "backward": "backward at {gate}: ∂{f}/∂{name} {assign} upstream {upstream} × local ({local}) {eq} {sent}{via}",
+        "backward_matrix": "backward at {gate}: upstream {upstream} → ∂{f}/∂{name} {assign} {sent}{via}",
+        "backward_matmul": "backward at {gate}: ∂{f}/∂{name} {assign} {how}, {shapes} = {sent}{via}",
+        "via": " (via {gate})",
         "upstream": "upstream",
-        "warn_tie": "tie at {gate}: the gradient is split evenly between the inputs (as PyTorch does)",
+        "tie": "tie, split evenly",
+        "warn_tie": "tie at {gate}: the tie splits the gradient evenly between the inputs (as PyTorch does)",
         "warn_kink": "{gate} at 0 is not differentiable; graphstep uses 0 there, as PyTorch does",
         "warn_log_zero": "log of 0 is -inf",
         "warn_domain": "input outside the function's domain: the result is nan",
@@ -34,14 +39,17 @@ MESSAGES = {
         "backward_phase": "backward",
     },
     "es": {
-        "forward": "hacia adelante en {gate}: {expr} = {value}",
+        "forward": "hacia adelante en {gate}: {expr} {eq} {value}",
         "seed": "el paso hacia atrás empieza en la salida: ∂{f}/∂{f} = {grad}",
-        "accumulate": "{target} se bifurca, así que sus gradientes se suman: ∂{f}/∂{name} = {parts} = {total}",
-        "backward": "hacia atrás en {gate}: gradiente de arriba {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
-        "backward_matrix": "hacia atrás en {gate}: gradiente de arriba {upstream} → ∂{f}/∂{name} = {sent}",
-        "backward_matmul": "hacia atrás en {gate}: ∂{f}/∂{name} = {how}, {shapes} = {sent}",
+        "accumulate": "{target} se bifurca, así que sus gradientes se suman: ∂{f}/∂{name} = {parts} {eq} {total}",
+        "backward": "hacia atrás en {gate}: ∂{f}/∂{name} {assign} gradiente de arriba {upstream} × local ({local}) "
+                    "{eq} {sent}{via}",
+        "backward_matrix": "hacia atrás en {gate}: gradiente de arriba {upstream} → ∂{f}/∂{name} {assign} {sent}{via}",
+        "backward_matmul": "hacia atrás en {gate}: ∂{f}/∂{name} {assign} {how}, {shapes} = {sent}{via}",
+        "via": " (por {gate})",
         "upstream": "arriba",
-        "warn_tie": "empate en {gate}: el gradiente se reparte por igual entre las entradas (como en PyTorch)",
+        "tie": "empate, se reparte por igual",
+        "warn_tie": "empate en {gate}: el empate reparte el gradiente por igual entre las entradas (como PyTorch)",
         "warn_kink": "{gate} no es derivable en 0; graphstep usa 0 ahí, como PyTorch",
         "warn_log_zero": "el logaritmo de 0 es -inf",
         "warn_domain": "entrada fuera del dominio de la función: el resultado es nan",
@@ -55,8 +63,27 @@ MESSAGES = {
 }
 
 
+def gate_text(graph: Graph, node_id: int) -> str:
+    """A gate as the sentences name it: its symbol and, when it has one on the circuit, its name: ``σ (sigx)``."""
+    node = graph.nodes[node_id]
+    name = graph.circuit_name(node_id) or (graph.output_name if node_id == graph.output else None)
+    return f"{node.label} ({name})" if name and name != node.label else node.label
+
+
+def via_text(graph: Graph, node_id: int) -> str:
+    """The gate a contribution comes through, short: its name on the circuit, else its symbol."""
+    node = graph.nodes[node_id]
+    return graph.circuit_name(node_id) or (graph.output_name if node_id == graph.output else node.label)
+
+
+def assign(trace: Trace, source: int) -> str:
+    """``+=`` when ``source`` gets several contributions (they are summed at its accumulation step), else ``=``."""
+    return "+=" if source in trace.summed else "="
+
+
 def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> str:
-    """One step in one line of words and numbers (warnings on following lines)."""
+    """One step in one line of words and numbers (warnings on following lines). Every equation holds for
+    the numbers as written, or says ``≈``; a contribution to a gradient that is summed later says ``+=``."""
     graph = trace.graph
     f = graph.output_name
     node = graph.nodes[step.node]
@@ -64,37 +91,102 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
     def num(value: Any) -> str:
         return fmt(value, precision)
 
-    gate = node.label if not node.name else f"{node.label} ({node.name})"
+    gate = gate_text(graph, node.id)
     if isinstance(step, ForwardStep):
         args = [num(a) for a in step.args]
         expr = shape_formula(trace, node.id, step.args, step.value) or formula(node.op, args, node.const)
-        text = tr(MESSAGES, "forward", lang, gate=gate, expr=expr, value=num(step.value))
+        eq = forward_relation(node.op, args, node.const, num(step.value))
+        text = tr(MESSAGES, "forward", lang, gate=gate, expr=expr, eq=eq, value=num(step.value))
     elif isinstance(step, SeedStep):
         text = tr(MESSAGES, "seed", lang, f=f, grad=num(step.grad))
     elif isinstance(step, AccumulateStep):
-        parts = " + ".join(num(c) for _, _, c in step.parts).replace("+ -", "- ")
+        shown = [num(c) for _, _, c in step.parts]
+        parts = " + ".join(shown).replace("+ -", "- ")
         name = graph.display_name(node.id)
-        text = tr(MESSAGES, "accumulate", lang, target=name, f=f, name=name, parts=parts, total=num(step.total))
+        text = tr(MESSAGES, "accumulate", lang, target=name, f=f, name=name, parts=parts,
+                  eq=sum_relation(shown, num(step.total)), total=num(step.total))
     else:
         assert isinstance(step, BackwardStep)
-        lines = []
-        for position, (source, contribution) in enumerate(step.sent):
-            name = graph.display_name(source)
-            how = shapes = ""
-            if step.locals is not None:
-                local = local_formula(trace, node.id, position, precision)
-                key = "backward"
-            elif node.op == "matmul" and all(_ndim(trace.values[i]) == 2 for i in node.inputs):
-                local, key = "", "backward_matmul"
-                how, shapes = matmul_gradient(trace, node.id, position, tr(MESSAGES, "upstream", lang))
-            else:
-                local, key = "", "backward_matrix"
-            lines.append(tr(MESSAGES, key, lang, gate=gate, upstream=num(step.upstream), local=local, f=f,
-                            name=name, sent=num(contribution), how=how, shapes=shapes))
-        text = "\n".join(lines)
+        text = "\n".join(_backward_line(trace, step, position, lang, precision) for position in range(len(step.sent)))
     for code in step.warnings:
         text += "\n  ! " + tr(MESSAGES, f"warn_{code}", lang, gate=node.label)
     return text
+
+
+def _backward_line(trace: Trace, step: BackwardStep, position: int, lang: str, precision: int) -> str:
+    graph = trace.graph
+    node = graph.nodes[step.node]
+    source, contribution = step.sent[position]
+    how = shapes = local = ""
+    upstream, sent = fmt(step.upstream, precision), fmt(contribution, precision)
+    eq = "="
+    if step.locals is not None:
+        local = local_formula(trace, step, position, precision, lang)
+        key = "backward"
+        eq = product_relation(upstream, fmt(step.locals[position], precision), sent)
+    elif node.op == "matmul" and all(_ndim(trace.values[i]) == 2 for i in node.inputs):
+        key = "backward_matmul"
+        how, shapes = matmul_gradient(trace, node.id, position, tr(MESSAGES, "upstream", lang))
+    else:
+        key = "backward_matrix"
+    mark = assign(trace, source)
+    via = tr(MESSAGES, "via", lang, gate=via_text(graph, node.id)) if mark == "+=" else ""
+    return tr(MESSAGES, key, lang, gate=gate_text(graph, node.id), upstream=upstream, local=local,
+              f=graph.output_name, name=graph.display_name(source), assign=mark, eq=eq, sent=sent, how=how,
+              shapes=shapes, via=via)
+
+
+def sigma_mark(parts: list[Any], total: Any, precision: int) -> str:
+    """What goes between ``Σ`` and a fan-out node's summed gradient on the circuit: ``""``, or ``"≈"`` when
+    the contributions as written on its wires do not add up to the total as written (0.51 - 0.04 + 1.58)."""
+    shown = fmt(total, precision)
+    return "≈" if sum_relation([fmt(p, precision) for p in parts], shown) == "≈" else ""
+
+
+def _shown(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def holds(computed: float | None, shown: str, precision: int) -> bool:
+    """Does a result worked out from the numbers as shown round to the result as shown?"""
+    return computed is not None and fmt(computed, precision) == shown
+
+
+def _precision_of(text: str) -> int:
+    mantissa = text.lower().partition("e")[0]
+    return len(mantissa.partition(".")[2])
+
+
+def forward_relation(op_name: str, args: list[str], const: Any, shown: str) -> str:
+    """``=`` when the gate applied to its inputs *as shown* gives the value as shown, else ``≈``."""
+    numbers = [_shown(a) for a in args]
+    if any(n is None for n in numbers) or _shown(shown) is None:
+        return "="  # arrays (summaries) are not written as arithmetic
+    with numpy.errstate(all="ignore"):
+        try:
+            computed = float(OPS[op_name].forward(numpy, [numpy.float64(n) for n in numbers], const))
+        except (TypeError, ValueError, ArithmeticError):
+            return "="
+    return "=" if holds(computed, shown, _precision_of(shown)) else "≈"
+
+
+def product_relation(upstream: str, local: str, shown: str) -> str:
+    """``=`` when ``upstream × local`` as shown rounds to the contribution as shown, else ``≈``."""
+    a, b, c = _shown(upstream), _shown(local), _shown(shown)
+    if a is None or b is None or c is None:
+        return "="
+    return "=" if holds(a * b, shown, _precision_of(shown)) else "≈"
+
+
+def sum_relation(parts: list[str], shown: str) -> str:
+    """``=`` when the parts as shown add up to the total as shown, else ``≈`` (``0.51 - 0.04 + 1.58 ≈ 2.06``)."""
+    numbers = [_shown(p) for p in parts]
+    if any(n is None for n in numbers) or _shown(shown) is None:
+        return "="
+    return "=" if holds(sum(n for n in numbers if n is not None), shown, _precision_of(shown)) else "≈"
 
 
 def shape_text(value: Any) -> str:
@@ -138,32 +230,42 @@ def matmul_gradient(trace: Trace, node_id: int, position: int, upstream: str) ->
 
 
 def formula(op_name: str, args: list[str], const: Any) -> str:
-    """The gate's computation with numbers filled in: ``3.00 * -4.00``, ``exp(-1.00)``, ``1/1.37``."""
+    """The gate's computation with numbers filled in: ``3.00 * (-4.00)``, ``exp(-1.00)``, ``1/1.37``,
+    ``(-1.00) ^ 2``: a negative number after an operator, or as a base, is bracketed, as on paper."""
     op = OPS[op_name]
     if op.arity == 2 and op.label() in "+-*/^@":
-        return f"{args[0]} {op.label()} {args[1]}"
+        left = _bracket(args[0]) if op.label() == "^" else args[0]
+        return f"{left} {op.label()} {_bracket(args[1])}"
     if op.takes_const:
         label = op.label(const)
         if "x" in label:
-            return label.replace("x", args[0])
+            return label.replace("x", _bracket(args[0]) if label != "x" else args[0])
         if label.startswith(("max", "min")):
             return f"{label[:3]}({args[0]}, {fmt_const(const)})"
-        return f"{args[0]} {label[0]} {label[1:]}"
+        left = _bracket(args[0]) if label[0] == "^" else args[0]
+        return f"{left} {label[0]} {_bracket(label[1:])}"
     return f"{op.label()}({', '.join(args)})"
 
 
-def local_formula(trace: Trace, node_id: int, position: int, precision: int = 2) -> str:
-    """The local derivative of input ``position`` as formula and number: ``y = -4.00``."""
+def _bracket(text: str) -> str:
+    return f"({text})" if text.startswith(("-", "−")) else text
+
+
+def local_formula(trace: Trace, step: BackwardStep, position: int, precision: int = 2, lang: str = "en") -> str:
+    """The local derivative of input ``position`` as formula and number: ``y = -4.00``; at a tie of max/min,
+    ``tie, split evenly = 0.50``. The number is the step's own (read from the trace, never recomputed)."""
     graph = trace.graph
-    node = graph.nodes[node_id]
+    node = graph.nodes[step.node]
     op = OPS[node.op]
+    assert step.locals is not None
+    value = fmt(step.locals[position], precision)
+    if "tie" in step.warnings:
+        return f"{tr(MESSAGES, 'tie', lang)} = {value}"
     names = [graph.display_name(i) for i in node.inputs]
     template = op.local_formula[position]
     const_text = fmt_const(node.const) if node.const is not None and op.takes_const else ""
     cm1 = fmt_const(node.const - 1) if op.takes_const and isinstance(node.const, float) else ""
-    text = template.format(*names, c=const_text, cm1=cm1, out=graph.display_name(node_id))
-    step_locals = op.local(trace.xp, [trace.values[i] for i in node.inputs], trace.values[node_id], node.const)  # type: ignore[misc]
-    value = fmt(step_locals[position], precision)
+    text = template.format(*names, c=const_text, cm1=cm1, out=graph.display_name(node.id))
     return value if _is_plain_number(text) else f"{text} = {value}"
 
 

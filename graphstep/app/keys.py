@@ -50,6 +50,13 @@ KEYS = (
 PAN = {"shift+left": (-8, 0), "shift+right": (8, 0), "shift+up": (0, -3), "shift+down": (0, 3)}
 
 
+def key_name(key: Key, lang: str) -> str:
+    """How the help screen writes a key in ``lang``: ``space`` is ``espacio`` in Spanish."""
+    from graphstep.app.messages import MESSAGES, t
+
+    return t(f"keyname_{key.shown}", lang) if f"keyname_{key.shown}" in MESSAGES["en"] else key.shown
+
+
 def bindings() -> list[Binding]:
     found = []
     for key in KEYS:
