@@ -122,6 +122,7 @@ class Trace:
 
     def grad(self, name: str) -> Any:
         """∂output/∂name for an input or a named intermediate (0 when the output does not depend on it)."""
+        name = self.graph.resolve(name)
         if name not in self.graph.names:
             known = ", ".join(sorted(self.graph.names)) or "none"
             raise GraphstepError(f"no node named {name!r}; named nodes: {known}")
@@ -227,6 +228,14 @@ class Trace:
                     # Known once its last contribution arrives; an AccumulateStep (later) overrides this.
                     grad_at[source] = step.index
         return value_at, grad_at, edge_at
+
+    @cached_property
+    def known_from(self) -> tuple[dict[int, int], dict[int, int], dict[tuple[int, int], int]]:
+        """The first cursor at which each number is known: values and gradients by node id, wire gradients
+        by (consumer id, input position); 0 for the inputs' values, which are known before any step."""
+        value_at, grad_at, edge_at = self._known_at
+        return ({n: k + 1 for n, k in value_at.items()}, {n: k + 1 for n, k in grad_at.items()},
+                {e: k + 1 for e, k in edge_at.items()})
 
     def state(self, cursor: int) -> TraceState:
         """What is known after ``cursor`` steps (0 = nothing computed yet, len(steps) = all done)."""
