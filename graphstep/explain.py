@@ -11,57 +11,10 @@ from typing import Any
 import numpy
 
 from graphstep.graph import Graph
-from graphstep.i18n import tr
+from graphstep.i18n import t
 from graphstep.numbers import fmt
 from graphstep.ops import OPS, fmt_const
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
-
-MESSAGES = {
-    "en": {
-        "forward": "forward at {gate}: {expr} {eq} {value}",
-        "seed": "backward starts at the output: ∂{f}/∂{f} = {grad}",
-        "accumulate": "{target} fans out, so its gradients add up: ∂{f}/∂{name} = {parts} {eq} {total}",
-        "backward": "backward at {gate}: ∂{f}/∂{name} {assign} upstream {upstream} × local ({local}) {eq} {sent}{via}",
-        "backward_matrix": "backward at {gate}: upstream {upstream} → ∂{f}/∂{name} {assign} {sent}{via}",
-        "backward_matmul": "backward at {gate}: ∂{f}/∂{name} {assign} {how}, {shapes} = {sent}{via}",
-        "via": " (via {gate})",
-        "upstream": "upstream",
-        "tie": "tie, split evenly",
-        "warn_tie": "tie at {gate}: the tie splits the gradient evenly between the inputs (as PyTorch does)",
-        "warn_kink": "{gate} at 0 is not differentiable; graphstep uses 0 there, as PyTorch does",
-        "warn_log_zero": "log of 0 is -inf",
-        "warn_domain": "input outside the function's domain: the result is nan",
-        "warn_sqrt_zero": "√ at 0: its derivative is infinite",
-        "warn_div_zero": "division by 0",
-        "warn_overflow": "the result overflowed to infinity",
-        "warn_nan": "the result is not a number (nan)",
-        "forward_phase": "forward",
-        "backward_phase": "backward",
-    },
-    "es": {
-        "forward": "hacia adelante en {gate}: {expr} {eq} {value}",
-        "seed": "el paso hacia atrás empieza en la salida: ∂{f}/∂{f} = {grad}",
-        "accumulate": "{target} se bifurca, así que sus gradientes se suman: ∂{f}/∂{name} = {parts} {eq} {total}",
-        "backward": "hacia atrás en {gate}: ∂{f}/∂{name} {assign} gradiente de arriba {upstream} × local ({local}) "
-                    "{eq} {sent}{via}",
-        "backward_matrix": "hacia atrás en {gate}: gradiente de arriba {upstream} → ∂{f}/∂{name} {assign} {sent}{via}",
-        "backward_matmul": "hacia atrás en {gate}: ∂{f}/∂{name} {assign} {how}, {shapes} = {sent}{via}",
-        "via": " (por {gate})",
-        "upstream": "arriba",
-        "tie": "empate, se reparte por igual",
-        "warn_tie": "empate en {gate}: el empate reparte el gradiente por igual entre las entradas (como PyTorch)",
-        "warn_kink": "{gate} no es derivable en 0; graphstep usa 0 ahí, como PyTorch",
-        "warn_log_zero": "el logaritmo de 0 es -inf",
-        "warn_domain": "entrada fuera del dominio de la función: el resultado es nan",
-        "warn_sqrt_zero": "√ en 0: su derivada es infinita",
-        "warn_div_zero": "división por 0",
-        "warn_overflow": "el resultado desbordó a infinito",
-        "warn_nan": "el resultado no es un número (nan)",
-        "forward_phase": "hacia adelante",
-        "backward_phase": "hacia atrás",
-    },
-}
-
 
 def gate_text(graph: Graph, node_id: int) -> str:
     """A gate as the sentences name it: its symbol and, when it has one on the circuit, its name: ``σ (sigx)``."""
@@ -96,20 +49,20 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
         args = [num(a) for a in step.args]
         expr = shape_formula(trace, node.id, step.args, step.value) or formula(node.op, args, node.const)
         eq = forward_relation(node.op, args, node.const, num(step.value))
-        text = tr(MESSAGES, "forward", lang, gate=gate, expr=expr, eq=eq, value=num(step.value))
+        text = t("steps.forward", lang, gate=gate, expr=expr, eq=eq, value=num(step.value))
     elif isinstance(step, SeedStep):
-        text = tr(MESSAGES, "seed", lang, f=f, grad=num(step.grad))
+        text = t("steps.seed", lang, f=f, grad=num(step.grad))
     elif isinstance(step, AccumulateStep):
         shown = [num(c) for _, _, c in step.parts]
         parts = " + ".join(shown).replace("+ -", "- ")
         name = graph.display_name(node.id)
-        text = tr(MESSAGES, "accumulate", lang, target=name, f=f, name=name, parts=parts,
+        text = t("steps.accumulate", lang, target=name, f=f, name=name, parts=parts,
                   eq=sum_relation(shown, num(step.total)), total=num(step.total))
     else:
         assert isinstance(step, BackwardStep)
         text = "\n".join(_backward_line(trace, step, position, lang, precision) for position in range(len(step.sent)))
     for code in step.warnings:
-        text += "\n  ! " + tr(MESSAGES, f"warn_{code}", lang, gate=node.label)
+        text += "\n  ! " + t(f"steps.warn_{code}", lang, gate=node.label)
     return text
 
 
@@ -126,12 +79,12 @@ def _backward_line(trace: Trace, step: BackwardStep, position: int, lang: str, p
         eq = product_relation(upstream, fmt(step.locals[position], precision), sent)
     elif node.op == "matmul" and all(_ndim(trace.values[i]) == 2 for i in node.inputs):
         key = "backward_matmul"
-        how, shapes = matmul_gradient(trace, node.id, position, tr(MESSAGES, "upstream", lang))
+        how, shapes = matmul_gradient(trace, node.id, position, t("steps.upstream", lang))
     else:
         key = "backward_matrix"
     mark = assign(trace, source)
-    via = tr(MESSAGES, "via", lang, gate=via_text(graph, node.id)) if mark == "+=" else ""
-    return tr(MESSAGES, key, lang, gate=gate_text(graph, node.id), upstream=upstream, local=local,
+    via = t("steps.via", lang, gate=via_text(graph, node.id)) if mark == "+=" else ""
+    return t(f"steps.{key}", lang, gate=gate_text(graph, node.id), upstream=upstream, local=local,
               f=graph.output_name, name=graph.display_name(source), assign=mark, eq=eq, sent=sent, how=how,
               shapes=shapes, via=via)
 
@@ -260,7 +213,7 @@ def local_formula(trace: Trace, step: BackwardStep, position: int, precision: in
     assert step.locals is not None
     value = fmt(step.locals[position], precision)
     if "tie" in step.warnings:
-        return f"{tr(MESSAGES, 'tie', lang)} = {value}"
+        return f"{t('steps.tie', lang)} = {value}"
     names = [graph.display_name(i) for i in node.inputs]
     template = op.local_formula[position]
     const_text = fmt_const(node.const) if node.const is not None and op.takes_const else ""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import graphstep
-from graphstep.app.messages import MESSAGES as APP_MESSAGES
+from graphstep.i18n import catalogue
 from graphstep.app.panel import inspect_text, step_text
 from graphstep.app.session import Session
 from graphstep.explain import describe, describe_all
@@ -125,12 +125,12 @@ def test_max_uses_the_indicator_and_a_tie_splits_evenly(lang: str) -> None:
 
 
 def test_spanish_uses_one_term_per_concept() -> None:
-    spanish = " ".join(APP_MESSAGES["es"].values())
+    spanish = " ".join(catalogue("es").values())
     assert not re.search(r"(?<!com)puerta", spanish)
     words = describe_all(trace_of("staged"), "es")
     assert "gradiente de arriba" in words and "retropropagado" not in words
-    assert APP_MESSAGES["es"]["keyname_space"] == "espacio"
-    assert APP_MESSAGES["es"]["footer_play"] != "play"
+    assert catalogue("es")["app.keyname_space"] == "espacio"
+    assert catalogue("es")["app.footer_play"] != "play"
 
 
 def test_the_quiz_asks_for_what_the_step_computes() -> None:

@@ -52,9 +52,9 @@ PAN = {"shift+left": (-8, 0), "shift+right": (8, 0), "shift+up": (0, -3), "shift
 
 def key_name(key: Key, lang: str) -> str:
     """How the help screen writes a key in ``lang``: ``space`` is ``espacio`` in Spanish."""
-    from graphstep.app.messages import MESSAGES, t
+    from graphstep import i18n
 
-    return t(f"keyname_{key.shown}", lang) if f"keyname_{key.shown}" in MESSAGES["en"] else key.shown
+    return i18n.t(f"app.keyname_{key.shown}", lang) if i18n.has(f"app.keyname_{key.shown}") else key.shown
 
 
 def bindings() -> list[Binding]:
