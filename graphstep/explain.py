@@ -16,6 +16,7 @@ from graphstep.numbers import fmt
 from graphstep.ops import OPS, fmt_const
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
 
+
 def gate_text(graph: Graph, node_id: int) -> str:
     """A gate as the sentences name it: its symbol and, when it has one on the circuit, its name: ``σ (sigx)``."""
     node = graph.nodes[node_id]

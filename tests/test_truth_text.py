@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import graphstep
-from graphstep.i18n import catalogue
 from graphstep.app.panel import inspect_text, step_text
 from graphstep.app.session import Session
 from graphstep.explain import describe, describe_all
+from graphstep.i18n import catalogue
 from graphstep.trace import AccumulateStep, BackwardStep
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
