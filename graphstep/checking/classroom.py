@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,9 @@ class ClassReport:
         return found
 
     def share(self, label: str, statuses: tuple[str, ...]) -> float:
-        students = len(self.submissions)
-        return sum(1 for s in self.submissions if s.status(label) in statuses) / students if students else 0.0
+        """The share of the graded students (files that could be read) whose answer has one of ``statuses``."""
+        graded = self.graded()
+        return sum(1 for s in graded if s.status(label) in statuses) / len(graded) if graded else 0.0
 
     # --- text ----------------------------------------------------------------------------------------------
 
@@ -93,10 +95,14 @@ class ClassReport:
         scores = [self.score(s) for s in self.submissions]
         mean = sum(scores) / len(scores) if scores else 0.0
         lines = [t("class.summary", lang, file=self.name, students=len(self.submissions), answers=self.max_score,
-                   mean=f"{mean:.1f}", max=self.max_score), ""]
+                   mean=f"{mean:.1f}", max=self.max_score)]
+        failed = len(self.submissions) - len(self.graded())
+        if failed:
+            lines.append(t("class.not_graded", lang, n=failed))
+        lines.append("")
         header = (t("check.col_answer", lang), t("class.col_right", lang), t("class.col_blank", lang),
                   t("class.col_mistakes", lang))
-        rows = [header]
+        rows: list[tuple[str, ...]] = [header]
         for label in self.labels:
             common = ", ".join(f"{text} ×{n}" for text, n in self.mistakes(label, lang).most_common(3)) or "—"
             rows.append((label, _percent(self.share(label, ("right", "rounded"))),
@@ -155,7 +161,7 @@ class ClassReport:
         common mistake there). Wrong means wrong or too imprecise; a number that only follows from an
         earlier mistake is not counted against this node."""
         found: dict[int, tuple[float, float, str]] = {}
-        students = max(1, len(self.submissions))
+        students = max(1, len(self.graded()))
         per: dict[tuple[int, str], int] = {}
         said: dict[int, Counter[str]] = {}
         for submission in self.graded():
@@ -227,7 +233,7 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _table(rows: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]], right: tuple[int, ...] = ()) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for row in rows:

@@ -23,7 +23,8 @@ KINDS = ("sign", "fanout", "upstream_dropped", "mul_swapped", "max_routed", "rel
          "local_dropped")
 
 
-def faulty_gradients(graph: Graph, values: Sequence[float], fault: Fault | tuple[Fault, ...] | None) -> dict[int, float]:
+def faulty_gradients(graph: Graph, values: Sequence[float],
+                     fault: Fault | tuple[Fault, ...] | None) -> dict[int, float]:
     """∂output/∂node for every node the output reads, with ``fault`` (or several) made in the backward pass."""
     grads: dict[int, float] = {}
     needed = {graph.output}
@@ -92,7 +93,7 @@ def make_class(text: str, count: int = 32, seed: int = 12) -> dict[str, str]:
         grads, decimals, blanks = exact, 2, 0
         if profile in ("sign", "chain_order", "mul_swapped", "upstream_dropped", "local_dropped", "two"):
             pool = sign_places if profile in ("sign", "two") else places[profile]
-            chosen = (rng.choice(pool),) if pool else ()
+            chosen: tuple[Fault, ...] = (rng.choice(pool),) if pool else ()
             if profile == "two" and places["mul_swapped"]:
                 chosen += (rng.choice(places["mul_swapped"]),)
             grads = faulty_gradients(graph, values, chosen)

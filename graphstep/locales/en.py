@@ -258,6 +258,7 @@ MESSAGES: dict[str, str] = {
     "check.what_chain_order": "at {node}, the chain through {inner} and then {outer} is differentiated in the wrong order: {wrong} instead of {right}.",
     # --- a whole class (graphstep check EXERCISE FOLDER --class)
     "class.summary": "{file}: {students} students, {answers} answers each; mean score {mean}/{max}",
+    "class.not_graded": "{n} could not be graded (their files are listed below with the reason); the shares are of the others",
     "class.col_right": "right",
     "class.col_blank": "blank",
     "class.col_mistakes": "most common mistakes",

@@ -257,6 +257,7 @@ MESSAGES: dict[str, str] = {
     "check.what_chain_order": "en {node}, la cadena por {inner} y luego {outer} está derivada en el orden equivocado: {wrong} en vez de {right}.",
     # --- a whole class (graphstep check EXERCISE FOLDER --class)
     "class.summary": "{file}: {students} estudiantes, {answers} respuestas cada uno; nota media {mean}/{max}",
+    "class.not_graded": "{n} no se pudieron corregir (sus archivos están abajo, con el motivo); los porcentajes son del resto",
     "class.col_right": "correctas",
     "class.col_blank": "en blanco",
     "class.col_mistakes": "errores más comunes",
