@@ -559,3 +559,47 @@ def test_html_player_grows_linearly_and_opens_at_step(tmp_path: Path) -> None:
         sizes.append(len(export(trace, tmp_path / f"c{n}.html", builtin=True, step=5)[0].read_bytes()))
     assert sizes[1] < 3.6 * sizes[0]  # three times the nodes: about three times the bytes (was ~9x)
     assert "show(5);" in (tmp_path / "c100.html").read_text()
+
+
+def _fan_out_graph(n: int) -> graphstep.Graph:
+    """x feeds n gates whose results are summed one by one: a wire crosses every layer of the sum."""
+    lines = ["x = 0.5", *(f"a{i} = x * {i + 1}" for i in range(n)), "f = " + " + ".join(f"a{i}" for i in range(n))]
+    return graphstep.parse("\n".join(lines))
+
+
+@pytest.fixture
+def hanging_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A `dot` that never answers: an export that starts it waits for the timeout."""
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nsleep 600\n")
+    fake.chmod(0o755)
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT", raising=False)
+    monkeypatch.setenv("GRAPHSTEP_DOT", str(fake))
+    return fake
+
+
+def test_a_graph_graphviz_would_take_minutes_on_is_drawn_built_in_at_once(tmp_path: Path, hanging_dot: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    source = tmp_path / "fan.gstep"
+    source.write_text("\n".join(["x = 0.5", *(f"a{i} = x * {i + 1}" for i in range(100)),
+                                 "f = " + " + ".join(f"a{i}" for i in range(100))]))
+    start = time.perf_counter()
+    assert cli(str(source), "-o", str(tmp_path / "fan.svg")) == 0
+    err = capsys.readouterr().err
+    assert "Graphviz would take minutes" in err and "own layout" in err and len(err.strip().splitlines()) == 1
+    assert cli(str(source), "-o", str(tmp_path / "fan.png")) == 2
+    err = capsys.readouterr().err
+    assert "would take minutes" in err and ".svg" in err and "Traceback" not in err
+    assert time.perf_counter() - start < 30  # never the dot timeout
+    assert not (tmp_path / "fan.png").exists()
+
+
+@pytest.mark.parametrize("n, slow", [(20, False), (40, False), (60, True), (1000, True)])
+def test_dot_cost_predicts_the_slow_fan_out(n: int, slow: bool) -> None:
+    from graphstep.export.cost import dot_cost
+
+    assert dot_cost(_fan_out_graph(n)).slow is slow
+    assert not dot_cost(graphstep.parse(read_source(str(EXAMPLES / "mlp_batch.gstep")))).slow

@@ -15,7 +15,8 @@ from graphstep.errors import GraphstepError
 
 INSTALL_HINT = ("install Graphviz with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS)"
                 " or `conda install -c conda-forge graphviz`")
-TIMEOUT_S = 300
+TIMEOUT_S = 90
+"""A safety net: graphstep predicts slow graphs (``cost``) and does not start `dot` on them."""
 
 
 def find_dot() -> str | None:

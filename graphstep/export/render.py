@@ -15,6 +15,7 @@ from pathlib import Path
 
 from graphstep.errors import GraphstepError
 from graphstep.export import graphviz
+from graphstep.export.cost import DotCost, dot_cost
 from graphstep.export.dot import to_dot
 from graphstep.export.draw import Drawing, draw
 from graphstep.export.options import DrawOptions
@@ -30,8 +31,6 @@ FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "p
            ".gif": "gif", ".html": "html"}
 NEEDS_GRAPHVIZ = ("png", "pdf", "gif")
 PNG_DPI = 144
-BIG = 1500
-"""Above this many nodes Graphviz takes a while (about 4 minutes at 5,000): the export says so."""
 START_CAPTION = {"en": "start: nothing computed yet", "es": "inicio: todavía no se ha calculado nada"}
 
 
@@ -52,8 +51,17 @@ class Renderer:
         return layered_layout(self.graph)
 
     @cached_property
+    def dot_cost(self) -> DotCost:
+        return dot_cost(self.graph)
+
+    @cached_property
+    def has_dot(self) -> bool:
+        return graphviz.find_dot() is not None
+
+    @cached_property
     def uses_graphviz(self) -> bool:
-        return not self.builtin and graphviz.find_dot() is not None
+        """Graphviz draws unless asked not to, absent, or predicted to take minutes on this graph."""
+        return not self.builtin and self.has_dot and not self.dot_cost.slow
 
     @property
     def cursors(self) -> range:
@@ -131,11 +139,21 @@ def output_format(path: Path) -> str:
 
 
 def fallback_note(fmt: str, renderer: Renderer) -> str | None:
-    """The one-line note when Graphviz is missing and graphstep draws the picture itself."""
-    if fmt in ("svg", "html") and not renderer.uses_graphviz and not renderer.builtin:
-        return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
-                + graphviz.INSTALL_HINT + ")")
-    return None
+    """The one-line note when graphstep draws the picture itself although --builtin was not asked for."""
+    if fmt not in ("svg", "html") or renderer.uses_graphviz or renderer.builtin:
+        return None
+    if renderer.has_dot:
+        return (f"note: Graphviz would take minutes on this graph ({len(renderer.graph)} nodes,"
+                f" {renderer.dot_cost.describe()}), so graphstep drew it with its own layout in seconds")
+    return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
+            + graphviz.INSTALL_HINT + ")")
+
+
+def too_slow_for_graphviz(fmt: str, renderer: Renderer) -> GraphstepError:
+    return GraphstepError(
+        f".{fmt} is rendered by Graphviz, which would take minutes on this graph ({len(renderer.graph)} nodes,"
+        f" {renderer.dot_cost.describe()}); graphstep's own layout draws .svg, .tex and .html in seconds"
+        " (rsvg-convert or Inkscape turn the SVG into a PNG or PDF)")
 
 
 def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
@@ -147,6 +165,8 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
         raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
     if fmt in NEEDS_GRAPHVIZ:
         graphviz.require_dot(f".{fmt} output")
+        if renderer.dot_cost.slow:
+            raise too_slow_for_graphviz(fmt, renderer)
     if fmt in ("gif", "html"):
         if frames or (step is not None and fmt == "gif"):
             what = "--frames and --step" if fmt == "gif" else "--frames (--step K opens the player at step K)"
@@ -154,9 +174,6 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
     message = fallback_note(fmt, renderer)
-    if message is None and fmt != "dot" and fmt != "tex" and renderer.uses_graphviz and len(renderer.graph) > BIG:
-        message = (f"note: Graphviz may take minutes for {len(renderer.graph)} nodes; --builtin draws them in"
-                   " seconds")
     if message and note:
         note(message)
     if not frames:
