@@ -603,3 +603,59 @@ def test_dot_cost_predicts_the_slow_fan_out(n: int, slow: bool) -> None:
 
     assert dot_cost(_fan_out_graph(n)).slow is slow
     assert not dot_cost(graphstep.parse(read_source(str(EXAMPLES / "mlp_batch.gstep")))).slow
+
+
+def test_frames_replace_an_earlier_longer_set_and_leave_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "n.svg"
+    long = export(trace_of("neuron"), out, frames=True)
+    keep = tmp_path / "n-notes.svg"
+    keep.write_text("mine")
+    short = export(trace_of("mul"), out, frames=True)
+    assert sorted(tmp_path.glob("n-[0-9]*.svg")) == sorted(p for p in short if p.suffix == ".svg")
+    assert len(long) > len(short) and keep.read_text() == "mine"
+
+
+def test_frames_and_overlay_are_written_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graphstep.export import atomic
+
+    out = tmp_path / "n.svg"
+    export(trace_of("mul"), out, frames=True)
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    real = atomic.tempfile.mkstemp
+    calls = []
+
+    def failing(*args: object, **kwargs: object) -> tuple[int, str]:
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", failing)
+    with pytest.raises(graphstep.GraphstepError, match="No space left"):
+        export(trace_of("mul"), out, DrawOptions(theme="dark"), frames=True)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before  # no frame replaced, no .part left
+
+
+def test_output_under_a_file_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("x")
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "afile" / "out.svg")) == 2
+    err = capsys.readouterr().err
+    assert "afile is a file, not a folder" in err and "File exists" not in err
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not executable"])
+def test_a_bad_graphstep_dot_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    target = tmp_path / "dot"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "not executable":
+        target.write_text("#!/bin/sh\n")
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT", raising=False)
+    monkeypatch.setenv("GRAPHSTEP_DOT", str(target))
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "m.png")) == 2
+    err = capsys.readouterr().err
+    assert f"GRAPHSTEP_DOT={target}" in err and "not found" not in err
+    assert {"missing": "does not exist", "folder": "is a folder", "not executable": "is not executable"}[kind] in err
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "m.svg")) == 0
+    assert f"GRAPHSTEP_DOT={target}" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graphstep.export.atomic import write_all
 from graphstep.export.options import DrawOptions
-from graphstep.export.render import FORMATS, Renderer, render_files
+from graphstep.export.render import FORMATS, Renderer, render_files, stale_frames
 from graphstep.graph import Graph
 from graphstep.trace import Trace
 
@@ -40,5 +40,5 @@ def export(what: Graph | Trace, path: str | Path, options: DrawOptions | None = 
     graph = what.graph if isinstance(what, Trace) else what
     renderer = Renderer(graph, trace, options or DrawOptions(), builtin=builtin, lang=lang)
     files = render_files(renderer, Path(path), step=step, frames=frames, note=note)
-    write_all(files)
+    write_all(files, remove=stale_frames(Path(path), files) if frames else ())
     return list(files)

@@ -8,7 +8,7 @@ note); .png/.pdf/.gif need Graphviz and say how to install it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -145,6 +145,9 @@ def fallback_note(fmt: str, renderer: Renderer) -> str | None:
     if renderer.has_dot:
         return (f"note: Graphviz would take minutes on this graph ({len(renderer.graph)} nodes,"
                 f" {renderer.dot_cost.describe()}), so graphstep drew it with its own layout in seconds")
+    bad = graphviz.bad_setting()
+    if bad:
+        return f"note: {bad}; graphstep drew the diagram with its own layout"
     return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
             + graphviz.INSTALL_HINT + ")")
 
@@ -195,6 +198,15 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
         text = beamer_graphics_overlay([p.name for p in files])
     files[overlay] = text.encode("utf-8")
     return files
+
+
+def stale_frames(path: Path, files: Mapping[Path, bytes]) -> list[Path]:
+    """Frames of an earlier export to ``path`` that this one does not rewrite (``OUT-018.svg`` … when the new
+    trace has 17 steps): the folder then holds exactly one set of frames."""
+    pattern = re.compile(re.escape(path.stem) + r"-\d{3,}" + re.escape(path.suffix))
+    if not path.parent.is_dir():
+        return []
+    return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name) and p not in files and p.is_file())
 
 
 def _one(renderer: Renderer, fmt: str, step: int | None, tables: bool = False) -> bytes:
