@@ -7,6 +7,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -659,3 +660,24 @@ def test_a_bad_graphstep_dot_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
     assert {"missing": "does not exist", "folder": "is a folder", "not executable": "is not executable"}[kind] in err
     assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "m.svg")) == 0
     assert f"GRAPHSTEP_DOT={target}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda t: trace_svg(t, 2.5), "step must be a whole number of steps, got 2.5"),
+    (lambda t: trace_svg(t, True), "step must be a whole number of steps, got True"),
+    (lambda t: trace_svg(t, 99), "step must be between 0 and 17"),
+    (lambda t: trace_svg(t.graph), "trace must be a Trace"),
+    (lambda t: trace_svg(t, 1, "dark"), "options must be a DrawOptions"),
+    (lambda t: graph_svg(t), "graph must be a Graph"),
+    (lambda t: export(t.graph, "x.svg", step=3), "step needs a run of the graph"),
+    (lambda t: export(t, "x.svg", step=3, frames=True), "frames=True writes every step; leave out step"),
+    (lambda t: export(t, "x.png", builtin=True), "leave out builtin=True"),
+    (lambda t: export(t, 5), "path must be a file name"),
+])
+def test_api_argument_errors_are_clear_and_speak_python(call: Any, message: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(graphstep.GraphstepError) as caught:
+        call(trace_of("neuron"))
+    assert message in str(caught.value) and "--" not in str(caught.value)
+    assert not any(tmp_path.iterdir())

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         graph = graph.expand()
     trace = graph.run(**values)
     written = export(trace, Path(args.output), options, step=args.step, frames=args.frames, builtin=args.builtin,
-                     lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr))
+                     lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr), cli=True)
     if len(written) == 1:
         print(f"wrote {written[0]}")
     elif not written[-1].name.endswith("-frames.tex"):

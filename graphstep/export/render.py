@@ -7,6 +7,7 @@ note); .png/.pdf/.gif need Graphviz and say how to install it.
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,17 @@ class Renderer:
     """Use graphstep's own layout even where Graphviz is installed."""
     lang: str = "en"
     """Language of the step captions in the HTML player."""
+    cli: bool = False
+    """Name arguments in error messages as the command line spells them (``--step``), not as Python does."""
+
+    def arg(self, name: str, value: str = "") -> str:
+        """``--step`` / ``--step K`` for the command line, ``step`` / ``step=K`` for Python (flags:
+        ``frames=True``)."""
+        if self.cli:
+            return f"--{name} {value}".rstrip()
+        if name == "step":
+            return f"step={value}" if value else "step"
+        return f"{name}=True"
 
     @cached_property
     def layout(self) -> Layout:
@@ -68,14 +80,17 @@ class Renderer:
         """Every step a frame can show: 0 (nothing computed yet) … len(steps) (the finished run)."""
         return range(len(self.trace.steps) + 1) if self.trace is not None else range(1)
 
-    def check_step(self, step: int | None) -> None:
+    def check_step(self, step: object) -> None:
         if step is None:
             return
+        if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+            raise GraphstepError(f"{self.arg('step')} must be a whole number of steps, got {step!r}")
         if self.trace is None:
-            raise GraphstepError("--step needs a run of the graph")
+            raise GraphstepError(f"{self.arg('step')} needs a run of the graph (a Trace), not a bare Graph")
         last = len(self.trace.steps)
-        if not 0 <= step <= last:
-            raise GraphstepError(f"--step must be between 0 and {last} (this trace has {last} steps), got {step}")
+        if not 0 <= int(step) <= last:
+            raise GraphstepError(f"{self.arg('step')} must be between 0 and {last} (this trace has {last} steps),"
+                                 f" got {step}")
 
     def scene(self, step: int | None = None, tables: bool = False) -> Scene:
         return build_scene(self.graph, self.trace, step, self.options, tables)
@@ -94,7 +109,7 @@ class Renderer:
 
     def graphviz_bytes(self, fmt: str, step: int | None = None, tables: bool = False) -> bytes:
         if self.builtin:
-            raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
+            raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {self.arg('builtin')}")
         return graphviz.render(self.dot(step, tables), fmt, PNG_DPI if fmt == "png" else None)
 
     def player(self, start: int = 0) -> str:
@@ -165,14 +180,16 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     fmt = output_format(path)
     renderer.check_step(step)
     if fmt in NEEDS_GRAPHVIZ and renderer.builtin:
-        raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
+        raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {renderer.arg('builtin')}")
     if fmt in NEEDS_GRAPHVIZ:
         graphviz.require_dot(f".{fmt} output")
         if renderer.dot_cost.slow:
             raise too_slow_for_graphviz(fmt, renderer)
     if fmt in ("gif", "html"):
         if frames or (step is not None and fmt == "gif"):
-            what = "--frames and --step" if fmt == "gif" else "--frames (--step K opens the player at step K)"
+            frames_arg, step_arg = renderer.arg("frames"), renderer.arg("step")
+            what = (f"{frames_arg} and {step_arg}" if fmt == "gif" else
+                    f"{frames_arg} ({renderer.arg('step', 'K')} opens the player at step K)")
             raise GraphstepError(f".{fmt} already holds every step of the trace; leave out {what}")
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
@@ -182,9 +199,9 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     if not frames:
         return {path: _one(renderer, fmt, step, tables=step is not None and fmt != "html")}
     if renderer.trace is None:
-        raise GraphstepError("--frames needs a run of the graph")
+        raise GraphstepError(f"{renderer.arg('frames')} needs a run of the graph (a Trace), not a bare Graph")
     if step is not None:
-        raise GraphstepError("--frames writes every step; leave out --step")
+        raise GraphstepError(f"{renderer.arg('frames')} writes every step; leave out {renderer.arg('step')}")
     digits = max(3, len(str(len(renderer.cursors) - 1)))
     files: dict[Path, bytes] = {}
     for k in renderer.cursors:
