@@ -13,6 +13,7 @@ from pathlib import Path
 
 from graphstep.errors import GraphstepError
 from graphstep.export.atomic import write_all
+from graphstep.export.gif import FRAME_MS
 from graphstep.export.options import DrawOptions
 from graphstep.export.render import FORMATS, Renderer, render_files, stale_frames
 from graphstep.graph import Graph
@@ -37,14 +38,21 @@ def trace_svg(trace: Trace, step: int | None = None, options: DrawOptions | None
 
 def export(what: Graph | Trace, path: str | Path, options: DrawOptions | None = None, *, step: int | None = None,
            frames: bool = False, builtin: bool = False, lang: str = "en",
-           note: Callable[[str], None] | None = None, cli: bool = False) -> list[Path]:
-    """Write ``what`` to ``path`` (format by extension); returns the paths written. ``cli``: word error
-    messages with the command line's option names (``--step``) instead of the arguments'."""
+           note: Callable[[str], None] | None = None, caption: bool | None = None, delay_ms: int | None = None,
+           cli: bool = False) -> list[Path]:
+    """Write ``what`` to ``path`` (format by extension); returns the paths written. ``caption``: the step's
+    sentence in each frame (default: in a GIF, not in a Beamer overlay); ``delay_ms``: each GIF frame's time
+    (default 900); ``cli``: word error messages with the command line's option names (``--step``)."""
     _expect("what", what, (Graph, Trace), "a Graph or a Trace")
     _expect("path", path, (str, Path), "a file name (str or Path)")
     trace = what if isinstance(what, Trace) else None
     graph = what.graph if isinstance(what, Trace) else what
-    renderer = Renderer(graph, trace, _options(options), builtin=builtin, lang=lang, cli=cli)
+    if delay_ms is not None and (isinstance(delay_ms, bool) or not isinstance(delay_ms, int)
+                                 or not 20 <= delay_ms <= 60_000):
+        raise GraphstepError(f"{'--delay' if cli else 'delay_ms'} must be between 20 and 60000 milliseconds,"
+                             f" got {delay_ms!r}")
+    renderer = Renderer(graph, trace, _options(options), builtin=builtin, lang=lang, captions=caption,
+                        delay_ms=delay_ms or FRAME_MS, cli=cli)
     files = render_files(renderer, Path(path), step=step, frames=frames, note=note)
     write_all(files, remove=stale_frames(Path(path), files) if frames else ())
     return list(files)

@@ -46,6 +46,10 @@ class Renderer:
     """Use graphstep's own layout even where Graphviz is installed."""
     lang: str = "en"
     """Language of the step captions in the HTML player."""
+    captions: bool | None = None
+    """The step's sentence in each frame: GIF frames by default, Beamer overlays when asked (True)."""
+    delay_ms: int = 900
+    """How long each GIF frame shows."""
     cli: bool = False
     """Name arguments in error messages as the command line spells them (``--step``), not as Python does."""
 
@@ -209,10 +213,11 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     if fmt == "dot":  # LaTeX cannot include DOT source: the frames alone
         return files
     overlay = path.with_name(f"{path.stem}-frames.tex")
+    captions = [renderer.caption(k) for k in renderer.cursors] if renderer.captions else None
     if fmt == "tex":
-        text = beamer_tikz_overlay([renderer.drawing(k) for k in renderer.cursors])
+        text = beamer_tikz_overlay([renderer.drawing(k) for k in renderer.cursors], captions)
     else:
-        text = beamer_graphics_overlay([p.name for p in files])
+        text = beamer_graphics_overlay([p.name for p in files], captions)
     files[overlay] = text.encode("utf-8")
     return files
 
@@ -239,8 +244,10 @@ def _one(renderer: Renderer, fmt: str, step: int | None, tables: bool = False) -
     if fmt == "gif":
         from graphstep.export.gif import animate
 
+        captions = [renderer.caption(k) for k in renderer.cursors] if renderer.captions is not False else None
         return animate([renderer.graphviz_bytes("png", k) for k in renderer.cursors],
-                       renderer.options.colours.background)
+                       renderer.options.colours.background, captions, renderer.options.colours.foreground,
+                       renderer.delay_ms)
     return renderer.player(step or 0).encode("utf-8")
 
 
