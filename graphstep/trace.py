@@ -9,7 +9,7 @@ for what is known after k steps: stepping back is free and all views agree.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
@@ -200,6 +200,16 @@ class Trace:
                 append(_new(BackwardStep, (len(steps), node_id, grads[node_id], locals_,
                                            tuple(zip(node.inputs, contributions)), warned[node_id], "backward")))
         return tuple(steps)
+
+    @cached_property
+    def accumulations(self) -> dict[int, AccumulateStep]:
+        """The accumulation step of each node whose gradient is the sum of several contributions."""
+        return {step.node: step for step in self.steps if isinstance(step, AccumulateStep)}
+
+    @property
+    def summed(self) -> Collection[int]:
+        """Nodes whose gradient is the sum of several contributions (an accumulation step adds them up)."""
+        return self.accumulations.keys()
 
     @cached_property
     def forward_end(self) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphstep.backend import to_host
+from graphstep.explain import sigma_mark
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
 from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
@@ -55,6 +56,10 @@ class SceneNode:
     group: int | None
     shape: str = ""
     """A tensor node's shape (``4×3``, with the dtype when not float64), drawn under it; "" for a scalar."""
+    fill: str | None = None
+    """A colour for the node instead of the theme's (the class heatmap colours nodes by share wrong)."""
+    note: str = ""
+    """Text written beside the node (the class heatmap's most common mistake there)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class SceneWire:
     position: int
     value: Label
     grad: Label
+    colour: str | None = None
+    """A colour for the wire instead of the theme's foreground (the class heatmap)."""
 
     @property
     def key(self) -> str:
@@ -119,8 +126,10 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
         total = NO_LABEL
         if fans_out and final is not None and state is not None:
             summed = label(final.grads, state.grads, node.id, options.grads, grad_at)
-            total = Label(f"Σ {summed.text}", summed.known, summed.at) if summed.text else NO_LABEL
-        name = node.name if kind == "gate" and node.id != graph.output else None
+            step_sum = trace.accumulations.get(node.id) if trace is not None else None
+            mark = sigma_mark([c for _, _, c in step_sum.parts], step_sum.total, p) if step_sum is not None else ""
+            total = Label(f"Σ {mark}{summed.text}", summed.known, summed.at) if summed.text else NO_LABEL
+        name = graph.circuit_name(node.id) if kind == "gate" and node.id != graph.output else None
         shape = tensor_shape(final.values.get(node.id)) if final is not None else ""
         nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group, shape))
         for position, source in enumerate(node.inputs):
