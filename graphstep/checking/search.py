@@ -189,6 +189,8 @@ class Flow:
 
 def search(flow: Flow, matches: Callable[[float], bool], pairs: bool = True) -> list[Found]:
     """Single faults that reproduce the number (best first); when none does, pairs of faults."""
+    if flow.answered not in flow.region:  # the output does not read the node: nothing flows back to it
+        return []
     computed, carried, sent = flow.run()
     base = computed[flow.answered]
     faults = [f for f in flow.faults() if flow.sensitivity.get(f.node, 0.0) != 0]
