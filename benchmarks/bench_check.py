@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.timing import best_time  # noqa: E402
-from graphstep.checking import check  # noqa: E402
+from benchmarks.timing import best_time
+from graphstep.checking import check
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "graphstep" / "examples"
 RELU = "w = 2\nx = 3\nb = -7\nf = 3 relu(w x + b)\n"

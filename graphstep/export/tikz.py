@@ -16,7 +16,7 @@ _MATH = {
     "σ": r"\sigma", "∂": r"\partial", "Σ": r"\Sigma", "×": r"\times", "·": r"\cdot", "√": r"\surd",
     "−": "-", "²": "^{2}", "³": "^{3}", "∑": r"\Sigma", "…": r"\ldots", "θ": r"\theta", "α": r"\alpha",
     "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "λ": r"\lambda", "μ": r"\mu",
-    "π": r"\pi", "τ": r"\tau", "φ": r"\phi", "ω": r"\omega", "η": r"\eta",
+    "π": r"\pi", "τ": r"\tau", "φ": r"\phi", "ω": r"\omega", "η": r"\eta", "≈": r"\approx",
 }
 _PLAIN = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
           "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
