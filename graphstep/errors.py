@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphstep.textsafe import escape
+
 
 class GraphstepError(Exception):
     """An error caused by user input; the CLI prints ``str(error)`` and exits with code 2."""
@@ -33,11 +35,14 @@ class SourceError(GraphstepError):
         prefix = "…" if left > 0 else ""
         suffix = "…" if left + 80 < len(text) else ""
         width = max(1, min(self.end - self.start, len(text) - (self.column - 1), 80))
-        caret = " " * (len(prefix) + self.column - 1 - left) + "^" * width
+        # Control characters in the line (ESC, bidi overrides) are shown escaped; the caret follows them.
+        before = escape(text[left : self.column - 1], one_line=True)
+        marked = escape(text[self.column - 1 : self.column - 1 + width], one_line=True)
+        caret = " " * (len(prefix) + len(before)) + "^" * max(1, len(marked))
         return (
-            f"error: {self.message}\n"
+            f"error: {escape(self.message)}\n"
             f"  --> line {self.line}, column {self.column}\n"
-            f"   | {prefix}{shown}{suffix}\n"
+            f"   | {prefix}{escape(shown, one_line=True)}{suffix}\n"
             f"   | {caret}"
         )
 

@@ -20,6 +20,7 @@ from graphstep.errors import GraphstepError, SourceError
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node, NodeList
 from graphstep.lexer import Token, tokenize
+from graphstep.limits import Budget, TooManyElements, result_size
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
 
 # Binding powers: (left, right). Right-associative power has right < left.
@@ -94,6 +95,7 @@ class Parser:
         self.scope: dict[str, Operand] = {}
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
+        self.budget = Budget()  # numbers held by the constants made so far (graphstep.limits)
 
     # --- token helpers ---------------------------------------------------------------------------------------
 
@@ -339,6 +341,9 @@ class Parser:
                     break
                 self.advance()
         close = self.expect("]", "',' or ']'", opened)
+        if any(isinstance(item, str) for item in items):
+            raise self.error("an array literal holds numbers only", opened.start, close.end)
+        self.claim(sum(int(numpy.size(item)) for item in items), (opened.start, close.end))
         try:
             value = numpy.array(items, dtype=float)
         except ValueError:
@@ -373,15 +378,27 @@ class Parser:
             raise self.error("a text string is not a value here", operand.start, operand.end)
         return self.nodes.add(CONST, const=operand.value, span=(operand.start, operand.end))
 
+    def claim(self, count: int, span: tuple[int, int]) -> None:
+        """Count ``count`` more numbers held by this program's constants, refused (with the place) past the limit."""
+        try:
+            self.budget.claim(count, "this array")
+        except TooManyElements as error:
+            located = self.error(str(error), *span)
+            raise TooManyElements(located.render()) from None
+
     def fold(self, op_name: str, values: list[Any], const: Any, span: tuple[int, int]) -> Any:
         if any(isinstance(v, str) for v in values):
             raise self.error("a text string is not a value here", *span)
+        if len(values) > 1:  # broadcasting and @ can make more numbers than they are given: counted first
+            self.claim(result_size(op_name, [numpy.shape(v) for v in values]), span)
         with numpy.errstate(all="ignore"):
             try:
                 result = OPS[op_name].forward(numpy, [numpy.asarray(v, dtype=float) for v in values], const)
             except ValueError as error:
                 raise self.error(f"cannot compute this: {error}", *span) from None
         array = numpy.asarray(result)
+        if len(values) == 1:  # one input: the result is no larger (a reduction is much smaller)
+            self.claim(array.size, span)
         return float(array) if array.ndim == 0 else array
 
 

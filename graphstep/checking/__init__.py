@@ -69,6 +69,9 @@ def check(
         except SourceError as error:  # name the answers file: its line numbers are not the exercise's
             raise GraphstepError(str(error).replace("error: ", f"error: {answers_name}: ", 1)) from None
         found.update({a.key: a for a in extra})
+    # Arrays are refused before anything is computed (a student's randn(2000, 2000) chain costs nothing).
+    if any(n.is_leaf and n.const is not None and getattr(n.const, "size", 1) != 1 for n in graph.nodes):
+        raise GraphstepError("check works on scalar exercises (every node one number); this one has arrays")
     trace = graph.run()
     verdicts = Checker(graph, trace, tolerance).evaluate(list(found.values()))
     return Report(graph, verdicts, name, tolerance)

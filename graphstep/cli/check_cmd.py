@@ -12,9 +12,12 @@ from pathlib import Path
 
 from graphstep.checking import check
 from graphstep.checking.messages import MESSAGES
-from graphstep.cli.common import add_lang_argument
+from graphstep.cli.common import add_lang_argument, add_limit_arguments
 from graphstep.errors import GraphstepError
 from graphstep.i18n import detect_lang, tr
+from graphstep.limits import TooManyElements, limits
+
+ARRAYS = "check works on scalar exercises (every node one number); this one has arrays"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,18 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="accept numbers within ±X of the exact value (default: half a unit in the last "
                              "digit written, so 0.73 means ±0.005)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    add_limit_arguments(parser, elements=False)
     add_lang_argument(parser)
 
 
 def read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is not code
-    except FileNotFoundError:
-        raise GraphstepError(f"file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise GraphstepError(f"{path}: not a text file (it is not UTF-8)") from None
-    except OSError as error:
-        raise GraphstepError(f"cannot read {path}: {error.strerror}") from None
+    from graphstep.files import read_text
+
+    return read_text(path)  # regular files only, UTF-8 (a BOM from a Windows editor is not code), size-capped
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,8 +45,14 @@ def run(args: argparse.Namespace) -> int:
     exercise = read(args.exercise)
     answers = read(args.answers) if args.answers else None
     name = Path(args.exercise).name
-    report = check(exercise, answers, args.tolerance, name=name,
-                   answers_name=Path(args.answers).name if args.answers else "answers")
+    # load("…") in the exercise reads from the exercise's folder; check works on numbers, so any array is
+    # refused as soon as it is written, before it is made (a student's randn(2000, 2000) chain costs nothing).
+    with limits(args.exercise, max_elements=1):
+        try:
+            report = check(exercise, answers, args.tolerance, name=name,
+                           answers_name=Path(args.answers).name if args.answers else "answers")
+        except TooManyElements:
+            raise GraphstepError(ARRAYS) from None
     if not report.verdicts:
         raise GraphstepError(tr(MESSAGES, "no_answers", lang, file=args.answers or args.exercise))
     if args.json:

@@ -34,6 +34,10 @@ MESSAGES = {
         "method_numerical": "numerical",
         "method_symbolic": "symbolic",
         "no_inputs": "this formula has no inputs: there is no gradient to compare",
+        "skipped_short": "skipped: too large",
+        "two_agree": "The automatic and numerical gradients agree (tolerance {tol:g} relative); the symbolic "
+                     "one was skipped.",
+        "skipped": "skipped: too large (sympy needed more than {seconds:g} s)",
     },
     "es": {
         "header": "{f} = {expr}",
@@ -54,6 +58,10 @@ MESSAGES = {
         "method_numerical": "numérica",
         "method_symbolic": "simbólica",
         "no_inputs": "esta fórmula no tiene entradas: no hay gradiente que comparar",
+        "skipped_short": "omitida: demasiado grande",
+        "two_agree": "Los gradientes automático y numérico coinciden (tolerancia relativa {tol:g}); el simbólico "
+                     "se omitió.",
+        "skipped": "omitida: demasiado grande (sympy necesitaba más de {seconds:g} s)",
     },
 }
 
@@ -73,7 +81,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graphstep.checking.gradients import compare, formula_text  # sympy loads only for this command
+    # sympy loads only for this command
+    from graphstep.checking.gradients import SYMBOLIC_SECONDS, compare, formula_text
     from graphstep.errors import GraphstepError
 
     lang = detect_lang(args.lang)
@@ -86,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({
             "output": f,
             "value": to_jsonable(result.value),
-            "expression": formula_text(result.expression),
+            "expression": None if result.expression is None else formula_text(result.expression),
             "at": result.values,
             "step": result.step,
             "tolerance": result.tolerance,
@@ -96,16 +105,19 @@ def run(args: argparse.Namespace) -> int:
                 "name": g.name,
                 "automatic": to_jsonable(g.automatic),
                 "numerical": to_jsonable(g.numerical),
-                "symbolic": to_jsonable(g.symbolic),
-                "formula": formula_text(g.formula),
-                "latex": _latex(g.formula),
+                "symbolic": None if g.skipped else to_jsonable(g.symbolic),
+                "formula": None if g.skipped else formula_text(g.formula),
+                "latex": None if g.skipped else _latex(g.formula),
+                "symbolic_skipped": g.skipped,
                 "agree": g.agree,
                 "disagrees": g.odd_one,
             } for g in result.gradients],
         }, ensure_ascii=False, indent=2))
         return 0 if result.agree else 1
     p = args.precision
-    print(tr(MESSAGES, "header", lang, f=f, expr=formula_text(result.expression)))
+    skipped = tr(MESSAGES, "skipped", lang, seconds=SYMBOLIC_SECONDS)
+    expression = skipped if result.expression is None else formula_text(result.expression)
+    print(tr(MESSAGES, "header", lang, f=f, expr=expression))
     at = ", ".join(f"{name} = {fmt(x, p).rstrip('0').rstrip('.')}" for name, x in result.values.items())
     print(tr(MESSAGES, "at", lang, values=at, f=f, value=fmt(result.value, p)))
     print()
@@ -119,7 +131,8 @@ def run(args: argparse.Namespace) -> int:
             flag = tr(MESSAGES, "odd", lang, method=tr(MESSAGES, f"method_{g.odd_one}", lang))
         else:
             flag = tr(MESSAGES, "none_agree", lang)
-        rows.append((f"∂{f}/∂{g.name}", fmt(g.automatic, p), fmt(g.numerical, p), fmt(g.symbolic, p), flag))
+        rows.append((f"∂{f}/∂{g.name}", fmt(g.automatic, p), fmt(g.numerical, p),
+                     tr(MESSAGES, "skipped_short", lang) if g.skipped else fmt(g.symbolic, p), flag))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:], strict=True)] + [row[4]]
@@ -127,11 +140,16 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(tr(MESSAGES, "formulas", lang))
     for g in result.gradients:
-        print(f"  ∂{f}/∂{g.name} = {formula_text(g.formula)} = {fmt(g.symbolic, p)}")
+        if g.skipped:
+            print(f"  ∂{f}/∂{g.name}: {skipped}")
+        else:
+            print(f"  ∂{f}/∂{g.name} = {formula_text(g.formula)} = {fmt(g.symbolic, p)}")
     print()
     if result.kinks:
         print(tr(MESSAGES, "kinks", lang, what=", ".join(result.kinks)))
-    if result.agree:
+    if result.agree and any(g.skipped for g in result.gradients):
+        print(tr(MESSAGES, "two_agree", lang, tol=result.tolerance))
+    elif result.agree:
         print(tr(MESSAGES, "all_agree", lang, tol=result.tolerance))
     else:
         bad = ", ".join(g.name for g in result.gradients if not g.agree)
