@@ -56,8 +56,8 @@ def test_neuron_dot_carries_the_lecture_numbers() -> None:
     # cs231n's sigmoid neuron: f = 0.73; ∂f/∂w0 = -0.20, ∂f/∂x0 = 0.39, ∂f/∂w1 = -0.39, ∂f/∂x1 = -0.59.
     for number in ["0.73", "1.00", "-0.53", "0.37", "1.37", "-0.20", "0.39", "-0.39", "-0.59", "0.20"]:
         assert f">{number}</FONT>" in dot
-    assert '#1a7f37">0.73<' in dot  # the output value in green
-    assert '#cf222e">-0.59<' in dot  # a gradient in red
+    assert '#005a3e">0.73<' in dot  # the output value in green
+    assert '#c25400">-0.59<' in dot  # a gradient in red
 
 
 def test_dot_is_the_same_bytes_every_time() -> None:
@@ -67,8 +67,8 @@ def test_dot_is_the_same_bytes_every_time() -> None:
 
 
 @pytest.mark.parametrize("show, present, absent", [
-    ("values", ["#1a7f37\">0.73<"], ["#cf222e\">-0.59<"]),
-    ("grads", ["#cf222e\">-0.59<"], ["#1a7f37\">0.73<"]),
+    ("values", ["#005a3e\">0.73<"], ["#c25400\">-0.59<"]),
+    ("grads", ["#c25400\">-0.59<"], ["#005a3e\">0.73<"]),
     ("none", [], ["0.73", "-0.59"]),
 ])
 def test_show_option_picks_the_numbers(show: str, present: list[str], absent: list[str]) -> None:
@@ -88,9 +88,9 @@ def test_precision_and_theme_and_rankdir() -> None:
 def test_unknown_numbers_keep_their_space_in_the_background_colour() -> None:
     trace = trace_of("mul")
     dot = Renderer(trace.graph, trace).dot(0)
-    assert '<FONT COLOR="#1a7f37">4.00</FONT>' in dot  # the input x = 4 is known from the start
+    assert '<FONT COLOR="#005a3e">4.00</FONT>' in dot  # the input x = 4 is known from the start
     assert '<FONT COLOR="#ffffff">-12.00</FONT>' in dot  # f = xy is not computed yet: written invisibly
-    assert '#1a7f37">-12.00<' not in dot and '#cf222e">' not in dot
+    assert '#005a3e">-12.00<' not in dot and '#c25400">' not in dot
 
 
 def test_expand_draws_clusters() -> None:
@@ -441,8 +441,8 @@ def test_single_step_dot_writes_the_current_tensors_beside_the_gate(tmp_path: Pa
     table = next(line for line in dot.splitlines() if line.startswith("  tensors ["))
     value, grad = trace.values[h], trace.state(backward).grads[h]
     cells = re.findall(r'COLOR="(#[0-9a-f]+)">(-?[\d.]+)</FONT></TD>', table)
-    assert [t for c, t in cells if c == "#1a7f37"] == [fmt(float(x)) for x in value.ravel()]
-    assert [t for c, t in cells if c == "#cf222e"] == [fmt(float(x)) for x in grad.ravel()]
+    assert [t for c, t in cells if c == "#005a3e"] == [fmt(float(x)) for x in value.ravel()]
+    assert [t for c, t in cells if c == "#c25400"] == [fmt(float(x)) for x in grad.ravel()]
     # Frames share one layout, so they leave the tables out; so do scalar graphs and the finished run.
     frames = export(trace, tmp_path / "f.dot", frames=True)
     assert not any("tensors" in f.read_text() for f in frames)
@@ -458,9 +458,9 @@ def test_html_player_shows_the_current_matrices(tmp_path: Path) -> None:
     assert '<pre id="matrix">' in page
     h = trace.graph.names["H"]
     forward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "forward")
-    frame = page.split(f'id="frame-{forward}"')[1].split(">")[0]
+    matrices = _player_data(page)["matrices"]
     first_row = fmt_matrix(trace.values[h]).split("\n")[0]
-    assert 'data-matrix="H =&#10;' + first_row in frame
+    assert matrices[forward].startswith("H =\n" + first_row)
     assert "min " not in page.split("<svg")[1].split("</svg>")[0]  # the captions are explain's; the picture is ours
 
 
@@ -511,3 +511,51 @@ def test_builtin_frames_share_one_canvas() -> None:
     assert len(sizes) == 1
     first, last = renderer.drawing(0), renderer.drawing()
     assert [e.cx for e in first.ellipses] == [e.cx for e in last.ellipses]  # and nothing moves
+
+
+@pytest.mark.parametrize("stamp", [b"20261201024102Z", b"20261201024102+01'00", b"20261201024102-03'30'"])
+def test_pdf_date_is_pinned_in_every_time_zone_form(stamp: bytes) -> None:
+    from graphstep.export.graphviz import pin_pdf_date
+
+    pdf = b"<< /CreationDate (D:" + stamp + b") >>"
+    pinned = pin_pdf_date(pdf)
+    assert len(pinned) == len(pdf) and b"2026" not in pinned and b"19700101000000" in pinned
+
+
+def _player_data(page: str) -> dict:  # type: ignore[type-arg]
+    import json
+
+    return json.loads(page.split('<script id="steps" type="application/json">')[1].split("</script>")[0])
+
+
+@pytest.mark.parametrize("name", ["neuron", "staged", "mlp_batch"])
+def test_html_player_draws_once_and_marks_each_number_with_its_step(tmp_path: Path, name: str) -> None:
+    """The page holds one picture; a number marked data-k=K is exactly one the step-K frame shows."""
+    trace = trace_of(name)
+    page = export(trace, tmp_path / "p.html", builtin=True)[0].read_text()
+    assert page.count("<svg") == 1
+    data = _player_data(page)
+    assert len(data["captions"]) == len(trace.steps) + 1
+    assert data["current"] == [None, *(s.node for s in trace.steps)]
+    svg = ET.fromstring(page.split('<div id="stage">')[1].split("</div>")[0])
+    marked = [(int(t.get("data-k")), t.text) for t in svg.iter("{http://www.w3.org/2000/svg}text")
+              if t.get("data-k")]
+    assert marked
+    renderer = Renderer(trace.graph, trace, builtin=True)
+    for k in (0, 1, trace.forward_end, len(trace.steps) - 1, len(trace.steps)):
+        frame = ET.fromstring(renderer.svg(k))
+        shown = sorted(t.text or "" for t in frame.iter("{http://www.w3.org/2000/svg}text")
+                       if t.get("class") in ("value", "grad"))
+        unmarked = sorted(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text")
+                          if t.get("class") in ("value", "grad") and not t.get("data-k"))
+        assert shown == sorted(unmarked + [text for at, text in marked if at <= k]), k
+
+
+def test_html_player_grows_linearly_and_opens_at_step(tmp_path: Path) -> None:
+    chain = "\n".join(["x = 0.5", *(f"v{i} = tanh({'x' if i == 0 else f'v{i - 1}'})" for i in range(300))])
+    sizes = []
+    for n in (100, 300):
+        trace = graphstep.parse("\n".join(chain.split("\n")[: n + 1])).run()
+        sizes.append(len(export(trace, tmp_path / f"c{n}.html", builtin=True, step=5)[0].read_bytes()))
+    assert sizes[1] < 3.6 * sizes[0]  # three times the nodes: about three times the bytes (was ~9x)
+    assert "show(5);" in (tmp_path / "c100.html").read_text()

@@ -30,6 +30,8 @@ class Label:
 
     text: str
     known: bool
+    at: int = 0
+    """The first step (cursor) at which the number is known; the HTML player shows it from there on."""
 
     @property
     def shown(self) -> str:
@@ -101,11 +103,13 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
     final = trace.state(len(trace.steps)) if trace is not None else None
     state = trace.state(cursor) if trace is not None and cursor is not None else final
     current = state.current.node if state is not None and state.current is not None and cursor is not None else None
+    value_at, grad_at, edge_at = trace.known_from if trace is not None else ({}, {}, {})
 
-    def label(table_final: dict[Any, Any], table_now: dict[Any, Any], key: object, wanted: bool) -> Label:
+    def label(table_final: dict[Any, Any], table_now: dict[Any, Any], key: Any, wanted: bool,
+              at: dict[Any, int]) -> Label:
         if not wanted or key not in table_final:
             return NO_LABEL
-        return Label(fmt_compact(table_final[key], p), key in table_now)
+        return Label(fmt_compact(table_final[key], p), key in table_now, at.get(key, 0))
 
     nodes: list[SceneNode] = []
     wires: list[SceneWire] = []
@@ -114,21 +118,21 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
         fans_out = len(graph.consumers[node.id]) > 1
         total = NO_LABEL
         if fans_out and final is not None and state is not None:
-            summed = label(final.grads, state.grads, node.id, options.grads)
-            total = Label(f"Σ {summed.text}", summed.known) if summed.text else NO_LABEL
+            summed = label(final.grads, state.grads, node.id, options.grads, grad_at)
+            total = Label(f"Σ {summed.text}", summed.known, summed.at) if summed.text else NO_LABEL
         name = node.name if kind == "gate" and node.id != graph.output else None
         shape = tensor_shape(final.values.get(node.id)) if final is not None else ""
         nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group, shape))
         for position, source in enumerate(node.inputs):
             value = grad = NO_LABEL
             if final is not None and state is not None:
-                value = label(final.values, state.values, source, options.values)
-                grad = label(final.edge_grads, state.edge_grads, (node.id, position), options.grads)
+                value = label(final.values, state.values, source, options.values, value_at)
+                grad = label(final.edge_grads, state.edge_grads, (node.id, position), options.grads, edge_at)
             wires.append(SceneWire(source, node.id, position, value, grad))
     value = grad = NO_LABEL
     if final is not None and state is not None:
-        value = label(final.values, state.values, graph.output, options.values)
-        grad = label(final.grads, state.grads, graph.output, options.grads)
+        value = label(final.values, state.values, graph.output, options.values, value_at)
+        grad = label(final.grads, state.grads, graph.output, options.grads, grad_at)
     nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
     wires.append(SceneWire(graph.output, SINK, 0, value, grad))
     shown = tuple(current_tables(trace, cursor, p)) if tables and trace is not None and cursor is not None else ()
@@ -156,16 +160,18 @@ class Tensor:
 def current_tables(trace: Trace, cursor: int, precision: int) -> list[Tensor]:
     """The current node's value and gradient at step ``cursor``, when they are tensors small enough to read
     written out (``fmt_matrix`` decides); empty for scalars, big tensors and the start."""
-    state = trace.state(cursor)
-    if state.current is None:
+    if not 0 < cursor <= len(trace.steps):
         return []
-    node = state.current.node
+    node = trace.steps[cursor - 1].node
+    value_at, grad_at, _ = trace.known_from  # what is known after ``cursor`` steps, without a whole state
     name = trace.graph.display_name(node)
     tables = []
-    for title, role, table in ((f"{name} =", "value", state.values),
-                               (f"∂{trace.graph.output_name}/∂{name} =", "grad", state.grads)):
-        value = table.get(node)
-        if value is not None and tensor_shape(value) and fmt_matrix(value, precision) is not None:
+    for title, role, at, value in ((f"{name} =", "value", value_at.get(node), trace.values[node]),
+                                   (f"∂{trace.graph.output_name}/∂{name} =", "grad", grad_at.get(node),
+                                    trace.node_grads[node])):
+        if at is None or at > cursor or value is None or not tensor_shape(value):
+            continue
+        if fmt_matrix(value, precision) is not None:
             tables.append(Tensor(title, role, to_host(value)))
     return tables
 
