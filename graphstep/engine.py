@@ -100,6 +100,8 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) ->
             value = values.get(name, node.const)
             if value is None:
                 raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
+            if numpy.iscomplexobj(value):
+                raise InputError(f"input {name!r} is complex; graphstep computes with real numbers only")
             try:
                 bound[node.id] = xp.asarray(value, dtype=dtype)
             except (ValueError, TypeError):

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from graphstep.ops import OPS, fmt_const
+from graphstep.textsafe import escape
 
 if TYPE_CHECKING:
     import networkx
@@ -91,7 +92,7 @@ class Graph:
         if node.name:
             return node.name
         if node.span is not None and not node.is_leaf:
-            text = " ".join(self.source[node.span[0] : node.span[1]].split())
+            text = escape(" ".join(self.source[node.span[0] : node.span[1]].split()), one_line=True)
             if 0 < len(text) <= 16:
                 return text if text.startswith("(") and text.endswith(")") else f"({text})"
         return node.display_name

@@ -252,6 +252,8 @@ class Parser:
             return self.name(token)
         if token.kind == "OP" and token.text == "-":
             operand = self.expression(PREFIX_MINUS)
+            if isinstance(operand, Const) and isinstance(operand.value, str):
+                raise self.error("a text string is not a value here", operand.start, operand.end)
             if isinstance(operand, Const):
                 return Const(-operand.value, token.start, operand.end)
             return self.apply("mul", [Const(-1.0, token.start, token.end), operand], (token.start, operand.end))
@@ -355,6 +357,8 @@ class Parser:
     def apply(self, op_name: str, operands: Sequence[Operand], span: tuple[int, int], const: Any = None) -> Operand:
         """Add the node for ``op_name``: folded when all operands are constant, a constant gate when one is."""
         constants = [o.value for o in operands if isinstance(o, Const)]
+        if op_name == "div" and isinstance(operands[1], Const) and _is_zero(operands[1].value):
+            raise self.error("division by zero: the divisor is the constant 0", operands[1].start, operands[1].end)
         if len(constants) == len(operands):
             return Const(self.fold(op_name, constants, const, span), *span)
         if len(operands) == 2 and op_name in CONST_VARIANTS:
@@ -406,6 +410,10 @@ def _respan(operand: Operand, start: int, end: int) -> Operand:
     if isinstance(operand, Const):
         return Const(operand.value, start, end, operand.euler)
     return Ref(operand.id, start, end)
+
+
+def _is_zero(value: Any) -> bool:
+    return not isinstance(value, str) and numpy.ndim(value) == 0 and float(value) == 0.0
 
 
 def _is_scalar(value: Any) -> bool:

@@ -46,6 +46,17 @@ FALLBACK = str.maketrans({
 })
 
 
+def _spell(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: what a terminal cannot show is spelled in ASCII (``∂`` → ``d``), else ``?``."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(c.translate(FALLBACK) if c.translate(FALLBACK) != c else "?" for c in bad), error.end
+
+
+codecs.register_error("graphstep-ascii", _spell)
+
+
 class SafeStream:
     """A text stream that escapes control characters and never fails to encode (see module docstring)."""
 
@@ -61,7 +72,7 @@ class SafeStream:
     def write(self, text: str) -> int:
         safe = escape(text)
         if not self._unicode:
-            safe = safe.translate(FALLBACK).encode(self._codec, "replace").decode(self._codec)
+            safe = safe.encode(self._codec, "graphstep-ascii").decode(self._codec)
         self.stream.write(safe)
         return len(text)
 

@@ -20,6 +20,7 @@ from graphstep.cli.common import parse_values
 from graphstep.errors import GraphstepError
 from graphstep.numbers import fmt_scalar
 from graphstep.ops import fmt_const
+from graphstep.textsafe import escape
 
 
 class HelpScreen(ModalScreen[None]):
@@ -102,10 +103,10 @@ class EditScreen(ModalScreen[bool]):
             text = str(error)
             if "missing value" in text:
                 text += "\n" + t("missing_values", self.lang)
-            self.query_one("#edit-error", Static).update(Text(text, style="bold red"))
+            self.query_one("#edit-error", Static).update(Text(escape(text), style="bold red"))
             return
         except Exception as error:
-            self.query_one("#edit-error", Static).update(Text(f"error: {error}", style="bold red"))
+            self.query_one("#edit-error", Static).update(Text(escape(f"error: {error}"), style="bold red"))
             return
         self.dismiss(True)
 

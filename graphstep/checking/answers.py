@@ -17,6 +17,7 @@ line numbers of the rest) before the program is parsed.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -124,6 +125,9 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
         if value is None:
             raise SourceError(f"{written!r} is not a number (write it like -4, 0.73 or 1.5e-3)", source,
                               number_at, number_at + len(written))
+        if not math.isfinite(float(value)):
+            raise SourceError(f"{written} is too large to compute with (the largest number is about 1.8e308)",
+                              source, number_at, number_at + len(written))
     for pattern in (_FRACTION, _LATEX_FRACTION):
         match = pattern.match(target)
         if match:
@@ -145,8 +149,12 @@ def normalise_number(text: str) -> str | None:
 
 
 def _clean(name: str) -> str:
-    """``x_1`` and ``w_{12}`` are the names ``x1`` and ``w12``, as in the language."""
+    """``x_1`` and ``w_{12}`` are the names ``x1`` and ``w12``, and ``alpha`` is ``α``, as in the language."""
+    from graphstep.lexer import GREEK
+
+    name = GREEK.get(name, name)
     base, _, subscript = name.partition("_")
+    base = GREEK.get(base, base)
     subscript = subscript.strip("{}")
     if not subscript:
         return name

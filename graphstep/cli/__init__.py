@@ -63,9 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(module: Any, options: argparse.Namespace) -> int:
+    from graphstep.cli.common import check_options
     from graphstep.limits import limits
 
     try:
+        check_options(options)
         with limits(allow=getattr(options, "allow_path", None) or (),
                     max_elements=getattr(options, "max_elements", None)):
             code = int(module.run(options) or 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -42,6 +43,41 @@ def add_limit_arguments(parser: argparse.ArgumentParser, elements: bool = True) 
 def add_lang_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("en", "es"), default=None,
                         help="interface language (default: from $LANG, else English)")
+
+
+MAX_PRECISION = 17  # decimals: float64 holds about 17 significant digits
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Every command's numeric options in range, each with a one-line message (``--lr nan``, ``--seed -1``,
+    ``--precision 1000000000``), before any work starts."""
+    options = vars(args)
+
+    def need(name: str, ok: bool, what: str) -> None:
+        if not ok:
+            flag = "--" + name.replace("_", "-")
+            raise InputError(f"{flag} must be {what}, not {options[name]}")
+
+    def given(name: str) -> bool:
+        return options.get(name) is not None
+
+    if given("precision"):
+        need("precision", 0 <= options["precision"] <= MAX_PRECISION, f"a whole number from 0 to {MAX_PRECISION}")
+    if given("lr"):
+        need("lr", math.isfinite(options["lr"]) and options["lr"] > 0, "a number > 0")
+    if given("tolerance"):
+        need("tolerance", math.isfinite(options["tolerance"]) and options["tolerance"] >= 0, "a number ≥ 0")
+    if given("seed"):
+        need("seed", 0 <= options["seed"] < 2**63, "a whole number ≥ 0")
+    if given("step"):
+        step = options["step"]
+        if isinstance(step, float):
+            need("step", math.isfinite(step) and step > 0, "a number > 0")
+        else:
+            need("step", step >= 0, "a whole number ≥ 0")
+    for name in ("steps", "batch", "max_elements"):
+        if given(name) and not isinstance(options[name], bool):  # eval's --steps is a switch
+            need(name, options[name] >= 1, "at least 1")
 
 
 def read_source(argument: str) -> str:
