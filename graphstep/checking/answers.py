@@ -23,9 +23,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graphstep.errors import SourceError
+from graphstep.lexer import canonical_name
 
 _ANSWER_LINE = re.compile(r"^[ \t]*\?")
-_NAME = r"[^\W\d_][\w]*(?:_\{\w+\}|_\w+)?|[^\W\d_]"
+_DECIMALS = re.compile(r"^[ \t]*#[ \t]*(?:decimals|decimales)[ \t]*[:=]?[ \t]*(\d{1,2})[ \t]*$", re.MULTILINE)
+DEFAULT_DECIMALS = 2
+"""The lecture's blackboard precision: answers are asked for with 2 decimals unless the exercise says."""
+_NAME = r"\\?[^\W\d_][\w]*(?:_\{[\w ]+\}|_\w+)?|[^\W\d_]"
 _D = r"(?:∂|\\partial\s*|d)"
 _FRACTION = re.compile(rf"^(?:{_D})\s*(?P<of>{_NAME})\s*/\s*(?:{_D})\s*(?P<wrt>{_NAME})$")
 _LATEX_FRACTION = re.compile(
@@ -53,6 +57,8 @@ class Answer:
     """Where it was written: the exercise file or the answers file (for messages)."""
     text: str
     """The answer line as written, without the ``?``."""
+    column: int = 1
+    """The column where the target starts (for messages: ``file:line:column``)."""
 
     @property
     def key(self) -> tuple[str, str, str | None]:
@@ -132,10 +138,11 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
         match = pattern.match(target)
         if match:
             return Answer("grad", _clean(match.group("wrt")), _clean(match.group("of")), value, number, offset, origin,
-                          body[start:].strip())
+                          body[start:].strip(), target_at - offset + 1)
     match = _PLAIN.match(target)
     if match:
-        return Answer("value", _clean(match.group("name")), None, value, number, offset, origin, body[start:].strip())
+        return Answer("value", _clean(match.group("name")), None, value, number, offset, origin, body[start:].strip(),
+                      target_at - offset + 1)
     raise SourceError("expected a node name (q) or a derivative (∂f/∂x, df/dx) before the =", source,
                       target_at, target_at + max(1, len(target)))
 
@@ -149,16 +156,8 @@ def normalise_number(text: str) -> str | None:
 
 
 def _clean(name: str) -> str:
-    """``x_1`` and ``w_{12}`` are the names ``x1`` and ``w12``, and ``alpha`` is ``α``, as in the language."""
-    from graphstep.lexer import GREEK
-
-    name = GREEK.get(name, name)
-    base, _, subscript = name.partition("_")
-    base = GREEK.get(base, base)
-    subscript = subscript.strip("{}")
-    if not subscript:
-        return name
-    return base + subscript if subscript.isdigit() else f"{base}_{subscript}"
+    """``x_1``, ``w_{12}`` and ``alpha`` are the names ``x1``, ``w12`` and ``α``, as in the language."""
+    return canonical_name(name)
 
 
 def offset_of_line(text: str, line: int) -> int:
@@ -169,3 +168,9 @@ def offset_of_line(text: str, line: int) -> int:
             return len(text)
         offset = newline + 1
     return offset
+
+
+def asked_decimals(text: str) -> int:
+    """The precision an exercise asks for: its ``# decimals: N`` line (``# decimales: N``), else 2."""
+    match = _DECIMALS.search(text)
+    return int(match.group(1)) if match else DEFAULT_DECIMALS

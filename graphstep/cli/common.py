@@ -13,10 +13,11 @@ from typing import Any
 from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError
 from graphstep.graph import Graph
+from graphstep.lexer import canonical_name
 from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
 
-ASSIGNMENT = re.compile(r"^\s*([^\W\d]\w*)\s*=(.*)$", re.S)
+ASSIGNMENT = re.compile(r"^\s*(\\?[^\W\d]\w*(?:_\{[^{}=]*\})?)\s*=(.*)$", re.S)  # w0=, w_{0}=, \alpha=
 
 VALUE_READERS: dict[str, Callable[[str, str], Any]] = {}
 """Readers for non-numeric NAME=VALUE forms, by prefix (``@`` loads a file; registered by the tensor module)."""
@@ -61,8 +62,9 @@ def check_options(args: argparse.Namespace) -> None:
     def given(name: str) -> bool:
         return options.get(name) is not None
 
-    if given("precision"):
-        need("precision", 0 <= options["precision"] <= MAX_PRECISION, f"a whole number from 0 to {MAX_PRECISION}")
+    for name in ("precision", "decimals"):
+        if given(name):
+            need(name, 0 <= options[name] <= MAX_PRECISION, f"a whole number from 0 to {MAX_PRECISION}")
     if given("lr"):
         need("lr", math.isfinite(options["lr"]) and options["lr"] > 0, "a number > 0")
     if given("tolerance"):
@@ -120,7 +122,7 @@ def parse_values(items: Sequence[str]) -> dict[str, Any]:
         match = ASSIGNMENT.match(item)
         if not match:
             raise InputError(f"expected NAME=VALUE (like x=3), got {item!r}")
-        name, text = match.group(1), match.group(2).strip()
+        name, text = canonical_name(match.group(1)), match.group(2).strip()
         reader = next((r for prefix, r in VALUE_READERS.items() if text.startswith(prefix)), None)
         if reader is not None:
             values[name] = reader(name, text)
