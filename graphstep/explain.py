@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from graphstep.i18n import tr
 from graphstep.numbers import fmt
 from graphstep.ops import OPS, fmt_const
@@ -162,7 +164,9 @@ def local_formula(trace: Trace, node_id: int, position: int, precision: int = 2)
     const_text = fmt_const(node.const) if node.const is not None and op.takes_const else ""
     cm1 = fmt_const(node.const - 1) if op.takes_const and isinstance(node.const, float) else ""
     text = template.format(*names, c=const_text, cm1=cm1, out=graph.display_name(node_id))
-    step_locals = op.local(trace.xp, [trace.values[i] for i in node.inputs], trace.values[node_id], node.const)  # type: ignore[misc]
+    with numpy.errstate(all="ignore"):  # 1/0 is shown as inf; the step's own warnings say why
+        step_locals = op.local(trace.xp, [trace.values[i] for i in node.inputs], trace.values[node_id],  # type: ignore[misc]
+                               node.const)
     value = fmt(step_locals[position], precision)
     return value if _is_plain_number(text) else f"{text} = {value}"
 

@@ -267,9 +267,8 @@ define(Op(
 define(Op(
     name="div_const", symbol=lambda c: f"/{fmt_const(c)}", arity=1, takes_const=True,
     forward=lambda xp, a, c: a[0] / c,
-    local=lambda xp, a, out, c: (xp.float64(1.0) / c,),  # 1/0 is inf (and a warning), as for arrays
+    local=lambda xp, a, out, c: (1.0 / c,),  # c is never 0: the parser refuses x/0
     local_formula=("1/{c}",),
-    warn=lambda xp, args, out, c: ("div_zero",) if c == 0 else (),
     latex="\\frac{{{0}}}{{{c}}}",
     rule_en="dividing by a constant divides the gradient by that constant",
     rule_es="dividir por una constante divide el gradiente por esa constante",

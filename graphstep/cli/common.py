@@ -64,7 +64,7 @@ def check_options(args: argparse.Namespace) -> None:
 
     for name in ("precision", "decimals"):
         if given(name):
-            need(name, 0 <= options[name] <= MAX_PRECISION, f"a whole number from 0 to {MAX_PRECISION}")
+            need(name, 0 <= options[name] <= MAX_PRECISION, f"between 0 and {MAX_PRECISION}")
     if given("lr"):
         need("lr", math.isfinite(options["lr"]) and options["lr"] > 0, "a number > 0")
     if given("tolerance"):
@@ -74,7 +74,7 @@ def check_options(args: argparse.Namespace) -> None:
     if given("step"):
         step = options["step"]
         if isinstance(step, float):
-            need("step", math.isfinite(step) and step > 0, "a number > 0")
+            need("step", math.isfinite(step) and step > 0, "a step size > 0")
         else:
             need("step", step >= 0, "a whole number ≥ 0")
     for name in ("steps", "batch", "max_elements"):
