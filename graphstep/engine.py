@@ -13,7 +13,7 @@ import numpy
 
 from graphstep import fusion
 from graphstep.backend import check_dtype, get_namespace, reduce_to_shape
-from graphstep.errors import GraphstepError, InputError, line_and_column
+from graphstep.errors import GraphstepError, InputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.limits import Budget, shape_size
@@ -103,7 +103,7 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) ->
             if value is None:
                 raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
             if numpy.iscomplexobj(value):
-                raise InputError(f"input {name!r} is complex; graphstep computes with real numbers only")
+                raise InputError("error.complex_input", name=name)
             try:
                 bound[node.id] = xp.asarray(value, dtype=dtype)
             except (ValueError, TypeError):
@@ -169,8 +169,8 @@ def _result_shape(node: Node, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
         return max(shapes, key=shape_size)
 
 
-def _where(graph: Graph, node: Node) -> str:
+def _where(graph: Graph, node: Node) -> Phrase:
     if node.span is None:
-        return f"the value of {node.label}"
+        return Phrase("limit.node", {"label": node.label})
     line, column = line_and_column(graph.source, node.span[0])
-    return f"{node.label} at line {line}, column {column}"
+    return Phrase("limit.node_at", {"label": node.label, "line": line, "column": column})

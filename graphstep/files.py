@@ -24,47 +24,46 @@ def read_bytes(path: str | Path, max_bytes: int, shown: str | None = None, trunc
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise GraphstepError(f"file not found: {shown}") from None
+        raise GraphstepError("file.not_found", path=shown) from None
     except OSError as error:
-        raise GraphstepError(f"cannot read {shown}: {error.strerror or error}") from None
+        raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
     _check_regular(info.st_mode, shown)
     try:
         # O_NONBLOCK: a FIFO swapped in after the check above does not hang the open.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
-        raise GraphstepError(f"cannot read {shown}: {error.strerror or error}") from None
+        raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         _check_regular(info.st_mode, shown)
         if info.st_size > max_bytes and not truncate:
-            raise LimitError(f"{shown} is too large ({info.st_size:,} bytes; the limit is {max_bytes:,})")
+            raise LimitError("file.too_large", path=shown, size=f"{info.st_size:,}", limit=f"{max_bytes:,}")
         data = handle.read(max_bytes + (0 if truncate else 1))
     if len(data) > max_bytes:
-        raise LimitError(f"{shown} is too large (more than {max_bytes:,} bytes)")
+        raise LimitError("file.too_large", path=shown, size=f"> {max_bytes:,}", limit=f"{max_bytes:,}")
     return data
 
 
 def _check_regular(mode: int, shown: str) -> None:
     if stat.S_ISDIR(mode):
-        raise GraphstepError(f"{shown} is a folder, not a file")
+        raise GraphstepError("file.folder", path=shown)
     if not stat.S_ISREG(mode):
-        raise GraphstepError(f"{shown} is not a regular file (a pipe, a device or a socket): graphstep reads "
-                             "only regular files")
+        raise GraphstepError("file.not_regular", path=shown)
 
 
 def decode(data: bytes, shown: str) -> str:
     """UTF-8 text (a leading BOM dropped); UTF-16/32, binary data and invalid UTF-8 are named as such."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise GraphstepError(f"{shown} is UTF-32 text: save it as UTF-8")
+        raise GraphstepError("file.utf32", path=shown)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise GraphstepError(f"{shown} is UTF-16 text: save it as UTF-8")
+        raise GraphstepError("file.utf16", path=shown)
     if b"\x00" in data:
-        raise GraphstepError(f"{shown} is a binary file, not text")
+        raise GraphstepError("file.binary", path=shown)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise GraphstepError(f"{shown} is not UTF-8 text (line {line}): save it as UTF-8") from None
+        raise GraphstepError("file.not_utf8", path=shown, line=line) from None
 
 
 def read_text(path: str | Path, shown: str | None = None) -> str:
@@ -88,6 +87,5 @@ def reachable(path_text: str, fallback: Path | None = None) -> Path:
         if shipped.exists() and shipped.is_relative_to(fallback.resolve()):
             return shipped
     if not any(candidate.is_relative_to(root) for root in roots):
-        raise LimitError(f"{path_text} is outside the folder this program may read ({base}); only files in "
-                         "that folder are read (a lecturer can allow another folder with --allow-path DIR)")
+        raise LimitError("file.outside", path=path_text, folder=str(base))
     return candidate

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase, SourceError
 
 DEFAULT_MAX_ELEMENTS = 100_000_000
 """Numbers one program may hold in its arrays together (800 MB of float64 values; a run's gradients and
@@ -30,12 +30,19 @@ MAX_TABLE_BYTES = 64 * 1024 * 1024
 """The largest ``.csv``/``.txt`` data table read (64 MiB)."""
 
 
+THIS_ARRAY = Phrase("limit.this_array")
+
+
 class LimitError(GraphstepError):
     """A program asks for more than the limits allow (too many numbers, a file too large or out of reach)."""
 
 
 class TooManyElements(LimitError):
     """A program's arrays would hold more numbers than ``max_elements``."""
+
+
+class TooManyElementsAt(SourceError, TooManyElements):
+    """:class:`TooManyElements` at a place in the source (shown with line, column and caret)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,8 @@ def limits(
         changes["allowed"] = tuple(Path(a).expanduser().resolve() for a in allow)
     if max_elements is not None:
         if max_elements < 1:
-            raise GraphstepError(f"--max-elements must be at least 1, not {max_elements}")
+            raise GraphstepError("option.range", flag="--max-elements", what=Phrase("option.at_least_one"),
+                                 value=max_elements)
         changes["max_elements"] = max_elements
     token = _LIMITS.set(replace(_LIMITS.get(), **changes))  # type: ignore[arg-type]
     try:
@@ -89,17 +97,16 @@ def limits(
 # --- counting elements before they exist --------------------------------------------------------------------
 
 
-def too_many(count: int, what: str, cap: int | None = None) -> TooManyElements:
+def too_many(count: int, what: str | Phrase, cap: int | None = None) -> TooManyElements:
     cap = current().max_elements if cap is None else cap
-    return TooManyElements(f"{what} would hold {_count(count)} numbers, more than the limit of {cap:,} "
-                      "(raise it with --max-elements N)")
+    return TooManyElements("limit.too_many", what=what, count=_count(count), cap=f"{cap:,}")
 
 
-def _count(n: int) -> str:
-    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
+def _count(n: int) -> str | Phrase:
+    return f"{n:,}" if n < 10**15 else Phrase("limit.about", {"power": len(str(n)) - 1})
 
 
-def check_count(count: int, what: str = "this array") -> int:
+def check_count(count: int, what: str | Phrase = THIS_ARRAY) -> int:
     """``count`` when one program may hold that many numbers, else a :class:`LimitError` (nothing allocated)."""
     if count > current().max_elements:
         raise too_many(count, what)
@@ -117,11 +124,11 @@ class Budget:
         self.limit = current().max_elements
         self.used = 0
 
-    def claim(self, count: int, what: str = "this array") -> None:
+    def claim(self, count: int, what: str | Phrase = THIS_ARRAY) -> None:
         if count > self.limit:
             raise too_many(count, what, self.limit)
         if self.used + count > self.limit:
-            raise too_many(self.used + count, f"with {what}, the program's arrays", self.limit)
+            raise too_many(self.used + count, Phrase("limit.with", {"what": what}), self.limit)
         self.used += count
 
 

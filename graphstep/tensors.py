@@ -69,20 +69,20 @@ def read_npy(path: Path, shown: str) -> numpy.ndarray:
             raise ValueError("unknown version")
         shape, _fortran, dtype = reader(handle)
     except Exception:  # numpy's header parser raises ValueError, SyntaxError, tokenize's TokenError, …
-        raise GraphstepError(f"{shown} is not a valid .npy file (its header cannot be read)") from None
+        raise GraphstepError("file.npy_header", path=shown) from None
     if dtype.kind == "c":
-        raise GraphstepError(f"{shown} holds complex numbers; graphstep computes with real numbers only")
+        raise GraphstepError("file.complex", path=shown)
     if dtype.kind not in "biuf" or dtype.fields is not None or dtype.subdtype is not None:
-        raise GraphstepError(f"{shown} does not hold plain numbers (its dtype is {dtype.str!r})")
+        raise GraphstepError("file.npy_dtype", path=shown, dtype=dtype.str)
     count = check_count(shape_size(shape), shown)
     needed = handle.tell() + count * dtype.itemsize
     data = read_bytes(path, needed, shown, truncate=True)
     if len(data) < needed:
-        raise GraphstepError(f"{shown} is cut short: its header promises more numbers than it holds")
+        raise GraphstepError("file.npy_short", path=shown)
     try:
         array = numpy.load(io.BytesIO(data), allow_pickle=False)
     except (ValueError, OSError, EOFError):
-        raise GraphstepError(f"{shown} is not a valid .npy file") from None
+        raise GraphstepError("file.npy_invalid", path=shown) from None
     return numpy.asarray(array, dtype=float)
 
 
@@ -98,7 +98,7 @@ def _load_table(text: str, suffix: str, shown: str) -> numpy.ndarray:
         return _table(lines[1:], delimiter)
     except ValueError:
         # numpy's message quotes the offending text: a file's content is never shown.
-        raise GraphstepError(f"{shown}: cannot read an array of numbers from it (not a table of numbers)") from None
+        raise GraphstepError("file.not_a_table", path=shown) from None
 
 
 def _table(lines: list[str], delimiter: str | None) -> numpy.ndarray:
@@ -140,7 +140,7 @@ def _shape(parser: Parser, name: str, args: list[Operand], span: Span) -> tuple[
     if not args:
         raise parser.error(f"{name} needs the size of each dimension, like {name}(2, 3)", *span)
     if len(args) > MAX_DIMENSIONS:
-        raise parser.error(f"{name} makes arrays of at most {MAX_DIMENSIONS} dimensions", *span)
+        raise parser.error("error.max_dims", *span, name=name, dims=MAX_DIMENSIONS)
     shape = tuple(_whole(parser, a, f"each size of {name}") for a in args)
     parser.claim(shape_size(shape), span)
     return shape
@@ -196,8 +196,8 @@ def _with_axis(op_name: str, keepdims: bool = False) -> Callable[..., Operand]:
             if not value.is_integer():
                 raise parser.error("the axis must be a whole number", kwargs["axis"].start, kwargs["axis"].end)
             if abs(value) > MAX_DIMENSIONS:
-                raise parser.error(f"the axis must be a whole number between -{MAX_DIMENSIONS} and "
-                                   f"{MAX_DIMENSIONS - 1}", kwargs["axis"].start, kwargs["axis"].end)
+                raise parser.error("error.axis_range", kwargs["axis"].start, kwargs["axis"].end,
+                                   dims=MAX_DIMENSIONS, top=MAX_DIMENSIONS - 1)
             axis = int(value)
         if "keepdims" in kwargs and _number(parser, kwargs["keepdims"], "keepdims (1 or 0)"):
             return parser.apply(op_name, args, span, (axis, KEEPDIMS))  # the reduced axis stays, as 1

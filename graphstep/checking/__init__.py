@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from graphstep.errors import SourceError
+from graphstep.i18n import t
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,6 +62,7 @@ def check(
     from graphstep.checking.claims import Checker
     from graphstep.checking.report import Report
     from graphstep.errors import GraphstepError
+    from graphstep.limits import TooManyElements
     from graphstep.parser import parse
 
     if tolerance is not None and not tolerance >= 0:
@@ -69,6 +71,8 @@ def check(
     try:
         graph = parse(program)
         found = {a.key: a for a in parse_answers(exercise, name)}
+    except TooManyElements:  # arrays past the limit: `graphstep check` says it takes no arrays at all
+        raise
     except SourceError as error:
         raise FileSourceError(error, name) from None
     if answers is not None:
@@ -79,7 +83,7 @@ def check(
         found.update({a.key: a for a in extra})
     # Arrays are refused before anything is computed (a student's randn(2000, 2000) chain costs nothing).
     if any(n.is_leaf and n.const is not None and getattr(n.const, "size", 1) != 1 for n in graph.nodes):
-        raise GraphstepError("check works on scalar exercises (every node one number); this one has arrays")
+        raise GraphstepError("limit.check_arrays")
     if decimals is None:
         decimals = asked_decimals(exercise)
     if decimals < 0:
@@ -95,11 +99,12 @@ class FileSourceError(SourceError):
 
     def __init__(self, error: SourceError, file: str) -> None:
         self.file = file
-        super().__init__(error.message, error.source, error.start, error.end)
+        super().__init__(error.key, error.source, error.start, error.end, **error.fields)
 
-    def render(self) -> str:
-        body = super().render().split("\n")
-        return "\n".join([f"error: {self.file}:{self.line}:{self.column}: {self.message}", *body[2:]])
+    def render(self, lang: str = "en") -> str:
+        body = super().render(lang).split("\n")
+        headline = t("error.prefix", lang, message=f"{self.file}:{self.line}:{self.column}: {self.text(lang)}")
+        return "\n".join([headline, *body[2:]])
 
 
 def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str]] = (),

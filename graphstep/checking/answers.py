@@ -132,8 +132,7 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
             raise SourceError(f"{written!r} is not a number (write it like -4, 0.73 or 1.5e-3)", source,
                               number_at, number_at + len(written))
         if not math.isfinite(float(value)):
-            raise SourceError(f"{written} is too large to compute with (the largest number is about 1.8e308)",
-                              source, number_at, number_at + len(written))
+            raise SourceError("error.number_too_large", source, number_at, number_at + len(written), number=written)
     for pattern in (_FRACTION, _LATEX_FRACTION):
         match = pattern.match(target)
         if match:

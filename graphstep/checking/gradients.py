@@ -158,9 +158,9 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
     symbolic gradient are both exact, so they must agree to 1e-8 relative.
     """
     if not 0 < step < math.inf:
-        raise GraphstepError(f"the step size must be a number > 0, not {step}")
+        raise GraphstepError("error.bad_step", step=step)
     if not 0 <= tolerance < math.inf:
-        raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
+        raise GraphstepError("error.bad_tolerance", tolerance=tolerance)
     if symbolic_seconds is None:
         symbolic_seconds = SYMBOLIC_SECONDS
     given = dict(values or {})

@@ -74,25 +74,33 @@ def _run(module: Any, options: argparse.Namespace) -> int:
         sys.stdout.flush()
         return code
     except GraphstepError as error:
-        return _fail(str(error), error.exit_code)
+        return _fail(error.render(_lang(options)), error.exit_code)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         _silence_stdout()
         return 0
-    except OSError as error:
-        if error.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # > /dev/full, a full disk
-            _silence_stdout()
-            return _fail(f"cannot write the output: {error.strerror}", 2)
-        raise
-    except MemoryError:
-        return _fail("out of memory (lower --max-elements, or give the program smaller arrays)", 2)
-    except RecursionError:
-        return _fail("the formula is nested too deeply", 2)
+    except (MemoryError, RecursionError, OSError) as error:
+        return _resource_error(error, _lang(options))
+
+
+def _resource_error(error: BaseException, lang: str) -> int:
+    """A full disk under stdout, memory or stack run out: one line, exit 2 (other OS errors are bugs)."""
+    if isinstance(error, MemoryError):
+        return _fail(GraphstepError("error.out_of_memory").render(lang), 2)
+    if isinstance(error, RecursionError):
+        from graphstep.parser import MAX_DEPTH
+
+        return _fail(GraphstepError("error.too_deep", depth=MAX_DEPTH).render(lang), 2)
+    assert isinstance(error, OSError)
+    if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # > /dev/full, a full disk
+        raise error
+    _silence_stdout()
+    return _fail(GraphstepError("error.output_failed", reason=error.strerror).render(lang), 2)
 
 
 def _fail(text: str, code: int) -> int:
-    print(text if text.startswith("error:") else f"error: {text}", file=sys.stderr)
+    print(text, file=sys.stderr)
     return code
 
 
@@ -124,8 +132,17 @@ def safe_output() -> Iterator[None]:
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
                   file: TextIO | None = None, line: str | None = None) -> None:
+    from graphstep.i18n import detect_lang, t
+
     text = " ".join(str(message).split())
-    print(f"warning: {text}", file=sys.stderr)
+    print(t("cli.warning", detect_lang(), message=text), file=sys.stderr)
+
+
+def _lang(options: argparse.Namespace) -> str:
+    """The language errors are told in: ``--lang`` where the command has it, else the environment's."""
+    from graphstep.i18n import detect_lang
+
+    return detect_lang(getattr(options, "lang", None))
 
 
 def overview() -> str:

@@ -11,13 +11,10 @@ import shutil
 from pathlib import Path
 
 from graphstep.checking import check
-from graphstep.checking.messages import MESSAGES
 from graphstep.cli.common import add_lang_argument, add_limit_arguments
 from graphstep.errors import GraphstepError
-from graphstep.i18n import detect_lang, tr
+from graphstep.i18n import detect_lang, t
 from graphstep.limits import TooManyElements, limits
-
-ARRAYS = "check works on scalar exercises (every node one number); this one has arrays"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
                            answers_name=Path(args.answers).name if args.answers else "answers",
                            decimals=args.decimals)
         except TooManyElements:
-            raise GraphstepError(ARRAYS) from None
+            raise GraphstepError("limit.check_arrays") from None
     if not report.verdicts:
-        raise GraphstepError(tr(MESSAGES, "no_answers", lang, file=args.answers or args.exercise))
+        raise GraphstepError(t("check.no_answers", lang, file=args.answers or args.exercise))
     if args.json:
         print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
     else:

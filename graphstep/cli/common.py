@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from graphstep.checking.answers import split_program
-from graphstep.errors import GraphstepError, InputError
+from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
+from graphstep.i18n import LANGUAGES
 from graphstep.lexer import canonical_name
 from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
@@ -42,7 +43,7 @@ def add_limit_arguments(parser: argparse.ArgumentParser, elements: bool = True) 
 
 
 def add_lang_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("en", "es"), default=None,
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="interface language (default: from $LANG, else English)")
 
 
@@ -54,32 +55,32 @@ def check_options(args: argparse.Namespace) -> None:
     ``--precision 1000000000``), before any work starts."""
     options = vars(args)
 
-    def need(name: str, ok: bool, what: str) -> None:
+    def need(name: str, ok: bool, what: str, **fields: Any) -> None:
         if not ok:
-            flag = "--" + name.replace("_", "-")
-            raise InputError(f"{flag} must be {what}, not {options[name]}")
+            raise InputError("option.range", flag="--" + name.replace("_", "-"), what=Phrase(what, fields),
+                             value=options[name])
 
     def given(name: str) -> bool:
-        return options.get(name) is not None
+        return options.get(name) is not None and not isinstance(options[name], bool)  # eval's --steps: a switch
 
     for name in ("precision", "decimals"):
         if given(name):
-            need(name, 0 <= options[name] <= MAX_PRECISION, f"between 0 and {MAX_PRECISION}")
+            need(name, 0 <= options[name] <= MAX_PRECISION, "option.between", low=0, high=MAX_PRECISION)
     if given("lr"):
-        need("lr", math.isfinite(options["lr"]) and options["lr"] > 0, "a number > 0")
+        need("lr", math.isfinite(options["lr"]) and options["lr"] > 0, "option.positive")
     if given("tolerance"):
-        need("tolerance", math.isfinite(options["tolerance"]) and options["tolerance"] >= 0, "a number ≥ 0")
+        need("tolerance", math.isfinite(options["tolerance"]) and options["tolerance"] >= 0, "option.nonnegative")
     if given("seed"):
-        need("seed", 0 <= options["seed"] < 2**63, "a whole number ≥ 0")
+        need("seed", 0 <= options["seed"] < 2**63, "option.whole_nonnegative")
     if given("step"):
         step = options["step"]
         if isinstance(step, float):
-            need("step", math.isfinite(step) and step > 0, "a step size > 0")
+            need("step", math.isfinite(step) and step > 0, "option.step_size")
         else:
-            need("step", step >= 0, "a whole number ≥ 0")
+            need("step", step >= 0, "option.whole_nonnegative")
     for name in ("steps", "batch", "max_elements"):
-        if given(name) and not isinstance(options[name], bool):  # eval's --steps is a switch
-            need(name, options[name] >= 1, "at least 1")
+        if given(name):
+            need(name, options[name] >= 1, "option.at_least_one")
 
 
 def read_source(argument: str) -> str:
