@@ -29,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decimals", type=int, default=None, metavar="N",
                         help="the precision the exercise asks for (default: the file's `# decimals: N` line, "
                              "else 2, the lecture's): an answer right only to fewer digits is too imprecise")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse (exit 2) a student's copy of the exercise whose program differs from "
+                             "EXERCISE's; without it, the answers are graded against EXERCISE's program and the "
+                             "difference is reported")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     add_limit_arguments(parser, elements=False)
     add_lang_argument(parser)
@@ -51,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             report = check(exercise, answers, args.tolerance, name=name,
                            answers_name=Path(args.answers).name if args.answers else "answers",
-                           decimals=args.decimals)
+                           decimals=args.decimals, strict=args.strict)
         except TooManyElements:
             raise GraphstepError("limit.check_arrays") from None
     if not report.verdicts:
