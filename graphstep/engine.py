@@ -132,10 +132,12 @@ def check_sizes(graph: Graph, leaves: Mapping[int, Any]) -> None:
         if node.id in leaves:
             shape = tuple(getattr(leaves[node.id], "shape", ()))
         else:
+            inputs = [shapes[i] for i in node.inputs]
             try:
-                shape = _result_shape(node, [shapes[i] for i in node.inputs])
+                shape = _result_shape(node, inputs)
             except (ValueError, IndexError, TypeError):
                 return  # shapes that do not fit: the op itself says so when the run reaches it
+            budget.claim_work(node.op, inputs, _where(graph, node))
         budget.claim(shape_size(shape), _where(graph, node))
         shapes.append(shape)
 

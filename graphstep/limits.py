@@ -117,12 +117,29 @@ def shape_size(shape: Sequence[int]) -> int:
     return math.prod(int(s) for s in shape)
 
 
+WORK_PER_ELEMENT = 100
+"""Multiply-adds the matrix products of one program may take, per number it may hold (10^10 by default:
+a few seconds): ``@`` is the one op whose time grows faster than the numbers it reads and makes."""
+
+
 class Budget:
-    """The numbers a program has created so far (its constants while parsing, its values while running)."""
+    """The numbers a program has created so far (its constants while parsing, its values while running),
+    and the multiply-adds its matrix products took."""
 
     def __init__(self) -> None:
         self.limit = current().max_elements
         self.used = 0
+        self.work = 0
+
+    def claim_work(self, op_name: str, shapes: Sequence[tuple[int, ...]], what: str | Phrase = THIS_ARRAY) -> None:
+        """Count the multiply-adds of ``@`` on these shapes (other ops take time in proportion to their size)."""
+        if op_name != "matmul" or len(shapes) != 2 or not shapes[0] or not shapes[1]:
+            return
+        inner = shapes[0][-1]
+        self.work += result_size(op_name, shapes) * int(inner)
+        cap = WORK_PER_ELEMENT * self.limit
+        if self.work > cap:
+            raise TooManyElements("limit.too_much_work", what=what, count=_count(self.work), cap=f"{cap:,}")
 
     def claim(self, count: int, what: str | Phrase = THIS_ARRAY) -> None:
         if count > self.limit:

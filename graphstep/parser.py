@@ -429,7 +429,12 @@ class Parser:
         if any(isinstance(v, str) for v in values):
             raise self.error("error.string_value", *span)
         if len(values) > 1:  # broadcasting and @ can make more numbers than they are given: counted first
-            self.claim(result_size(op_name, [numpy.shape(v) for v in values]), span)
+            shapes = [numpy.shape(v) for v in values]
+            self.claim(result_size(op_name, shapes), span)
+            try:
+                self.budget.claim_work(op_name, shapes)
+            except TooManyElements as error:
+                raise TooManyElementsAt(error.key, self.source, *span, **error.fields) from None
         with numpy.errstate(all="ignore"):
             try:
                 result = OPS[op_name].forward(numpy, [numpy.asarray(v, dtype=float) for v in values], const)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy
 import pytest
 
+import graphstep
 from graphstep.cli import main
 from graphstep.errors import GraphstepError
 from graphstep.textsafe import escape
@@ -192,3 +193,40 @@ def _eval_source(folder: Path, text: str) -> Any:
     path = folder / "p.gstep"
     path.write_text(text)
     return _eval_file(path)
+
+
+# --- export file modes ---------------------------------------------------------------------------------------
+
+
+def test_export_keeps_a_private_files_mode(tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "c.svg"
+    out.write_text("old")
+    out.chmod(0o600)
+    assert main(["export", "xy", "x=1", "y=2", "-o", str(out), "--builtin"]) == 0
+    assert out.read_text() != "old"
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_export_honours_the_umask(tmp_path: Path, capsys: Any) -> None:
+    old = os.umask(0o077)
+    try:
+        assert main(["export", "xy", "x=1", "y=2", "-o", str(tmp_path / "new.svg"), "--builtin"]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.svg").stat().st_mode & 0o777 == 0o600
+    old = os.umask(0o022)
+    try:
+        assert main(["export", "xy", "x=1", "y=2", "-o", str(tmp_path / "open.svg"), "--builtin"]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "open.svg").stat().st_mode & 0o777 == 0o644
+
+
+def test_the_app_shows_source_text_escaped() -> None:
+    from graphstep.app.stepper import summary
+
+    source = f'x = 2\nf = (x\n # {ESC_CLEAR}{BIDI}\n + 1) * 3\nS = "{ESC_CLEAR}"\n'
+    assert "\x1b" not in summary(source) and "\\u001b" in summary(source)
+    graph = graphstep.parse("x = 2\nf = (x # \x1b[2J\n+ 1) * 3")
+    names = [graph.display_name(n.id) for n in graph.nodes]
+    assert all("\x1b" not in name for name in names)

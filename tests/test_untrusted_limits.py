@@ -121,3 +121,12 @@ def test_grad_cli_says_skipped(capsys: Any, monkeypatch: pytest.MonkeyPatch) -> 
     lines = ["x = 0.5", "q0 = x", *(f"q{i} = sin(q{i - 1}) * q{i - 1} + x" for i in range(1, 26))]
     code, out, _ = _run(capsys, "grad", "; ".join(lines))
     assert code == 0 and "skipped: too large" in out and "symbolic one was skipped" in out
+
+
+@pytest.mark.parametrize("formula", ["W = randn(2200, 2200); x = 1; sum(W @ W @ W * x)",  # in a run
+                                     "W = randn(2200, 2200); sum(W @ W @ W)"])  # folded while parsing
+def test_matrix_products_have_a_work_budget(capsys: Any, formula: str) -> None:
+    start = time.perf_counter()
+    code, _, err = _run(capsys, "eval", formula)
+    assert code == 2 and "multiply-adds" in err
+    assert time.perf_counter() - start < 5

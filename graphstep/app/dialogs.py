@@ -80,7 +80,8 @@ class EditScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="edit"):
             yield Label(t("edit_title", self.lang), id="edit-title")
-            yield TextArea(self.session.source.strip("\n"), id="edit-source", soft_wrap=True)
+            # control characters from a student's file are shown (and edited) as visible \uXXXX escapes
+            yield TextArea(escape(self.session.source.strip("\n")), id="edit-source", soft_wrap=True)
             yield Label(t("edit_values_label", self.lang), classes="hint")
             yield Input(values_line(self.session), id="edit-values")
             yield Static("", id="edit-error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,13 +21,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, file_mode(path))
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise GraphstepError(f"cannot write {path}: {error.strerror or error}") from None
         raise
+
+
+def file_mode(path: Path) -> int:
+    """The permissions a written file gets: those of the file it replaces (a private 600 file stays private),
+    else what the umask allows of 666, as for any newly created file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_all(files: Mapping[Path, bytes]) -> None:

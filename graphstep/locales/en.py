@@ -299,4 +299,5 @@ MESSAGES: dict[str, str] = {
     "grad.skipped": "skipped: too large (sympy needed more than {seconds:g} s)",
     "grad.skipped_short": "skipped: too large",
     "grad.two_agree": "The automatic and numerical gradients agree (tolerance {tol:g} relative); the symbolic one was skipped.",
+    "limit.too_much_work": "the matrix products up to {what} would take {count} multiply-adds, more than the limit of {cap} (100 per number allowed; raise it with --max-elements N)",
 }

@@ -298,4 +298,5 @@ MESSAGES: dict[str, str] = {
     "grad.skipped": "omitida: demasiado grande (sympy necesitaba más de {seconds:g} s)",
     "grad.skipped_short": "omitida: demasiado grande",
     "grad.two_agree": "Los gradientes automático y numérico coinciden (tolerancia relativa {tol:g}); el simbólico se omitió.",
+    "limit.too_much_work": "los productos de matrices hasta {what} costarían {count} multiplicaciones y sumas, más que el límite de {cap} (100 por número permitido; súbelo con --max-elements N)",
 }
