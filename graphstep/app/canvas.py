@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from graphstep.app.geometry import OUT_EDGE, EdgeKey, Geometry, Run, plain_text
 from graphstep.app.session import Session
+from graphstep.explain import sigma_mark
 from graphstep.numbers import fmt_compact
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
@@ -218,5 +219,7 @@ def labels_for(session: Session) -> tuple[dict[int, list[tuple[int, str, Style]]
         grad = state.grads.get(node_id)
         if grad is not None:
             hot_total = isinstance(step, AccumulateStep) and step.node == node_id
-            put(slot, "Σ" + fmt_compact(grad, precision), STYLES["grad_hot" if hot_total else "grad"])
+            step_sum = session.trace.accumulations.get(node_id)
+            mark = sigma_mark([c for _, _, c in step_sum.parts], grad, precision) if step_sum is not None else ""
+            put(slot, "Σ" + mark + fmt_compact(grad, precision), STYLES["grad_hot" if hot_total else "grad"])
     return labels, frozenset(hot), current

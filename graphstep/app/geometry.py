@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphstep.explain import sigma_mark
 from graphstep.graph import Graph, Node
 from graphstep.layout import layered_layout
 from graphstep.numbers import fmt_compact, to_host
@@ -107,10 +108,11 @@ def ports_of(node: Node) -> tuple[int, ...]:
     return tuple(1 + 4 * i for i in range(len(node.inputs)))
 
 
-def box_lines(node: Node, shape: str = "") -> list[str]:
-    """The gate's box: its symbol in the middle, its name (if any) in the top border, the shape of a
-    tensor value (``4×3``) in the bottom border, ports marked."""
-    label, name = node.label, node.name or ""
+def box_lines(node: Node, shape: str = "", name: str | None = None) -> list[str]:
+    """The gate's box: its symbol in the middle, its name (the user's, or the automatic one of
+    ``Graph.circuit_name``) in the top border, the shape of a tensor value (``4×3``) in the bottom border,
+    ports marked."""
+    label, name = node.label, name or node.name or ""
     inner = max(len(label), len(name) + 2 if name else 0, len(shape) + 2 if shape else 0) + 2
     height = box_height(node)
     top = "┌" + (f" {name} ".center(inner, "─") if name else "─" * inner) + "┐"
@@ -146,7 +148,8 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
     for k, ids in enumerate(layout.layers):
         for r, node_id in enumerate(ids):
             node = graph.nodes[node_id]
-            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, shapes[node_id])[0])
+            name = graph.circuit_name(node_id)
+            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, shapes[node_id], name)[0])
             item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
             columns[k].append(item)
             items[node_id] = item
@@ -191,8 +194,7 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
     # Channels between layers: bend tracks, then room for the numbers.
     label = _label_widths(graph, values, grads, sent, precision)
     # A node that fans out gets its summed gradient ("Σ-6.00") written under it: room for it in its column.
-    totals = {node.id: len(fmt_compact(grads[node.id], precision)) + 1
-              if grads is not None and grads[node.id] is not None else 5
+    totals = {node.id: _total_width(graph, node.id, grads, sent, precision)
               for node in graph.nodes if len(graph.consumers[node.id]) > 1}
     col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
                  for column in columns]
@@ -291,7 +293,7 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
         boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
         if node.id in totals:
             total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, totals[node.id]))
-        for r, line in enumerate(box_lines(node, shapes[node.id])):
+        for r, line in enumerate(box_lines(node, shapes[node.id], graph.circuit_name(node.id))):
             rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
     output = items.get(graph.output)
     if output is not None:
@@ -371,6 +373,14 @@ def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) ->
             used.append([(low, high, net)])
             found[hop] = len(used) - 1
     return found
+
+
+def _total_width(graph: Graph, node: int, grads: Any, sent: Any, precision: int) -> int:
+    """Cells for a fan-out node's "Σ2.06" (or "Σ≈2.06" when its parts as written do not add up to it)."""
+    if grads is None or grads[node] is None:
+        return 5
+    parts = [sent[c][p] for c, p in graph.consumers[node] if sent is not None and sent[c] is not None]
+    return len(sigma_mark(parts, grads[node], precision) + fmt_compact(grads[node], precision)) + 1
 
 
 def _label_widths(graph: Graph, values: Any, grads: Any, sent: Any, precision: int) -> dict[Any, dict[int, int]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphstep.backend import to_host
+from graphstep.explain import sigma_mark
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
 from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
@@ -119,8 +120,10 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
         total = NO_LABEL
         if fans_out and final is not None and state is not None:
             summed = label(final.grads, state.grads, node.id, options.grads, grad_at)
-            total = Label(f"Σ {summed.text}", summed.known, summed.at) if summed.text else NO_LABEL
-        name = node.name if kind == "gate" and node.id != graph.output else None
+            step_sum = trace.accumulations.get(node.id) if trace is not None else None
+            mark = sigma_mark([c for _, _, c in step_sum.parts], step_sum.total, p) if step_sum is not None else ""
+            total = Label(f"Σ {mark}{summed.text}", summed.known, summed.at) if summed.text else NO_LABEL
+        name = graph.circuit_name(node.id) if kind == "gate" and node.id != graph.output else None
         shape = tensor_shape(final.values.get(node.id)) if final is not None else ""
         nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group, shape))
         for position, source in enumerate(node.inputs):
