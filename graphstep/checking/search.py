@@ -196,6 +196,8 @@ def search(flow: Flow, matches: Callable[[float], bool], pairs: bool = True) -> 
     if flow.answered not in flow.region:  # the output does not read the node: nothing flows back to it
         return []
     computed, carried, sent = flow.run()
+    if flow.answered not in computed:  # an answer about a node no gradient reaches (the output is a constant)
+        return []
     base = computed[flow.answered]
     faults = [f for f in flow.faults() if flow.sensitivity.get(f.node, 0.0) != 0]
     singles: list[Found] = []
