@@ -662,9 +662,9 @@ FUNCTIONS: dict[str, str] = {
 }
 """Function names the language knows (more are registered by the modules that define their ops)."""
 
-CALL_NAMES: set[str] = set()
-"""Names of calls that build a value while parsing (``zeros``, ``randn``, ``load``, ``param``): no op of their
-own; the parser's ``CALLS`` holds their rules (registered by graphstep.tensors)."""
+CALL_NAMES: frozenset[str] = frozenset({"zeros", "ones", "randn", "load", "param"})
+"""Names of calls that build a value while parsing: no op of their own; their rules are the table
+``graphstep.tensors.RULES`` (which checks that it covers exactly these and the reductions with ``axis=``)."""
 
 
 def _check_table() -> None:

@@ -16,11 +16,11 @@ from textual.widgets import Input, Label, Static, TextArea
 from graphstep.app.keys import KEYS, key_name
 from graphstep.app.messages import t
 from graphstep.app.session import Session
-from graphstep.cli.common import parse_values
 from graphstep.errors import GraphstepError, MissingInputError
 from graphstep.numbers import fmt_scalar
 from graphstep.ops import fmt_const
 from graphstep.textsafe import escape
+from graphstep.values import parse_values
 
 
 class HelpScreen(ModalScreen[None]):

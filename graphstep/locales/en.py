@@ -392,4 +392,8 @@ MESSAGES: dict[str, str] = {
     "handout.format": "a handout is written as .tex or .pdf, not {suffix}",
     "handout.no_pdflatex": "a .pdf handout needs pdflatex (TeX Live); write .tex instead and compile it elsewhere",
     "handout.pdflatex_failed": "pdflatex could not compile the handout; write .tex to see the document",
+    "error.file_not_found": "file not found: {path}",
+    "error.value_syntax": "expected NAME=VALUE (like x=3), got {item!r}",
+    "error.value_not_number": "the value of {name} must be a number, got {text!r} (in {item!r})",
+    "error.value_of": "the value of {name}: {error}",
 }

@@ -391,4 +391,8 @@ MESSAGES: dict[str, str] = {
     "handout.format": "un material se escribe como .tex o .pdf, no {suffix}",
     "handout.no_pdflatex": "un .pdf necesita pdflatex (TeX Live); escribe .tex y compílalo en otro lugar",
     "handout.pdflatex_failed": "pdflatex no pudo compilar el material; escribe .tex para ver el documento",
+    "error.file_not_found": "no se encontró el archivo: {path}",
+    "error.value_syntax": "se esperaba NOMBRE=VALOR (como x=3), pero llegó {item!r}",
+    "error.value_not_number": "el valor de {name} debe ser un número, pero es {text!r} (en {item!r})",
+    "error.value_of": "el valor de {name}: {error}",
 }
