@@ -6,6 +6,7 @@ of a million nodes needs no deep call stack. Every run allocates fresh gradient 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,10 @@ from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.limits import Budget, shape_size
 from graphstep.ops import OPS
 from graphstep.trace import Trace
+
+log = logging.getLogger(__name__)
+CANNOT_FUSE = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError)
+"""Errors that make the fused path give a run back to the plain loop (which then reports any real one)."""
 
 
 def run(
@@ -43,8 +48,10 @@ def run(
         try:
             fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype)
             return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
-        except Exception:  # anything the fused path cannot do, the plain loop below does (and reports)
-            pass
+        except fusion.Unfusable as reason:  # an op the fused path cannot write: the plain loop below runs it
+            log.debug("cannot fuse this run (%s); running the plain loop", reason)
+        except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
+            log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
     nodes = graph.nodes
     n = len(nodes)
     vals: list[Any] = [None] * n
