@@ -41,15 +41,6 @@ class Node(NamedTuple):
     """After ``expand``: the id (in the original graph) of the composite gate this node came from."""
     group_op: str | None = None
 
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __ne__(self, other: object) -> bool:
-        return self is not other
-
-    def __hash__(self) -> int:
-        return object.__hash__(self)
-
     @property
     def is_leaf(self) -> bool:
         return self.op in LEAVES
@@ -67,6 +58,16 @@ class Node(NamedTuple):
     def display_name(self) -> str:
         """How explanations refer to the node: its user name, else ``n<id>``."""
         return self.name or f"n{self.id}"
+
+
+def compared_by_identity(*classes: type) -> None:
+    """Make named tuples compare like plain objects (by identity, hashable even when holding arrays)."""
+    for cls in classes:
+        for method in ("__eq__", "__ne__", "__hash__"):
+            setattr(cls, method, getattr(object, method))
+
+
+compared_by_identity(Node)
 
 
 SOURCE_NAME_MAX = 16
