@@ -4,6 +4,7 @@ so its behaviour is tested without a terminal."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -206,7 +207,8 @@ class Session:
         if len(given) != len(question.expected):
             raise ValueError(text)
         for part in given:
-            float(part)
+            if not math.isfinite(float(part)):  # 1e400, inf, nan: not a number to check
+                raise ValueError(text)
         step = self.steps[self.cursor]
         judged = [judge(self.trace, step, i, g, e, self.precision, lang, self.answered)
                   for i, (g, e) in enumerate(zip(given, question.expected, strict=True))]

@@ -18,6 +18,7 @@ from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
 from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
+from graphstep.textsafe import escape
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 """Steps per second for play."""
@@ -38,12 +39,11 @@ def summary(source: str, values: dict[str, Any] | None = None) -> str:
         if line:
             shown.append(line)
     given = [f"{name} = {float(v):.6g}" for name, v in values.items() if name not in bound]
-    return "; ".join(given + shown)
+    return escape("; ".join(given + shown), one_line=True)
 
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, (int, float)) or getattr(value, "ndim", None) == 0
-
 
 
 class QuizInput(Input):
