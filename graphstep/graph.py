@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphstep.lexer import canonical_name
 from graphstep.ops import OPS, fmt_const
+from graphstep.textsafe import escape
 
 if TYPE_CHECKING:
     import networkx
@@ -155,7 +156,7 @@ class Graph:
         for node in self.nodes:
             if node.name or node.is_leaf or node.span is None or node.id == self.output:
                 continue
-            text = " ".join(self.source[node.span[0] : node.span[1]].split())
+            text = escape(" ".join(self.source[node.span[0] : node.span[1]].split()), one_line=True)
             if 0 < len(text) <= SOURCE_NAME_MAX:
                 found[node.id] = text if _needs_no_brackets(text, node.op) else f"({text})"
         return found

@@ -190,6 +190,8 @@ class Flow:
 def search(flow: Flow, matches: Callable[[float], bool], pairs: bool = True) -> list[Found]:
     """Single faults that reproduce the number (best first); when none does, pairs of faults."""
     computed, carried, sent = flow.run()
+    if flow.answered not in computed:  # an answer about a node no gradient reaches (the output is a constant)
+        return []
     base = computed[flow.answered]
     faults = [f for f in flow.faults() if flow.sensitivity.get(f.node, 0.0) != 0]
     singles: list[Found] = []
