@@ -47,7 +47,7 @@ def run(
         try:
             fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
             return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
-        except fusion.Unfusable as reason:  # an op the fused path cannot write: the plain loop below runs it
+        except _fusion().Unfusable as reason:  # an op the fused path cannot write: the plain loop below runs it
             log.debug("cannot fuse this run (%s); running the plain loop", reason)
         except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
             log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
