@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +80,60 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
     return graph, values
 
 
+def add_dask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --backend dask: the dask.distributed scheduler (tcp://host:8786); "
+                             "default: a cluster started on this machine")
+    parser.add_argument("--chunk-rows", type=int, default=None, metavar="N",
+                        help="with --backend dask: rows of a batch per chunk (default: about 64 MiB a chunk)")
+
+
+@contextmanager
+def dask_client(args: argparse.Namespace) -> Iterator[None]:
+    """For --backend dask: a client of the cluster (--scheduler, else a local one) while the block runs, and
+    NAME=@file inputs opened lazily, --chunk-rows rows per chunk. Other backends: the options are refused."""
+    if args.chunk_rows is not None and args.chunk_rows < 1:
+        raise InputError("--chunk-rows must be at least 1")
+    if args.backend != "dask":
+        if args.scheduler or args.chunk_rows:
+            raise InputError("--scheduler and --chunk-rows are options of --backend dask")
+        yield
+        return
+    from graphstep.daskio import connect
+
+    client = connect(args.scheduler)
+    try:
+        with lazy_array_files(args.backend, args.chunk_rows):
+            yield
+    finally:
+        client.close()
+
+
+_ARRAY_FILES: ContextVar[Callable[[str], Any] | None] = ContextVar("graphstep_array_files", default=None)
+
+
+@contextmanager
+def lazy_array_files(backend: str, rows: int | None = None) -> Iterator[None]:
+    """With the dask backend, ``X=@big.npy`` opens the file as a lazy Dask array, ``rows`` rows per chunk
+    (read by the workers chunk by chunk) instead of reading it into memory."""
+    if backend != "dask":
+        yield
+        return
+    from graphstep.daskio import open_lazy
+
+    token = _ARRAY_FILES.set(lambda text: open_lazy(text, rows))
+    try:
+        yield
+    finally:
+        _ARRAY_FILES.reset(token)
+
+
 def _read_array(name: str, text: str) -> Any:
     """``X=@x.npy`` or ``X=@data.csv``: the input's value is the array in that file."""
     from graphstep.tensors import load_array
 
     try:
-        return load_array(text[1:])
+        return (_ARRAY_FILES.get() or load_array)(text[1:])
     except GraphstepError as error:
         raise InputError(f"the value of {name}: {error}") from None
 
