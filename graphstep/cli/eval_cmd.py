@@ -17,7 +17,7 @@ from graphstep import engine
 from graphstep.backend import BACKENDS, DTYPES
 from graphstep.cli.common import add_dask_arguments, add_lang_argument, add_source_arguments, dask_client, load
 from graphstep.errors import InputError
-from graphstep.explain import describe_all
+from graphstep.explain import describe
 from graphstep.i18n import detect_lang, t
 from graphstep.numbers import fmt, fmt_stats, to_jsonable
 from graphstep.summary import Summary, summarize
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     with dask_client(args):  # --backend dask: NAME=@file read lazily, computed on the cluster
         graph, values = load(args.source, args.values)
         trace = engine.run(graph, values, backend=args.backend, dtype=args.dtype,
-                           record=args.backend != "dask" or args.steps)
+                           record=args.backend != "dask" or (args.steps and not args.json))
         print(_report(trace, args))
     return 0
 
@@ -51,16 +51,28 @@ def run(args: argparse.Namespace) -> int:
 def _report(trace: Trace, args: argparse.Namespace) -> str:
     lang = detect_lang(args.lang)
     saved = save_grads(trace, Path(args.save_grads)) if args.save_grads else {}
-    if args.steps:
-        text = describe_all(trace, lang, args.precision)
-    elif args.json:
+    if args.json:
         text = json.dumps(to_json(trace, full=args.full_arrays, files=saved), ensure_ascii=False)
+    elif args.steps:
+        text = numbered_steps(trace, lang, args.precision)
     else:
         text = table(trace, args.precision)
     if saved and not args.json:
         names = ", ".join(Path(p).name for p in saved.values())
         text += "\n" + t("eval.saved", lang, folder=args.save_grads, files=names)
     return text
+
+
+def numbered_steps(trace: Trace, lang: str, precision: int) -> str:
+    """Every step in words, numbered as ``export --step K`` and the HTML player count them (K = after K steps);
+    a step's further lines (a gate's other inputs, warnings) are indented under it."""
+    width = len(str(len(trace.steps)))
+    out = []
+    for k, step in enumerate(trace.steps, start=1):
+        first, *rest = describe(trace, step, lang, precision).split("\n")
+        out.append(f"{k:>{width}}  {first}")
+        out += [" " * (width + 2) + line for line in rest]
+    return "\n".join(out)
 
 
 def save_grads(trace: Trace, folder: Path) -> dict[str, str]:
