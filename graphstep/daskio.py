@@ -111,7 +111,7 @@ def open_lazy(text: str, rows: int | None = None) -> Any:
         return open_array(path, rows)
     from graphstep.tensors import load_array
 
-    return as_dask(load_array(text), numpy.dtype(float), rows)
+    return as_dask(load_array(text, confined=False), numpy.dtype(float), rows)  # the command line's own file
 
 
 # --- the cluster ------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -45,7 +46,7 @@ def _stage(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, file_mode(path))
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
@@ -71,3 +72,14 @@ def _check_folder(path: Path) -> None:
             if not folder.is_dir():
                 raise GraphstepError(f"cannot write {path}: {folder} is a file, not a folder")
             return
+
+
+def file_mode(path: Path) -> int:
+    """The permissions a written file gets: those of the file it replaces (a private 600 file stays private),
+    else what the umask allows of 666, as for any newly created file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
