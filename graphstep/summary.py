@@ -48,6 +48,21 @@ def _number(x: float) -> float | str:
 def summarize(xp: Any, values: Sequence[Any]) -> list[Any]:
     """Each value as None, a float (0-d), a numpy vector of at most WHOLE numbers, or a Summary."""
     plans: list[tuple[str, Any]] = []
+    with numpy.errstate(all="ignore"):  # the mean of inf and -inf is nan, shown as such, not warned about
+        _plan(xp, values, plans)
+    host = _host_all([p[1] for p in plans])
+    out: list[Any] = []
+    for (kind, _), done in zip(plans, host):
+        if kind == "stats":
+            shape, dtype, low, mean, high, listed = done
+            out.append(Summary(shape, dtype, float(low), float(mean), float(high),
+                               None if listed is None else numpy.asarray(listed)))
+        else:
+            out.append(done)
+    return out
+
+
+def _plan(xp: Any, values: Sequence[Any], plans: list[tuple[str, Any]]) -> None:
     for value in values:
         shape = tuple(getattr(value, "shape", ()))
         size = math.prod(shape)
@@ -59,16 +74,6 @@ def summarize(xp: Any, values: Sequence[Any]) -> list[Any]:
             listed = value if size <= LISTED else None
             plans.append(("stats", (shape, str(value.dtype).rsplit(".", 1)[-1],
                                     xp.min(value), xp.mean(value), xp.max(value), listed)))
-    host = _host_all([p[1] for p in plans])
-    out: list[Any] = []
-    for (kind, _), done in zip(plans, host):
-        if kind == "stats":
-            shape, dtype, low, mean, high, listed = done
-            out.append(Summary(shape, dtype, float(low), float(mean), float(high),
-                               None if listed is None else numpy.asarray(listed)))
-        else:
-            out.append(done)
-    return out
 
 
 def _host_all(items: list[Any]) -> list[Any]:
