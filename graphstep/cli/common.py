@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +14,9 @@ from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
 from graphstep.i18n import LANGUAGES
-from graphstep.lexer import canonical_name
 from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
-
-ASSIGNMENT = re.compile(r"^\s*(\\?[^\W\d]\w*(?:_\{[^{}=]*\})?)\s*=(.*)$", re.S)  # w0=, w_{0}=, \alpha=
-
-VALUE_READERS: dict[str, Callable[[str, str], Any]] = {}
-"""Readers for non-numeric NAME=VALUE forms, by prefix (``@`` loads a file; registered by the tensor module)."""
+from graphstep.values import parse_values
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
@@ -96,7 +89,7 @@ def read_source(argument: str) -> str:
         # A checked exercise's answer lines (`? q = 3`) are blanked, keeping the line numbers.
         return split_program(read_text(path, argument))[0]
     if _looks_like_file(argument):
-        raise GraphstepError(f"file not found: {argument}")
+        raise GraphstepError("error.file_not_found", path=argument)
     return argument
 
 
@@ -116,25 +109,6 @@ def source_file(argument: str) -> Path | None:
 
 def _looks_like_file(argument: str) -> bool:
     return argument.endswith(".gstep") or ("\n" not in argument and Path(argument).suffix in (".txt", ".gs"))
-
-
-def parse_values(items: Sequence[str]) -> dict[str, Any]:
-    """``["x=3", "y=-4"]`` → ``{"x": 3.0, "y": -4.0}``, with a clear message for anything else."""
-    values: dict[str, Any] = {}
-    for item in items:
-        match = ASSIGNMENT.match(item)
-        if not match:
-            raise InputError(f"expected NAME=VALUE (like x=3), got {item!r}")
-        name, text = canonical_name(match.group(1)), match.group(2).strip()
-        reader = next((r for prefix, r in VALUE_READERS.items() if text.startswith(prefix)), None)
-        if reader is not None:
-            values[name] = reader(name, text)
-            continue
-        try:
-            values[name] = float(text.replace("−", "-"))
-        except ValueError:
-            raise InputError(f"the value of {name} must be a number, got {text!r} (in {item!r})") from None
-    return values
 
 
 def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[str, Any]]:
@@ -175,9 +149,6 @@ def dask_client(args: argparse.Namespace) -> Iterator[None]:
         client.close()
 
 
-_ARRAY_FILES: ContextVar[Callable[[str], Any] | None] = ContextVar("graphstep_array_files", default=None)
-
-
 @contextmanager
 def lazy_array_files(backend: str, rows: int | None = None) -> Iterator[None]:
     """With the dask backend, ``X=@big.npy`` opens the file as a lazy Dask array, ``rows`` rows per chunk
@@ -185,24 +156,18 @@ def lazy_array_files(backend: str, rows: int | None = None) -> Iterator[None]:
     if backend != "dask":
         yield
         return
+    from graphstep import values as value_text
     from graphstep.daskio import open_lazy
 
-    token = _ARRAY_FILES.set(lambda text: open_lazy(text, rows))
+    def lazy(name: str, text: str) -> Any:
+        try:
+            return open_lazy(text[1:], rows)
+        except GraphstepError as error:
+            raise InputError("error.value_of", name=name, error=error) from None
+
+    saved = value_text.VALUE_READERS["@"]
+    value_text.VALUE_READERS["@"] = lazy
     try:
         yield
     finally:
-        _ARRAY_FILES.reset(token)
-
-
-def _read_array(name: str, text: str) -> Any:
-    """``X=@x.npy`` or ``X=@data.csv``: the input's value is the array in that file."""
-    from graphstep.tensors import load_array
-
-    try:
-        opener = _ARRAY_FILES.get()  # with --backend dask: opened lazily, chunk by chunk
-        return opener(text[1:]) if opener else load_array(text[1:], confined=False)  # the command line's own file
-    except GraphstepError as error:
-        raise InputError(f"the value of {name}: {error}") from None
-
-
-VALUE_READERS["@"] = _read_array
+        value_text.VALUE_READERS["@"] = saved
