@@ -160,7 +160,7 @@ MESSAGES: dict[str, str] = {
     "check.note_fanout": "{name} fans out to {count} gates and {claim} is only what the {gate} gate sent back. At a fork the gradients add up (+=): ∂{f}/∂{name} = {parts} = {right}.",
     "check.note_upstream_dropped": "{claim} is only the local derivative at the {gate} gate ({local}): the upstream gradient is missing. Chain rule: upstream × local, ∂{f}/∂{name} = {how}.",
     "check.note_mul_swapped": "the inputs of the mul gate {gate} are swapped: {name} receives the upstream gradient times the other input ({other}), not its own value ({own}): {upstream} × {other} = {sent}.",
-    "check.note_max_routed": "the {gate} gate routes the gradient to the wrong input: only the larger input receives it, the other gets 0. Here ∂{f}/∂{name} = {how}.",
+    "check.note_max_routed": "the {gate} gate routes the gradient to the wrong input: only the larger input, {larger} ({larger_value}), receives it, the other gets 0. Here ∂{f}/∂{name} = {how}.",
     "check.note_relu_routed": "the {gate} gate lets the gradient through only where its input is positive, and its input here is {input}: ∂{f}/∂{name} = {how}.",
     "check.note_max_picked": "the {gate} gate passes on the winning input ({right}), not the other one ({other}).",
     "check.note_chain_order": "the chain rule is applied in the wrong order: {claim} is the derivative with {outer} applied first and {inner} second, but {name} goes through {inner} first, then {outer}: ∂{f}/∂{name} = {how}.",

@@ -159,7 +159,7 @@ MESSAGES: dict[str, str] = {
     "check.note_fanout": "{name} se bifurca hacia {count} compuertas y {claim} es sólo lo que devolvió la compuerta {gate}. En una bifurcación los gradientes se suman (+=): ∂{f}/∂{name} = {parts} = {right}.",
     "check.note_upstream_dropped": "{claim} es sólo la derivada local en la compuerta {gate} ({local}): falta el gradiente de arriba. Regla de la cadena: arriba × local, ∂{f}/∂{name} = {how}.",
     "check.note_mul_swapped": "las entradas del producto {gate} están intercambiadas: {name} recibe el gradiente de arriba por la otra entrada ({other}), no por su propio valor ({own}): {upstream} × {other} = {sent}.",
-    "check.note_max_routed": "la compuerta {gate} envía el gradiente a la entrada equivocada: sólo la entrada mayor lo recibe, la otra recibe 0. Aquí ∂{f}/∂{name} = {how}.",
+    "check.note_max_routed": "la compuerta {gate} envía el gradiente a la entrada equivocada: sólo la entrada mayor, {larger} ({larger_value}), lo recibe, la otra recibe 0. Aquí ∂{f}/∂{name} = {how}.",
     "check.note_relu_routed": "la compuerta {gate} deja pasar el gradiente sólo donde su entrada es positiva, y aquí su entrada es {input}: ∂{f}/∂{name} = {how}.",
     "check.note_max_picked": "la compuerta {gate} deja pasar la entrada ganadora ({right}), no la otra ({other}).",
     "check.note_chain_order": "la regla de la cadena está aplicada en el orden equivocado: {claim} es la derivada aplicando primero {outer} y después {inner}, pero {name} pasa primero por {inner} y luego por {outer}: ∂{f}/∂{name} = {how}.",
