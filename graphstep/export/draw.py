@@ -296,7 +296,8 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                           False, "cluster"))
 
     width, height = (extent_u, extent_v) if lr else (extent_v, extent_u)
-    drawing = Drawing(round(width, 1), round(height, 1), c.background, c.foreground, tuple(boxes), tuple(paths),
+    background = "none" if scene.options.transparent else c.background
+    drawing = Drawing(round(width, 1), round(height, 1), background, c.foreground, tuple(boxes), tuple(paths),
                       tuple(arrows), tuple(ellipses), tuple(texts))
     leaves = [(cx - s.rx, cy - s.ry, cx + s.rx, cy + s.ry) for i, s in shapes.items()
               for cx, cy in [xy(centre_u[column[i]], centre_v[i])]]
