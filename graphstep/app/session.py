@@ -11,12 +11,13 @@ from typing import Any
 
 import numpy
 
-from graphstep.app.geometry import Geometry, build
+from graphstep.app.geometry import Geometry, place
 from graphstep.app.messages import t
 from graphstep.graph import Graph
 from graphstep.numbers import fmt, matches_written
 from graphstep.ops import OPS
 from graphstep.parser import parse
+from graphstep.scene import Scene, Scenes
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace, TraceState
 
 
@@ -51,7 +52,7 @@ class Session:
 
     def _set(self, graph: Graph, trace: Trace) -> None:
         self.graph, self.trace = graph, trace
-        for cached in ("geometry", "steps", "has_tensors", "_base_to_view", "_view_to_base", "composites"):
+        for cached in ("scenes", "geometry", "steps", "has_tensors", "_base_to_view", "_view_to_base", "composites"):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -59,9 +60,19 @@ class Session:
         return self.trace.steps
 
     @cached_property
+    def scenes(self) -> Scenes:
+        from graphstep.export.options import DrawOptions
+
+        return Scenes(self.graph, self.trace, DrawOptions(precision=self.precision))
+
+    def scene(self) -> Scene:
+        """What the circuit shows at the cursor: the numbers known, the highlighted gate, wires and numbers."""
+        return self.scenes.at(self.cursor)
+
+    @cached_property
     def geometry(self) -> Geometry:
-        trace = self.trace
-        return build(self.graph, trace.values, trace.node_grads, trace._sent, self.precision)
+        """Where everything sits, sized for the finished run's numbers (so stepping never moves anything)."""
+        return place(self.graph, self.scenes.at())
 
     @cached_property
     def has_tensors(self) -> bool:

@@ -14,8 +14,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.layout import Layout, spaced
+from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire
 
 NUMBER_SIZE = 14
 SYMBOL_SIZE = 16
