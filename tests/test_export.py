@@ -56,8 +56,8 @@ def test_neuron_dot_carries_the_lecture_numbers() -> None:
     # cs231n's sigmoid neuron: f = 0.73; ∂f/∂w0 = -0.20, ∂f/∂x0 = 0.39, ∂f/∂w1 = -0.39, ∂f/∂x1 = -0.59.
     for number in ["0.73", "1.00", "-0.53", "0.37", "1.37", "-0.20", "0.39", "-0.39", "-0.59", "0.20"]:
         assert f">{number}</FONT>" in dot
-    assert '#1a7f37">0.73<' in dot  # the output value in green
-    assert '#cf222e">-0.59<' in dot  # a gradient in red
+    assert '#005a3e">0.73<' in dot  # the output value in green
+    assert '#c25400">-0.59<' in dot  # a gradient in red
 
 
 def test_dot_is_the_same_bytes_every_time() -> None:
@@ -67,8 +67,8 @@ def test_dot_is_the_same_bytes_every_time() -> None:
 
 
 @pytest.mark.parametrize("show, present, absent", [
-    ("values", ["#1a7f37\">0.73<"], ["#cf222e\">-0.59<"]),
-    ("grads", ["#cf222e\">-0.59<"], ["#1a7f37\">0.73<"]),
+    ("values", ["#005a3e\">0.73<"], ["#c25400\">-0.59<"]),
+    ("grads", ["#c25400\">-0.59<"], ["#005a3e\">0.73<"]),
     ("none", [], ["0.73", "-0.59"]),
 ])
 def test_show_option_picks_the_numbers(show: str, present: list[str], absent: list[str]) -> None:
@@ -88,9 +88,9 @@ def test_precision_and_theme_and_rankdir() -> None:
 def test_unknown_numbers_keep_their_space_in_the_background_colour() -> None:
     trace = trace_of("mul")
     dot = Renderer(trace.graph, trace).dot(0)
-    assert '<FONT COLOR="#1a7f37">4.00</FONT>' in dot  # the input x = 4 is known from the start
+    assert '<FONT COLOR="#005a3e">4.00</FONT>' in dot  # the input x = 4 is known from the start
     assert '<FONT COLOR="#ffffff">-12.00</FONT>' in dot  # f = xy is not computed yet: written invisibly
-    assert '#1a7f37">-12.00<' not in dot and '#cf222e">' not in dot
+    assert '#005a3e">-12.00<' not in dot and '#c25400">' not in dot
 
 
 def test_expand_draws_clusters() -> None:
@@ -441,8 +441,8 @@ def test_single_step_dot_writes_the_current_tensors_beside_the_gate(tmp_path: Pa
     table = next(line for line in dot.splitlines() if line.startswith("  tensors ["))
     value, grad = trace.values[h], trace.state(backward).grads[h]
     cells = re.findall(r'COLOR="(#[0-9a-f]+)">(-?[\d.]+)</FONT></TD>', table)
-    assert [t for c, t in cells if c == "#1a7f37"] == [fmt(float(x)) for x in value.ravel()]
-    assert [t for c, t in cells if c == "#cf222e"] == [fmt(float(x)) for x in grad.ravel()]
+    assert [t for c, t in cells if c == "#005a3e"] == [fmt(float(x)) for x in value.ravel()]
+    assert [t for c, t in cells if c == "#c25400"] == [fmt(float(x)) for x in grad.ravel()]
     # Frames share one layout, so they leave the tables out; so do scalar graphs and the finished run.
     frames = export(trace, tmp_path / "f.dot", frames=True)
     assert not any("tensors" in f.read_text() for f in frames)

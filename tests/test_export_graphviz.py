@@ -159,4 +159,4 @@ def test_mlp_single_step_svg_draws_the_current_matrices(tmp_path: Path) -> None:
     svg = html.unescape(export(trace, tmp_path / "m.svg", step=backward)[0].read_text())
     assert "∂loss/∂H =" in svg and ">H =<" in svg
     grad = trace.state(backward).grads[h]
-    assert f'fill="#cf222e">{float(grad[0, 0]):.2f}</text>' in svg.replace("−", "-")
+    assert f'fill="#c25400">{float(grad[0, 0]):.2f}</text>' in svg.replace("−", "-")

@@ -9,8 +9,8 @@ from pathlib import Path
 from graphstep.cli.common import add_lang_argument, add_source_arguments, load
 from graphstep.export import FORMATS, DrawOptions, export
 from graphstep.export.options import RANKDIRS, SHOWS
-from graphstep.export.theme import THEMES
 from graphstep.i18n import detect_lang
+from graphstep.theme import THEMES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

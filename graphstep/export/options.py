@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphstep.errors import GraphstepError
-from graphstep.export.theme import THEMES, Theme
+from graphstep.theme import THEMES, Theme
 
 RANKDIRS = ("LR", "TB")
 SHOWS = ("both", "values", "grads", "none")
