@@ -1,7 +1,10 @@
-"""Export time for 10-, 100-, 1000- and 5000-node graphs: DOT source, SVG by Graphviz, SVG built in.
+"""Export time for 10-, 100-, 1000- and 5000-node graphs: DOT source, SVG by Graphviz, SVG built in; and
+the HTML player's size and time at 100, 200, 400 and 2000 nodes.
 
-Run: ``python benchmarks/bench_export.py [--sizes 10,100,1000,5000] [--dot-timeout 300]``. Prints one
-table; the ratio column compares the Graphviz binary's SVG (the peer) with graphstep's own writer.
+Run: ``python benchmarks/bench_export.py [--sizes 10,100,1000,5000] [--player-sizes 100,200,400,2000]
+[--dot-timeout 300]``. Prints two tables; the ratio column compares the Graphviz binary's SVG (the peer)
+with graphstep's own writer. The player holds one drawing plus per-step data, so its size grows linearly
+(it held one full SVG per step before: 6.6 MB at 100 nodes, 192 MB at 400, 2,000 never finished).
 Graphs are random circuits with local wiring (each gate reads two of the last 12 values), like an
 unrolled computation, built from source text so the parser is exercised as a user would.
 """
@@ -64,6 +67,7 @@ def timed(work, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000,5000")
+    parser.add_argument("--player-sizes", default="100,200,400,2000")
     parser.add_argument("--dot-timeout", type=float, default=300.0, help="seconds allowed to the dot binary")
     args = parser.parse_args()
     has_dot = gv.find_dot() is not None
@@ -95,6 +99,29 @@ def main() -> None:
         ratio = f"{t_graphviz / t_builtin:12.1f}x" if t_graphviz is not None else f"{'n/a':>13}"
         print(f"{n:>6} {t_dot:10.3f}s {t_builtin:12.3f}s {via} {ratio} {note}")
     print("(seconds, best of 3 below 1000 nodes; SVG via dot: the dot binary run on the DOT source)")
+    if args.player_sizes:
+        player_table([int(n) for n in args.player_sizes.split(",")], has_dot)
+
+
+def player_table(sizes: list[int], has_dot: bool) -> None:
+    """The HTML player: bytes and seconds, with graphstep's layout and (below 1000 nodes) Graphviz's."""
+    print()
+    print(f"{'nodes':>6} {'steps':>6} {'player built-in':>16} {'':>8} {'player via dot':>15} {'':>8}")
+    for size in sizes:
+        graph = circuit(size)
+        trace = graph.run()
+        _ = trace.steps
+        cells = []
+        for builtin in (True, False):
+            if not builtin and (not has_dot or size >= 1000):
+                cells.append(f"{'n/a':>16} {'':>8}")
+                continue
+            start = time.perf_counter()
+            page = Renderer(graph, trace, DrawOptions(), builtin=builtin).player()
+            seconds = time.perf_counter() - start
+            cells.append(f"{len(page.encode('utf-8')) / 1e6:13.2f} MB {seconds:7.2f}s")
+        print(f"{len(graph):>6} {len(trace.steps):>6} {cells[0]} {cells[1]}")
+    print("(one run each; via dot only below 1000 nodes, where Graphviz takes seconds)")
 
 
 if __name__ == "__main__":

@@ -60,6 +60,8 @@ class Label:
 
     text: str
     known: bool
+    at: int = 0
+    """The first step (cursor) at which the number is known; the HTML player shows it from there on."""
     hot: bool = False
 
     @property
@@ -182,39 +184,54 @@ class Scenes:
     def texts(self) -> _Texts:
         return _texts(self.graph, self.final, self.options)
 
+    @cached_property
+    def known_from(self) -> tuple[dict[int, int], dict[int, int], dict[tuple[int, int], int]]:
+        """The first cursor at which each number is known (values, node gradients, wire gradients)."""
+        return self.trace.known_from if self.trace is not None else ({}, {}, {})
+
     def at(self, cursor: int | None = None, tables: bool = False) -> Scene:
         """The scene after ``cursor`` steps (all of them when None). ``tables``: write the current node's small
         tensors out beside it (for a single step, not frames)."""
-        trace, graph = self.trace, self.graph
-        state = trace.state(cursor) if trace is not None and cursor is not None else self.final
-        cursor = cursor if trace is not None else None
-        step = state.current if state is not None and cursor is not None else None
+        trace, graph, texts = self.trace, self.graph, self.texts
+        steps = trace.steps if trace is not None else ()
+        cursor = None if trace is None or cursor is None else max(0, min(cursor, len(steps)))
+        step = steps[cursor - 1] if cursor else None
         hot = _highlight(graph, step)
-        texts = self.texts
+        now = len(steps) if cursor is None else cursor
+        value_at, grad_at, edge_at = self.known_from
+
+        def label(final: dict[Any, str], first: dict[Any, int], key: Any, is_hot: bool) -> Label:
+            text = final.get(key)
+            if text is None:
+                return NO_LABEL
+            at = first.get(key, 0)
+            return Label(text, at <= now, at, is_hot and at <= now)
+
         nodes: list[SceneNode] = []
         wires: list[SceneWire] = []
         for node in graph.nodes:
             nodes.append(SceneNode(node.id, texts.kinds[node.id], node.label, texts.names[node.id],
-                                   _label(texts.totals, state.grads if state else None, node.id, hot.total == node.id),
+                                   label(texts.totals, grad_at, node.id, hot.total == node.id),
                                    step is not None and node.id == step.node, node.group, texts.shapes[node.id]))
             for position, source in enumerate(node.inputs):
                 end = (node.id, position)
-                wires.append(SceneWire(
-                    source, node.id, position,
-                    _label(texts.values, state.values if state else None, source, end in hot.values),
-                    _label(texts.edges, state.edge_grads if state else None, end, end in hot.grads),
-                    end in hot.wires))
+                wires.append(SceneWire(source, node.id, position,
+                                       label(texts.values, value_at, source, end in hot.values),
+                                       label(texts.edges, edge_at, end, end in hot.grads), end in hot.wires))
         out = (SINK, 0)
         nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
-        wires.append(SceneWire(
-            graph.output, SINK, 0,
-            _label(texts.values, state.values if state else None, graph.output, out in hot.values),
-            _label(texts.grads, state.grads if state else None, graph.output, out in hot.grads),
-            out in hot.wires))
+        wires.append(SceneWire(graph.output, SINK, 0, label(texts.values, value_at, graph.output, out in hot.values),
+                               label(texts.grads, grad_at, graph.output, out in hot.grads), out in hot.wires))
         shown = tuple(current_tables(trace, cursor, self.options.precision)) if (
             tables and trace is not None and cursor is not None) else ()
-        phase = state.phase if state is not None and cursor is not None else "done"
-        return Scene(tuple(nodes), tuple(wires), self.clusters, self.options, cursor, shown, step, str(phase))
+        return Scene(tuple(nodes), tuple(wires), self.clusters, self.options, cursor, shown, step,
+                     _phase(step, cursor, len(steps)))
+
+
+def _phase(step: Step | None, cursor: int | None, total: int) -> str:
+    if cursor is None or cursor == total:
+        return "done"
+    return "start" if step is None else step.phase
 
 
 def final_state(graph: Graph, values: Sequence[Any] | None, grads: Sequence[Any] | None,
@@ -266,14 +283,6 @@ def _texts(graph: Graph, final: TraceState | None, options: DrawOptions) -> _Tex
     return _Texts(values, grads, edges, totals, shapes, kinds, names)
 
 
-def _label(final: dict[Any, str], now: dict[Any, Any] | None, key: Any, hot: bool) -> Label:
-    text = final.get(key)
-    if text is None or now is None:
-        return NO_LABEL
-    known = key in now
-    return Label(text, known, hot and known)
-
-
 @dataclass(frozen=True)
 class _Highlight:
     wires: frozenset[WireKey] = frozenset()
@@ -311,16 +320,18 @@ def tensor_shape(value: Any) -> str:
 def current_tables(trace: Trace, cursor: int, precision: int) -> list[Tensor]:
     """The current node's value and gradient at step ``cursor``, when they are tensors small enough to read
     written out (``fmt_matrix`` decides); empty for scalars, big tensors and the start."""
-    state = trace.state(cursor)
-    if state.current is None:
+    if not 0 < cursor <= len(trace.steps):
         return []
-    node = state.current.node
+    node = trace.steps[cursor - 1].node
+    value_at, grad_at, _ = trace.known_from  # what is known after ``cursor`` steps, without a whole state
     name = trace.graph.display_name(node)
     tables = []
-    for title, role, table in ((f"{name} =", "value", state.values),
-                               (f"∂{trace.graph.output_name}/∂{name} =", "grad", state.grads)):
-        value = table.get(node)
-        if value is not None and tensor_shape(value) and fmt_matrix(value, precision) is not None:
+    for title, role, at, value in ((f"{name} =", "value", value_at.get(node), trace.values[node]),
+                                   (f"∂{trace.graph.output_name}/∂{name} =", "grad", grad_at.get(node),
+                                    trace.node_grads[node])):
+        if at is None or at > cursor or value is None or not tensor_shape(value):
+            continue
+        if fmt_matrix(value, precision) is not None:
             tables.append(Tensor(title, role, to_host(value)))
     return tables
 

@@ -218,6 +218,14 @@ class Trace:
                     grad_at[source] = step.index
         return value_at, grad_at, edge_at
 
+    @cached_property
+    def known_from(self) -> tuple[dict[int, int], dict[int, int], dict[tuple[int, int], int]]:
+        """The first cursor at which each number is known: values and gradients by node id, wire gradients
+        by (consumer id, input position); 0 for the inputs' values, which are known before any step."""
+        value_at, grad_at, edge_at = self._known_at
+        return ({n: k + 1 for n, k in value_at.items()}, {n: k + 1 for n, k in grad_at.items()},
+                {e: k + 1 for e, k in edge_at.items()})
+
     def state(self, cursor: int) -> TraceState:
         """What is known after ``cursor`` steps (0 = nothing computed yet, len(steps) = all done)."""
         cursor = max(0, min(cursor, len(self.steps)))

@@ -458,9 +458,9 @@ def test_html_player_shows_the_current_matrices(tmp_path: Path) -> None:
     assert '<pre id="matrix">' in page
     h = trace.graph.names["H"]
     forward = next(s.index + 1 for s in trace.steps if s.node == h and s.phase == "forward")
-    frame = page.split(f'id="frame-{forward}"')[1].split(">")[0]
+    matrices = _player_data(page)["matrices"]
     first_row = fmt_matrix(trace.values[h]).split("\n")[0]
-    assert 'data-matrix="H =&#10;' + first_row in frame
+    assert matrices[forward].startswith("H =\n" + first_row)
     assert "min " not in page.split("<svg")[1].split("</svg>")[0]  # the captions are explain's; the picture is ours
 
 
@@ -511,3 +511,51 @@ def test_builtin_frames_share_one_canvas() -> None:
     assert len(sizes) == 1
     first, last = renderer.drawing(0), renderer.drawing()
     assert [e.cx for e in first.ellipses] == [e.cx for e in last.ellipses]  # and nothing moves
+
+
+@pytest.mark.parametrize("stamp", [b"20261201024102Z", b"20261201024102+01'00", b"20261201024102-03'30'"])
+def test_pdf_date_is_pinned_in_every_time_zone_form(stamp: bytes) -> None:
+    from graphstep.export.graphviz import pin_pdf_date
+
+    pdf = b"<< /CreationDate (D:" + stamp + b") >>"
+    pinned = pin_pdf_date(pdf)
+    assert len(pinned) == len(pdf) and b"2026" not in pinned and b"19700101000000" in pinned
+
+
+def _player_data(page: str) -> dict:  # type: ignore[type-arg]
+    import json
+
+    return json.loads(page.split('<script id="steps" type="application/json">')[1].split("</script>")[0])
+
+
+@pytest.mark.parametrize("name", ["neuron", "staged", "mlp_batch"])
+def test_html_player_draws_once_and_marks_each_number_with_its_step(tmp_path: Path, name: str) -> None:
+    """The page holds one picture; a number marked data-k=K is exactly one the step-K frame shows."""
+    trace = trace_of(name)
+    page = export(trace, tmp_path / "p.html", builtin=True)[0].read_text()
+    assert page.count("<svg") == 1
+    data = _player_data(page)
+    assert len(data["captions"]) == len(trace.steps) + 1
+    assert data["current"] == [None, *(s.node for s in trace.steps)]
+    svg = ET.fromstring(page.split('<div id="stage">')[1].split("</div>")[0])
+    marked = [(int(t.get("data-k")), t.text) for t in svg.iter("{http://www.w3.org/2000/svg}text")
+              if t.get("data-k")]
+    assert marked
+    renderer = Renderer(trace.graph, trace, builtin=True)
+    for k in (0, 1, trace.forward_end, len(trace.steps) - 1, len(trace.steps)):
+        frame = ET.fromstring(renderer.svg(k))
+        shown = sorted(t.text or "" for t in frame.iter("{http://www.w3.org/2000/svg}text")
+                       if t.get("class") in ("value", "grad"))
+        unmarked = sorted(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text")
+                          if t.get("class") in ("value", "grad") and not t.get("data-k"))
+        assert shown == sorted(unmarked + [text for at, text in marked if at <= k]), k
+
+
+def test_html_player_grows_linearly_and_opens_at_step(tmp_path: Path) -> None:
+    chain = "\n".join(["x = 0.5", *(f"v{i} = tanh({'x' if i == 0 else f'v{i - 1}'})" for i in range(300))])
+    sizes = []
+    for n in (100, 300):
+        trace = graphstep.parse("\n".join(chain.split("\n")[: n + 1])).run()
+        sizes.append(len(export(trace, tmp_path / f"c{n}.html", builtin=True, step=5)[0].read_bytes()))
+    assert sizes[1] < 3.6 * sizes[0]  # three times the nodes: about three times the bytes (was ~9x)
+    assert "show(5);" in (tmp_path / "c100.html").read_text()

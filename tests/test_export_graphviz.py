@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,22 @@ def test_pdf_gif_and_html(tmp_path: Path) -> None:
     gif = export(trace, tmp_path / "m.gif")[0]
     assert Image.open(io.BytesIO(gif.read_bytes())).n_frames == len(trace.steps) + 1
     page = export(trace, tmp_path / "m.html")[0].read_text()
-    assert page.count('class="frame"') == len(trace.steps) + 1 and "<?xml" not in page
+    assert page.count("<svg") == 1 and "<?xml" not in page
+
+
+@pytest.mark.graphviz
+@needs_dot
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/St_Johns", "UTC"])
+def test_pdf_bytes_do_not_depend_on_the_time_zone_or_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               zone: str) -> None:
+    monkeypatch.setenv("TZ", zone)
+    trace = trace_of("add_mul")
+    one = export(trace, tmp_path / "a.pdf")[0].read_bytes()
+    frames = export(trace, tmp_path / "f" / "a.pdf", frames=True)
+    time.sleep(1.1)
+    assert one == export(trace, tmp_path / "b.pdf")[0].read_bytes()
+    assert frames[1].read_bytes() == export(trace, tmp_path / "g" / "a.pdf", frames=True)[1].read_bytes()
+    assert b"/CreationDate (D:19700101000000Z)" in one
 
 
 @pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
@@ -97,44 +113,75 @@ def test_tikz_compiles(tmp_path: Path, options: DrawOptions) -> None:
     assert (tmp_path / "staged.pdf").read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
-def test_beamer_tikz_overlay_compiles(tmp_path: Path) -> None:
+def _beamer(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
     if subprocess.run(["kpsewhich", "beamer.cls"], capture_output=True, check=False).returncode != 0:
         pytest.skip("needs the beamer class")
-    export(trace_of("mul"), tmp_path / "mul.tex", frames=True)
-    (tmp_path / "slides.tex").write_text("\\documentclass{beamer}\n\\usepackage{tikz}\n\\begin{document}\n"
-                                         "\\begin{frame}\\input{mul-frames.tex}\\end{frame}\n\\end{document}\n")
+    (tmp_path / "slides.tex").write_text("\\documentclass[aspectratio=169]{beamer}\n\\usepackage{tikz}\n"
+                                         "\\begin{document}\n" + body + "\\end{document}\n")
     done = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "slides.tex"], cwd=tmp_path,
-                          capture_output=True, timeout=120, check=False)
+                          capture_output=True, timeout=180, check=False, text=True, errors="replace")
     assert done.returncode == 0, done.stdout[-2000:]
+    return done
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
+def test_beamer_tikz_overlay_compiles(tmp_path: Path) -> None:
+    export(trace_of("mul"), tmp_path / "mul.tex", frames=True)
+    _beamer(tmp_path, "\\begin{frame}\\input{mul-frames.tex}\\end{frame}\n")
     pages = (tmp_path / "slides.pdf").read_bytes().count(b"/Type /Page\n") or None
     assert pages is None or pages == len(trace_of("mul").steps) + 1
 
 
+@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_beamer_tikz_overlay_fits_a_16_9_frame(tmp_path: Path, rankdir: str) -> None:
+    export(trace_of("neuron"), tmp_path / "n.tex", DrawOptions(rankdir=rankdir), frames=True)
+    _beamer(tmp_path, "\\begin{frame}{The neuron}\\input{n-frames.tex}\\end{frame}\n")
+    log = (tmp_path / "slides.log").read_text(errors="replace")
+    assert "Overfull \\hbox" not in log and "Overfull \\vbox" not in log
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="needs headless Chromium")
-def test_html_player_steps_in_headless_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GRAPHSTEP_NO_DOT", "1")  # the player works the same with the built-in SVG
+@pytest.mark.parametrize("builtin", [True, False])
+def test_html_player_steps_in_headless_chromium(tmp_path: Path, builtin: bool) -> None:
+    if not builtin and shutil.which("dot") is None:
+        pytest.skip("needs the Graphviz `dot` binary")
     trace = trace_of("add_mul")
-    page = export(trace, tmp_path / "player.html")[0]
-    # Drive the real key and button handlers, then record which frame is visible.
+    page = export(trace, tmp_path / "player.html", builtin=builtin, step=2)[0]
+    # Drive the real key and button handlers, then record the step, the numbers shown and the highlight.
     probe = """<script>
     function key(k) { document.dispatchEvent(new KeyboardEvent("keydown", {key: k})); }
-    function visible() { return Array.from(document.querySelectorAll(".frame"))
-        .filter(function (f) { return getComputedStyle(f).display !== "none"; }).map(function (f) { return f.id; }); }
-    var seen = [visible().join()];
-    key("ArrowRight"); key("ArrowRight"); seen.push(visible().join());
-    key("ArrowLeft"); seen.push(visible().join());
-    document.getElementById("next").click(); document.getElementById("next").click(); seen.push(visible().join());
-    key("End"); seen.push(visible().join());
+    function state() {
+        var shown = Array.from(document.querySelectorAll("#stage text"))
+            .filter(function (t) { return getComputedStyle(t).visibility !== "hidden" && t.textContent.trim(); });
+        var lit = document.querySelectorAll(".gs-current").length;
+        return document.body.getAttribute("data-step") + ":" + shown.length + ":" + lit; }
+    var seen = [state()];
+    key("ArrowRight"); key("PageDown"); seen.push(state());
+    key("PageUp"); seen.push(state());
+    key("Home"); seen.push(state());
+    document.getElementById("next").click(); document.getElementById("next").click(); seen.push(state());
+    key("End"); seen.push(state());
+    var box = document.querySelector("#stage svg").getBoundingClientRect();
+    seen.push(Math.round(box.width) + "x" + Math.round(box.height));
     document.body.setAttribute("data-seen", seen.join("|"));
     </script></body>"""
     page.write_text(page.read_text().replace("</body>", probe))
-    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
-                          capture_output=True, timeout=120, check=False, text=True)
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,720",
+                           "--dump-dom", page.as_uri()], capture_output=True, timeout=120, check=False, text=True)
     seen = re.search(r'data-seen="([^"]*)"', done.stdout)
     assert seen, done.stderr[-2000:]
+    states = seen.group(1).split("|")
+    renderer = Renderer(trace.graph, trace, builtin=True)
+
+    def expected(k: int) -> str:
+        texts = [t for t in renderer.drawing(k).texts if t.text.strip()]
+        return f"{k}:{len(texts)}:{1 if 0 < k else 0}"
+
     last = len(trace.steps)
-    assert seen.group(1).split("|") == ["frame-0", "frame-2", "frame-1", "frame-3", f"frame-{last}"]
+    assert states[:-1] == [expected(k) for k in (2, 4, 3, 0, 2, last)]
+    width, height = map(int, states[-1].split("x"))
+    assert width > 1000 and height > 300  # the drawing fills the window
 
 
 @pytest.mark.graphviz

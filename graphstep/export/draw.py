@@ -80,6 +80,8 @@ class Text:
     italic: bool = False
     role: str = "label"
     """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad`` or ``cluster``."""
+    at: int = 0
+    """A number's first step (the HTML player shows it from there on); 0 for everything else."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         shape = shapes[node.id]
         lines: list[tuple[str, int, bool, str, str]] = [(node.label, SYMBOL_SIZE, node.kind in ("input", "sink"),
                                                          c.foreground, "label")]
+        total_at = node.total.at
         if node.name:
             lines.append((node.name, SMALL_SIZE, True, c.foreground, "name"))
         if node.shape:
@@ -268,7 +271,8 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         baseline = cy - sum(heights) / 2 + heights[0] * 0.78
         for (text, size, italic, colour, role), height in zip(lines, heights, strict=True):
             if text:
-                texts.append(Text(cx, round(baseline, 1), text, colour, "middle", size, italic, role))
+                texts.append(Text(cx, round(baseline, 1), text, colour, "middle", size, italic, role,
+                                  total_at if role == "grad" else 0))
             baseline += height
 
     boxes: list[Box] = []
@@ -340,7 +344,7 @@ def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -
         tuple(Arrow((at(a.points[0]), at(a.points[1]), at(a.points[2])), a.colour) for a in drawing.arrows),
         tuple(Ellipse(e.cx + dx, e.cy + dy, e.rx, e.ry, e.stroke, e.fill, e.width, e.node)
               for e in drawing.ellipses),
-        tuple(Text(t.x + dx, t.y + dy, t.text, t.colour, t.anchor, t.size, t.italic, t.role)
+        tuple(Text(t.x + dx, t.y + dy, t.text, t.colour, t.anchor, t.size, t.italic, t.role, t.at)
               for t in drawing.texts),
     )
 
@@ -451,9 +455,9 @@ def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colo
             continue
         if lr:
             x, y = xy(u, v - 5 if role == "value" else v + 4 + NUMBER_SIZE * 0.78)
-            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, False, role))
+            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, False, role, label.at))
         else:
             x, y = xy(u, v - 5 if role == "value" else v + 5)
             found.append(Text(x, round(y + NUMBER_SIZE * 0.35, 1), label.text, colour,
-                              "end" if role == "value" else "start", NUMBER_SIZE, False, role))
+                              "end" if role == "value" else "start", NUMBER_SIZE, False, role, label.at))
     return found

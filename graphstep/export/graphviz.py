@@ -43,7 +43,7 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
         command.append(f"-Gdpi={dpi}")
     try:
         done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
-                              check=False)
+                              check=False, env=_fixed_clock_env())
     except subprocess.TimeoutExpired:
         raise GraphstepError(f"Graphviz `dot` timed out after {TIMEOUT_S} s; graphstep's own layout (--builtin)"
                              " draws big graphs in seconds") from None
@@ -52,10 +52,24 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GraphstepError(f"Graphviz `dot` failed: {message[0] if message else f'exit code {done.returncode}'}")
-    out = done.stdout
-    if fmt == "pdf":
-        # cairo stamps the time into the PDF; a fixed date of the same length keeps the bytes (and the
-        # cross-reference offsets) stable.
-        out = re.sub(rb"/CreationDate \(D:\d{14}Z?\)", lambda m: m.group(0)[:17] + b"19700101000000" +
-                     m.group(0)[31:], out)
-    return out
+    return pin_pdf_date(done.stdout) if fmt == "pdf" else done.stdout
+
+
+def _fixed_clock_env() -> dict[str, str]:
+    """The environment for ``dot``: UTC and a fixed epoch, so no time zone or clock reaches the output."""
+    return {**os.environ, "TZ": "UTC", "SOURCE_DATE_EPOCH": "0"}
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{4,14})([^)]{0,12})\)")
+
+
+def pin_pdf_date(pdf: bytes) -> bytes:
+    """cairo stamps the time (with the local zone, ``+01'00``) into a PDF: a fixed date of the same length
+    keeps the bytes (and the cross-reference offsets) stable in every time zone."""
+
+    def fixed(match: re.Match[bytes]) -> bytes:
+        digits, zone = match.group(2), match.group(3)
+        pinned_zone = re.sub(rb"\d", b"0", zone).replace(b"-", b"+")
+        return b"/" + match.group(1) + b" (D:" + b"19700101000000"[: len(digits)] + pinned_zone + b")"
+
+    return _PDF_DATE.sub(fixed, pdf)

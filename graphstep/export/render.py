@@ -94,6 +94,21 @@ class Renderer:
             raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
         return graphviz.render(self.dot(step, tables), fmt, PNG_DPI if fmt == "png" else None)
 
+    def player(self, start: int = 0) -> str:
+        """The HTML player: the finished run drawn once, its numbers shown step by step; opens at ``start``."""
+        from graphstep.export.html import mark_graphviz, player
+
+        scene = self.scene(None)
+        if self.uses_graphviz:
+            svg = mark_graphviz(graphviz.render(to_dot(scene), "svg").decode("utf-8"), scene)
+        else:
+            svg = to_svg(draw(scene, self.layout), steps=True)
+        trace = self.trace
+        assert trace is not None
+        current: list[int | None] = [None, *(s.node for s in trace.steps)]
+        return player(strip_prolog(svg), [self.caption(k) for k in self.cursors], current, self.options,
+                      matrices=[self.matrices(k) for k in self.cursors], start=start, lang=self.lang)
+
     def matrices(self, step: int) -> str:
         """The current node's value and gradient as small matrices ("" for scalars or big tensors)."""
         if self.trace is None:
@@ -138,8 +153,9 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     if fmt in NEEDS_GRAPHVIZ:
         graphviz.require_dot(f".{fmt} output")
     if fmt in ("gif", "html"):
-        if frames or step is not None:
-            raise GraphstepError(f".{fmt} already holds every step of the trace; leave out --frames and --step")
+        if frames or (step is not None and fmt == "gif"):
+            what = "--frames and --step" if fmt == "gif" else "--frames (--step K opens the player at step K)"
+            raise GraphstepError(f".{fmt} already holds every step of the trace; leave out {what}")
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
     message = fallback_note(fmt, renderer)
@@ -149,7 +165,7 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     if message and note:
         note(message)
     if not frames:
-        return {path: _one(renderer, fmt, step, tables=step is not None)}
+        return {path: _one(renderer, fmt, step, tables=step is not None and fmt != "html")}
     if renderer.trace is None:
         raise GraphstepError("--frames needs a run of the graph")
     if step is not None:
@@ -184,11 +200,7 @@ def _one(renderer: Renderer, fmt: str, step: int | None, tables: bool = False) -
 
         return animate([renderer.graphviz_bytes("png", k) for k in renderer.cursors],
                        renderer.options.colours.background)
-    from graphstep.export.html import player
-
-    frames = [strip_prolog(renderer.svg(k)) for k in renderer.cursors]
-    return player(frames, [renderer.caption(k) for k in renderer.cursors], renderer.options,
-                  matrices=[renderer.matrices(k) for k in renderer.cursors]).encode("utf-8")
+    return renderer.player(step or 0).encode("utf-8")
 
 
 def side_by_side(blocks: list[list[str]], gap: int = 4) -> str:

@@ -19,7 +19,9 @@ def _p(point: Point) -> str:
     return f"{_n(point[0])},{_n(point[1])}"
 
 
-def to_svg(drawing: Drawing, title: str = "graphstep") -> str:
+def to_svg(drawing: Drawing, title: str = "graphstep", steps: bool = False) -> str:
+    """``steps``: mark each number with the step it appears at (``data-k``) and each gate with its node id
+    (``data-node``), for the HTML player, which draws one picture and shows the numbers step by step."""
     w, h = _n(drawing.width), _n(drawing.height)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -41,9 +43,12 @@ def to_svg(drawing: Drawing, title: str = "graphstep") -> str:
         out.append(f'<polygon points="{" ".join(_p(p) for p in arrow.points)}" fill="{arrow.colour}"/>')
     for e in drawing.ellipses:
         out.append(f'<ellipse id="node-{e.node}" cx="{_n(e.cx)}" cy="{_n(e.cy)}" rx="{_n(e.rx)}" ry="{_n(e.ry)}"'
-                   f' fill="{e.fill}" stroke="{e.stroke}" stroke-width="{_n(e.width)}"/>')
+                   f' fill="{e.fill}" stroke="{e.stroke}" stroke-width="{_n(e.width)}"'
+                   + (f' data-node="{e.node}"' if steps else "") + "/>")
     for t in drawing.texts:
         style = ' font-style="italic"' if t.italic else ""
+        if steps and t.at:
+            style += f' data-k="{t.at}"'
         out.append(f'<text class="{t.role}" x="{_n(t.x)}" y="{_n(t.y)}" text-anchor="{t.anchor}"'
                    f' font-size="{t.size}" fill="{t.colour}"{style}>{escape(t.text)}</text>')
     out.append("</svg>")

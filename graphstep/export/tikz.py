@@ -97,25 +97,42 @@ def standalone(drawing: Drawing) -> str:
 
 
 def beamer_tikz_overlay(drawings: Sequence[Drawing]) -> str:
-    """One ``\\only<k>`` per step: ``\\input`` it inside a frame; slide k shows the state after k-1 steps."""
-    out = [_OVERLAY_HEADER + "% Needs \\usepackage{tikz}. Slide k shows the state after k-1 steps.\n"]
+    """One ``\\only<k>`` per step: ``\\input`` it inside a frame; slide k shows the state after k-1 steps.
+    Every picture is scaled to fit the frame (``\\linewidth`` wide, at most ``\\graphstepheight`` tall)."""
+    width = max(d.width for d in drawings)
+    height = max(d.height for d in drawings)
+    out = [_OVERLAY_HEADER + "% Needs \\usepackage{tikz}. Slide k shows the state after k-1 steps.\n"
+           + _fit(width / height)]
     for k, drawing in enumerate(drawings, start=1):
-        out.append(f"\\only<{k}>{{%\n{picture(drawing)}}}%\n")
+        out.append(f"\\only<{k}>{{\\resizebox{{\\graphstepwidth}}{{!}}{{%\n{picture(drawing)}}}}}%\n")
     return "".join(out)
+
+
+def _fit(aspect: float) -> str:
+    """LaTeX that sets ``\\graphstepwidth``: the line's width, or less where the picture would be too tall."""
+    return ("% The picture fits \\linewidth and \\graphstepheight (default 0.8\\textheight; \\def it before the\n"
+            "% \\input to change it).\n"
+            "\\providecommand{\\graphstepheight}{0.8\\textheight}%\n"
+            "\\ifdefined\\graphstepwidth\\else\\newlength{\\graphstepwidth}\\fi\n"
+            f"\\setlength{{\\graphstepwidth}}{{{aspect:.4f}\\dimexpr\\graphstepheight\\relax}}%\n"
+            "\\ifdim\\graphstepwidth>\\linewidth\\setlength{\\graphstepwidth}{\\linewidth}\\fi\n")
 
 
 def beamer_graphics_overlay(files: Sequence[str]) -> str:
     """One ``\\includegraphics<k>`` per frame file; ``\\graphstepdir`` is the folder of the frames."""
     lines = [_OVERLAY_HEADER
              + "% Slide k shows the state after k-1 steps. If the frames are not in the folder you run LaTeX in,\n"
-             "% write \\def\\graphstepdir{path/to/frames/} before \\input-ing this file.\n"
-             "\\providecommand{\\graphstepdir}{}%\n"]
+             "% write \\def\\graphstepdir{path/to/frames/} before \\input-ing this file. Each frame fits \\linewidth\n"
+             "% (PDF/PNG frames also \\graphstepheight, default 0.8\\textheight).\n"
+             "\\providecommand{\\graphstepdir}{}%\n"
+             "\\providecommand{\\graphstepheight}{0.8\\textheight}%\n"]
     svg = any(f.endswith(".svg") for f in files)
     if svg:
         lines.append("% SVG frames need \\usepackage{svg} (and Inkscape); PDF frames need nothing more.\n")
     command = "\\includesvg" if svg else "\\includegraphics"
+    size = "width=\\linewidth" if svg else "width=\\linewidth,height=\\graphstepheight,keepaspectratio"
     for k, name in enumerate(files, start=1):
-        lines.append(f"{command}<{k}>[width=\\linewidth]{{\\graphstepdir {name}}}%\n")
+        lines.append(f"{command}<{k}>[{size}]{{\\graphstepdir {name}}}%\n")
     return "".join(lines)
 
 
