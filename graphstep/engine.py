@@ -85,6 +85,8 @@ def run(
 
 def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) -> dict[int, Any]:
     """Each leaf's value as a backend array: given values first, then defaults bound in the source."""
+    if any(name not in graph.inputs for name in values):  # w_0=…, alpha=…: the language's other spellings
+        values = {graph.resolve(name): value for name, value in values.items()}
     unknown = [name for name in values if name not in graph.inputs]
     if unknown:
         known = ", ".join(graph.inputs) or "none"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from graphstep.lexer import canonical_name
 from graphstep.ops import OPS, fmt_const
 
 if TYPE_CHECKING:
@@ -84,6 +85,11 @@ class Graph:
     def __repr__(self) -> str:
         gates = sum(1 for n in self.nodes if not n.is_leaf)
         return f"<Graph {gates} gates, inputs {', '.join(self.inputs) or '-'}, output {self.output_name}>"
+
+    def resolve(self, name: str) -> str:
+        """A name as the language reads it, the key of ``names``: ``w_0`` and ``w_{0}`` are ``w0``,
+        ``alpha`` and ``\\alpha`` are ``α``."""
+        return name if name in self.names else canonical_name(name)
 
     def display_name(self, node_id: int) -> str:
         """How explanations refer to a node: its name, else its source text when short (``(x+y)``)."""

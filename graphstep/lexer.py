@@ -50,8 +50,61 @@ _SIMPLE_NAME = re.compile(r"[^\W\d_]\d*(_\d+)?\Z")
 
 def multi_letter_names(extra: Iterable[str] = ()) -> list[str]:
     """Every multi-letter name the tokenizer recognises, longest first."""
-    names = set(FUNCTIONS) | CALL_NAMES | set(GREEK) | {"pi"} | {n for n in extra if not _SIMPLE_NAME.match(n)}
+    names = _builtin_names() | {n for n in extra if not _SIMPLE_NAME.match(n)}
     return sorted((n for n in names if len(n) > 1), key=len, reverse=True)
+
+
+def _builtin_names() -> set[str]:
+    return set(FUNCTIONS) | CALL_NAMES | set(GREEK) | {"pi"}
+
+
+_END = ""  # the key that marks a whole name in a trie node (never a character)
+Trie = dict[str, "Trie | str"]
+
+
+def name_trie(names: Iterable[str]) -> Trie:
+    """A trie of multi-letter names (one dict per prefix): the longest name starting at a position is found
+    in one walk along the text, however many names there are (a compiled alternation tries each in turn)."""
+    root: Trie = {}
+    for name in names:
+        if len(name) < 2:
+            continue
+        node = root
+        for ch in name:
+            node = node.setdefault(ch, {})  # type: ignore[assignment]
+        node[_END] = name
+    return root
+
+
+_BUILTIN_TRIE: tuple[int, Trie] = (-1, {})
+
+
+def _tries(extra: Iterable[str]) -> tuple[Trie, ...]:
+    """The built-in names' trie (made once) and one for the program's own names."""
+    global _BUILTIN_TRIE
+    builtin = _builtin_names()
+    if _BUILTIN_TRIE[0] != len(builtin):  # tensor functions register themselves on import
+        _BUILTIN_TRIE = (len(builtin), name_trie(builtin))
+    own = name_trie(n for n in extra if not _SIMPLE_NAME.match(n))
+    return (_BUILTIN_TRIE[1], own) if own else (_BUILTIN_TRIE[1],)
+
+
+def longest_name(tries: tuple[Trie, ...], text: str, p: int) -> str | None:
+    """The longest known name that starts at ``text[p]``, or None."""
+    best: str | None = None
+    best_end = p
+    n = len(text)
+    for node in tries:
+        q = p
+        while q < n:
+            child = node.get(text[q])
+            if child is None:
+                break
+            node = child  # type: ignore[assignment]
+            q += 1
+            if q > best_end and _END in node:
+                best, best_end = node[_END], q  # type: ignore[assignment]
+    return best
 
 
 _LETTER = r"[^\W\d_¹²³⁰⁴⁵⁶⁷⁸⁹]"  # str.isalnum() counts ² as alphanumeric; here it is a power
@@ -67,8 +120,7 @@ _PIECE = re.compile(rf"({_LETTER}[0-9]*)(?:_(?:\{{([^}}]*)\}}|([0-9]+)|({_LETTER
 
 def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
     """Split ``source`` into tokens; ``extra_names`` are longer names bound by the program or the caller."""
-    known = multi_letter_names(extra_names)
-    known_re = re.compile("|".join(re.escape(k) for k in known))
+    known = _tries(extra_names)
     tokens: list[Token] = []
     append = tokens.append
     words: dict[str, list[tuple[str, str, int, int]]] = {}  # a program repeats its names: split each once
@@ -84,7 +136,7 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
             if kind == "word":
                 pieces = words.get(text)
                 if pieces is None:
-                    pieces = words[text] = _word(source, i, end, known_re)
+                    pieces = words[text] = _word(source, i, end, known)
                 tokens.extend(Token(k, t, i + a, i + b) for k, t, a, b in pieces)
             elif kind == "num":
                 append(Token("NUM", text, i, end, float(text)))
@@ -153,7 +205,7 @@ def _latex(source: str, i: int, tokens: list[Token]) -> int:
     return end
 
 
-def _word(source: str, i: int, end: int, known_re: re.Pattern[str]) -> list[tuple[str, str, int, int]]:
+def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[str, str, int, int]]:
     """Split a run of letters and digits into names, longest known name first: (kind, text, start, end)
     with offsets relative to the run."""
     pieces: list[tuple[str, str, int, int]] = []
@@ -161,19 +213,18 @@ def _word(source: str, i: int, end: int, known_re: re.Pattern[str]) -> list[tupl
     if chunk.endswith("{") or ("_{" in chunk and not chunk.endswith("}")):
         raise SourceError("this subscript has no closing }", source, i + chunk.index("_{") + 1)
     looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
-    if looks_like_call and not known_re.search(chunk):
+    if looks_like_call and not any(longest_name(known, chunk, p) for p in range(len(chunk))):
         hint = difflib.get_close_matches(chunk, [*FUNCTIONS, *CALL_NAMES], n=1)
         suggestion = f"; did you mean {hint[0]}?" if hint else f"; for a product write {'*'.join(chunk)}*(…)"
         raise SourceError(f"unknown function {chunk!r}{suggestion}", source, i, end)
     p = 0
     while p < len(chunk):
-        found = known_re.match(chunk, p) if known_re.pattern else None
-        if found is not None:
-            name = found.group()
+        name = longest_name(known, chunk, p)
+        if name is not None:
             kind = "FUNC" if name in FUNCTIONS or name in CALL_NAMES else "NAME"
             text = GREEK.get(name, CONSTANTS.get(name, name))
-            pieces.append((kind, text, p, found.end()))
-            p = found.end()
+            pieces.append((kind, text, p, p + len(name)))
+            p += len(name)
             continue
         piece = _PIECE.match(chunk, p)
         if piece is None:  # digits or an underscore after a known name: `loss2`, `exp_`
@@ -193,3 +244,16 @@ def _word(source: str, i: int, end: int, known_re: re.Pattern[str]) -> list[tupl
         pieces.append((kind, text, p, piece.end()))
         p = piece.end()
     return pieces
+
+
+def canonical_name(spelling: str) -> str:
+    """The name as the language reads it: ``w_0``, ``w_{0}`` and ``w0`` are ``w0``; ``alpha``, ``\\alpha``
+    and ``α`` are ``α``. A longer name a program binds (``lr``, ``loss``) stays as written."""
+    text = spelling.strip()
+    try:
+        tokens = tokenize(text)
+    except SourceError:
+        return text
+    if len(tokens) == 2 and tokens[0].kind == "NAME" and tokens[0].start == 0 and tokens[0].end == len(text):
+        return tokens[0].text
+    return text

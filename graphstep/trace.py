@@ -122,6 +122,7 @@ class Trace:
 
     def grad(self, name: str) -> Any:
         """∂output/∂name for an input or a named intermediate (0 when the output does not depend on it)."""
+        name = self.graph.resolve(name)
         if name not in self.graph.names:
             known = ", ".join(sorted(self.graph.names)) or "none"
             raise GraphstepError(f"no node named {name!r}; named nodes: {known}")

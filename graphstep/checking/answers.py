@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graphstep.errors import SourceError
+from graphstep.lexer import canonical_name
 
 _ANSWER_LINE = re.compile(r"^[ \t]*\?")
-_NAME = r"[^\W\d_][\w]*(?:_\{\w+\}|_\w+)?|[^\W\d_]"
+_NAME = r"\\?[^\W\d_][\w]*(?:_\{[\w ]+\}|_\w+)?|[^\W\d_]"
 _D = r"(?:∂|\\partial\s*|d)"
 _FRACTION = re.compile(rf"^(?:{_D})\s*(?P<of>{_NAME})\s*/\s*(?:{_D})\s*(?P<wrt>{_NAME})$")
 _LATEX_FRACTION = re.compile(
@@ -145,12 +146,8 @@ def normalise_number(text: str) -> str | None:
 
 
 def _clean(name: str) -> str:
-    """``x_1`` and ``w_{12}`` are the names ``x1`` and ``w12``, as in the language."""
-    base, _, subscript = name.partition("_")
-    subscript = subscript.strip("{}")
-    if not subscript:
-        return name
-    return base + subscript if subscript.isdigit() else f"{base}_{subscript}"
+    """``x_1``, ``w_{12}`` and ``alpha`` are the names ``x1``, ``w12`` and ``α``, as in the language."""
+    return canonical_name(name)
 
 
 def offset_of_line(text: str, line: int) -> int:

@@ -11,9 +11,10 @@ from typing import Any
 from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError
 from graphstep.graph import Graph
+from graphstep.lexer import canonical_name
 from graphstep.parser import parse
 
-ASSIGNMENT = re.compile(r"^\s*([^\W\d]\w*)\s*=(.*)$", re.S)
+ASSIGNMENT = re.compile(r"^\s*(\\?[^\W\d]\w*(?:_\{[^{}=]*\})?)\s*=(.*)$", re.S)  # w0=, w_{0}=, \alpha=
 
 VALUE_READERS: dict[str, Callable[[str, str], Any]] = {}
 """Readers for non-numeric NAME=VALUE forms, by prefix (``@`` loads a file; registered by the tensor module)."""
@@ -53,7 +54,7 @@ def parse_values(items: Sequence[str]) -> dict[str, Any]:
         match = ASSIGNMENT.match(item)
         if not match:
             raise InputError(f"expected NAME=VALUE (like x=3), got {item!r}")
-        name, text = match.group(1), match.group(2).strip()
+        name, text = canonical_name(match.group(1)), match.group(2).strip()
         reader = next((r for prefix, r in VALUE_READERS.items() if text.startswith(prefix)), None)
         if reader is not None:
             values[name] = reader(name, text)
