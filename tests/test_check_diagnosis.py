@@ -132,7 +132,9 @@ def test_unrecognised_mistake_shows_the_right_computation() -> None:
 
 
 def test_configurable_tolerance() -> None:
-    assert sheet("neuron.gstep", "? f = 0.7").ok  # one decimal written: ±0.05 by default
+    # One decimal written is right to that digit, but the lecture asks for 2 decimals (issue 12).
+    assert verdict_of(sheet("neuron.gstep", "? f = 0.7"), "f") == ("imprecise", "imprecise")
+    assert check((EXAMPLES / "neuron.gstep").read_text() + "\n? f = 0.7\n", decimals=1).ok
     assert check((EXAMPLES / "neuron.gstep").read_text() + "\n? f = 0.7\n", tolerance=0.05).ok
     assert not check((EXAMPLES / "neuron.gstep").read_text() + "\n? f = 0.7\n", tolerance=0.01).ok
 

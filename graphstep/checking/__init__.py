@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from graphstep.errors import SourceError
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -45,37 +47,60 @@ def check(
     tolerance: float | None = None,
     name: str = "exercise",
     answers_name: str = "answers",
+    decimals: int | None = None,
 ) -> Report:
     """Judge the answers written in ``exercise`` (lines starting with ``?``) and in ``answers`` (a separate
     answers file, where the ``?`` is optional; its answers replace the exercise's for the same target).
 
     ``tolerance`` is an absolute tolerance; by default each number may be off by half a unit in the last
-    digit written (``0.73`` → ±0.005).
+    digit written (``0.73`` → ±0.005). ``decimals`` is the precision the exercise asks for (default: the
+    file's ``# decimals: N`` line, else the lecture's 2): an answer right only to fewer digits than that is
+    *too imprecise* (``1`` for 0.73).
     """
-    from graphstep.checking.answers import parse_answers, split_program
+    from graphstep.checking.answers import asked_decimals, parse_answers, split_program
     from graphstep.checking.claims import Checker
     from graphstep.checking.report import Report
-    from graphstep.errors import GraphstepError, SourceError
+    from graphstep.errors import GraphstepError
     from graphstep.parser import parse
 
     if tolerance is not None and not tolerance >= 0:
         raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
     program, _ = split_program(exercise)
-    graph = parse(program)
-    found = {a.key: a for a in parse_answers(exercise, name)}
+    try:
+        graph = parse(program)
+        found = {a.key: a for a in parse_answers(exercise, name)}
+    except SourceError as error:
+        raise FileSourceError(error, name) from None
     if answers is not None:
         try:
             extra = parse_answers(answers, answers_name, require_mark=False)
         except SourceError as error:  # name the answers file: its line numbers are not the exercise's
-            raise GraphstepError(str(error).replace("error: ", f"error: {answers_name}: ", 1)) from None
+            raise FileSourceError(error, answers_name) from None
         found.update({a.key: a for a in extra})
+    if decimals is None:
+        decimals = asked_decimals(exercise)
+    if decimals < 0:
+        raise GraphstepError(f"the decimals asked for must be a whole number ≥ 0, not {decimals}")
     trace = graph.run()
-    verdicts = Checker(graph, trace, tolerance).evaluate(list(found.values()))
-    return Report(graph, verdicts, name, tolerance)
+    verdicts = Checker(graph, trace, tolerance, decimals).evaluate(list(found.values()))
+    return Report(graph, verdicts, name, tolerance, decimals)
+
+
+class FileSourceError(SourceError):
+    """A source error in a named file, with the checker's one headline format for bad input,
+    ``error: FILE:LINE:COLUMN: message``, then the line and its caret."""
+
+    def __init__(self, error: SourceError, file: str) -> None:
+        self.file = file
+        super().__init__(error.message, error.source, error.start, error.end)
+
+    def render(self) -> str:
+        body = super().render().split("\n")
+        return "\n".join([f"error: {self.file}:{self.line}:{self.column}: {self.message}", *body[2:]])
 
 
 def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str]] = (),
-        tolerance: float | None = None) -> Verdict:
+        tolerance: float | None = None, decimals: int | None = 2) -> Verdict:
     """Judge one answer typed in a quiz: ``ask(trace, "∂f/∂x", "-4")``.
 
     ``earlier`` holds the (target, number) pairs answered before, so that a number that follows from the
@@ -91,4 +116,4 @@ def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str
     for line_number, line in enumerate(text.split("\n"), start=1):
         answers.append(parse_answer_line(text, line_number, offset, line, "quiz"))
         offset += len(line) + 1
-    return Checker(trace.graph, trace, tolerance).evaluate(answers)[-1]
+    return Checker(trace.graph, trace, tolerance, decimals).evaluate(answers)[-1]

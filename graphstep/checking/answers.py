@@ -25,6 +25,9 @@ from graphstep.errors import SourceError
 from graphstep.lexer import canonical_name
 
 _ANSWER_LINE = re.compile(r"^[ \t]*\?")
+_DECIMALS = re.compile(r"^[ \t]*#[ \t]*(?:decimals|decimales)[ \t]*[:=]?[ \t]*(\d{1,2})[ \t]*$", re.MULTILINE)
+DEFAULT_DECIMALS = 2
+"""The lecture's blackboard precision: answers are asked for with 2 decimals unless the exercise says."""
 _NAME = r"\\?[^\W\d_][\w]*(?:_\{[\w ]+\}|_\w+)?|[^\W\d_]"
 _D = r"(?:∂|\\partial\s*|d)"
 _FRACTION = re.compile(rf"^(?:{_D})\s*(?P<of>{_NAME})\s*/\s*(?:{_D})\s*(?P<wrt>{_NAME})$")
@@ -53,6 +56,8 @@ class Answer:
     """Where it was written: the exercise file or the answers file (for messages)."""
     text: str
     """The answer line as written, without the ``?``."""
+    column: int = 1
+    """The column where the target starts (for messages: ``file:line:column``)."""
 
     @property
     def key(self) -> tuple[str, str, str | None]:
@@ -129,10 +134,11 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
         match = pattern.match(target)
         if match:
             return Answer("grad", _clean(match.group("wrt")), _clean(match.group("of")), value, number, offset, origin,
-                          body[start:].strip())
+                          body[start:].strip(), target_at - offset + 1)
     match = _PLAIN.match(target)
     if match:
-        return Answer("value", _clean(match.group("name")), None, value, number, offset, origin, body[start:].strip())
+        return Answer("value", _clean(match.group("name")), None, value, number, offset, origin, body[start:].strip(),
+                      target_at - offset + 1)
     raise SourceError("expected a node name (q) or a derivative (∂f/∂x, df/dx) before the =", source,
                       target_at, target_at + max(1, len(target)))
 
@@ -158,3 +164,9 @@ def offset_of_line(text: str, line: int) -> int:
             return len(text)
         offset = newline + 1
     return offset
+
+
+def asked_decimals(text: str) -> int:
+    """The precision an exercise asks for: its ``# decimals: N`` line (``# decimales: N``), else 2."""
+    match = _DECIMALS.search(text)
+    return int(match.group(1)) if match else DEFAULT_DECIMALS

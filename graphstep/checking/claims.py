@@ -8,7 +8,7 @@ numbers, then against the exercise worked with every intermediate rounded as on 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,14 +16,16 @@ import numpy
 
 from graphstep.checking.answers import Answer
 from graphstep.checking.diagnose import Diagnosis, candidates, how, trim
+from graphstep.checking.remote import diagnose_remote
+from graphstep.checking.search import Flow
 from graphstep.checking.worlds import World, backward, forward
 from graphstep.engine import run
 from graphstep.errors import GraphstepError
 from graphstep.graph import Graph
-from graphstep.numbers import matches_written, written_tolerance
+from graphstep.numbers import fmt, matches_written, written_tolerance
 from graphstep.trace import Trace
 
-Status = Literal["right", "rounded", "follows", "wrong", "blank"]
+Status = Literal["right", "rounded", "imprecise", "follows", "wrong", "blank"]
 @dataclass
 class Verdict:
     """The judgement of one answer."""
@@ -68,7 +70,7 @@ def resolve(graph: Graph, answer: Answer) -> tuple[int, int | None]:
         if name[:1] == "n" and name[1:].isdigit() and int(name[1:]) < len(graph.nodes):
             return int(name[1:])
         known = ", ".join(sorted(set(graph.names) | {graph.output_name}))
-        raise GraphstepError(f"{answer.origin}, line {answer.line}: no node named {name!r} in this exercise "
+        raise GraphstepError(f"{answer.origin}:{answer.line}:{answer.column}: no node named {name!r} in this exercise "
                              f"(named nodes: {known})")
 
     node = node_of(answer.name)
@@ -76,24 +78,42 @@ def resolve(graph: Graph, answer: Answer) -> tuple[int, int | None]:
         return node, None
     of = node_of(answer.of or "")
     if node > of:
-        raise GraphstepError(f"{answer.origin}, line {answer.line}: in {answer.label}, {answer.name} is computed "
-                             f"after {answer.of}; the node on top is the one whose change is measured, "
+        raise GraphstepError(f"{answer.origin}:{answer.line}:{answer.column}: in {answer.label}, {answer.name} "
+                             f"is computed after {answer.of}; the node on top is the one whose change is measured, "
                              f"like ∂{graph.output_name}/∂x")
     return node, of
 
 
-def dependency_key(verdict_node: int, of: int | None) -> tuple[int, int, int]:
-    """Forward values in graph order, then gradients from the output back to the inputs."""
+def dependency_key(verdict_node: int, of: int | None, depth: Sequence[int]) -> tuple[int, int, int, int]:
+    """Forward values in graph order, then gradients from the output back to the inputs: the node
+    closest to the output in backprop order (fewest gates on its longest path to the output) first."""
     if of is None:
-        return (0, verdict_node, 0)
-    return (1, -verdict_node, -of)
+        return (0, verdict_node, 0, 0)
+    return (1, depth[verdict_node], -verdict_node, -of)
+
+
+def depths(graph: Graph) -> list[int]:
+    """Each node's backprop distance from the output: the most gates on a path from it to the output
+    (its gradient is complete once every consumer's is); nodes the output does not read come last."""
+    far = len(graph.nodes) + 1
+    depth = [far] * len(graph.nodes)
+    depth[graph.output] = 0
+    for node in reversed(graph.nodes[: graph.output + 1]):
+        if depth[node.id] == far:
+            continue
+        for i in node.inputs:
+            depth[i] = depth[node.id] + 1 if depth[i] == far else max(depth[i], depth[node.id] + 1)
+    return depth
 
 
 class Checker:
     """Evaluates answers against one exact trace, with the student's own recomputation beside it."""
 
-    def __init__(self, graph: Graph, trace: Trace, tolerance: float | None = None) -> None:
+    def __init__(self, graph: Graph, trace: Trace, tolerance: float | None = None,
+                 decimals: int | None = None) -> None:
         self.graph = graph
+        self.decimals = decimals
+        """The decimals the exercise asks for: fewer, and off by more than half a unit there, is too imprecise."""
         self.trace = trace
         self.tolerance = tolerance
         values = trace.values
@@ -137,7 +157,8 @@ class Checker:
     def evaluate(self, answers: Sequence[Answer]) -> list[Verdict]:
         """Judge every answer, in dependency order; the verdicts come back in the order of ``answers``."""
         resolved = [(a, *resolve(self.graph, a)) for a in answers]
-        order = sorted(range(len(resolved)), key=lambda k: (dependency_key(resolved[k][1], resolved[k][2]), k))
+        depth = depths(self.graph)
+        order = sorted(range(len(resolved)), key=lambda k: (dependency_key(resolved[k][1], resolved[k][2], depth), k))
         self._claims = [(a, node, of, float(a.number)) for a, node, of in resolved if a.number is not None]
         self._student: dict[int | None, World] = {}
         verdicts: dict[int, Verdict] = {}
@@ -159,6 +180,16 @@ class Checker:
             backward(self.graph, world, of, grads)
         return world
 
+    def remote(self, node: int, of: int, close: Callable[[float], bool], digits: int,
+               student: World) -> Diagnosis | None:
+        """A mistake further up (or two), on the exact numbers, then on the student's own."""
+        grads = {n: x for _, n, o, x in self._claims if o == of}
+        for values, claims in ((self.exact_values, {}), (student.values, grads)):
+            found = diagnose_remote(Flow(self.graph, values, of, node, claims), close, digits)
+            if found is not None:
+                return found
+        return None
+
     def judge(self, answer: Answer, node: int, of: int | None, earlier: list[Verdict]) -> Verdict:
         expected = self.exact_values[node] if of is None else self.exact_grad(node, of)
         if answer.number is None:
@@ -169,48 +200,83 @@ class Checker:
         def close(x: float) -> bool:
             return bool(numpy.isfinite(x)) and matches_written(answer.number or "", x, tolerance)
 
+        if close(expected):
+            self.right_or_imprecise(verdict)
+            return verdict
+        if of not in self._student:  # with every claim in place: the same for all answers about one output
+            self._student[of] = self.student_world(of, set())
+        if not self.consistent(verdict, close, earlier):
+            verdict.diagnoses = self.diagnose(verdict, close)
+        return verdict
+
+    def right_or_imprecise(self, verdict: Verdict) -> None:
+        """Right to the digits written; too imprecise when the exercise asks for more decimals than that."""
+        verdict.status = "right"
+        asked = self.decimals
+        if asked is None or self.tolerance is not None or verdict.claimed is None:
+            return
+        if abs(verdict.claimed - verdict.expected) > 0.5 * 10.0**-asked * (1 + 1e-9) + 1e-12:
+            verdict.status = "imprecise"
+            verdict.diagnoses = (Diagnosis("imprecise", {"decimals": str(asked),
+                                                         "asked": fmt(verdict.expected, asked),
+                                                         "exact": trim(verdict.expected, asked + 2)}),)
+
+    def consistent(self, verdict: Verdict, close: Callable[[float], bool], earlier: list[Verdict]) -> bool:
+        """Rounded early or following an earlier mistake (the verdict is set), else False."""
+        node, of, digits = verdict.node, verdict.of, verdict.decimals
+        exact_text = trim(verdict.expected, digits + 2)
+
         def recomputed(world: World) -> float:
             return world.computed[node] if of is None else world.grad_computed.get(node, 0.0)
 
-        if close(expected):
-            verdict.status = "right"
-            return verdict
-        digits = verdict.decimals
-        exact_text = trim(expected, digits + 2)
         # Recomputed from the student's own earlier numbers: a match is rounding, or a mistake carried along.
         bad = [v for v in earlier if v.status in ("wrong", "follows")]
         bad_keys = {v.answer.key for v in bad}
-        if of not in self._student:  # with every claim in place: the same for all answers about one output
-            self._student[of] = self.student_world(of, set())
         student = self._student[of]
         if close(recomputed(student)):
             clean = self.student_world(of, bad_keys)
             if close(recomputed(clean)):
                 verdict.status = "rounded"
-                verdict.diagnoses = (Diagnosis("rounded", {"how": how(self.graph, clean, node, of, digits),
+                verdict.diagnoses = (Diagnosis("rounded", {"how": self.how(clean, node, of, digits),
                                                            "exact": exact_text}),)
-                return verdict
+                return True
             culprit = next((v for v in bad if close(recomputed(self.student_world(of, bad_keys - {v.answer.key})))),
                            bad[0])
             verdict.status = "follows"
-            verdict.diagnoses = (Diagnosis("follows", {"how": how(self.graph, student, node, of, digits),
+            shown = max(digits, culprit.decimals)  # the student's number as precise as they wrote it
+            verdict.diagnoses = (Diagnosis("follows", {"how": self.how(student, node, of, shown),
                                                        "line": str(culprit.answer.line),
                                                        "label": culprit.answer.label}),)
-            return verdict
+            return True
         # Rounded on paper at every step, without writing the intermediate numbers down.
         paper = self.rounded_world(digits, of)
         if close(recomputed(paper)):
             verdict.status = "rounded"
             verdict.diagnoses = (Diagnosis("rounded", {"how": how(self.graph, paper, node, of, digits),
                                                        "exact": exact_text}),)
-            return verdict
+            return True
+        return False
+
+    def how(self, world: World, node: int, of: int | None, digits: int) -> str:
+        """``how`` on a world with the student's numbers in it: their numbers as they wrote them."""
+        values = {n: a.number or "" for a, n, o, _ in self._claims if o is None}
+        grads = {n: a.number or "" for a, n, o, _ in self._claims if o == of and of is not None}
+        return how(self.graph, world, node, of, digits, (values, grads))
+
+    def diagnose(self, verdict: Verdict, close: Callable[[float], bool]) -> tuple[Diagnosis, ...]:
+        """The usual mistakes at the answered node, then further up (one, or two together), else unknown."""
+        node, of, digits = verdict.node, verdict.of, verdict.decimals
+        student = self._student[of]
         found: list[Diagnosis] = []
         exact = self.exact if of is None else self.exact_world(of)
         for world, shown in ((exact, digits + 2), (student, digits)):
             for diagnosis, value in candidates(self.graph, world, node, of, shown):
                 if close(value) and all(d.code != diagnosis.code for d in found):
                     found.append(diagnosis)
+        if not found and of is not None:
+            remote = self.remote(node, of, close, digits, student)
+            if remote is not None:
+                found.append(remote)
         if not found:
             found.append(Diagnosis("unknown", {"how": how(self.graph, exact, node, of, digits + 2)}))
-        verdict.diagnoses = tuple(found)
-        return verdict
+        return tuple(found)

@@ -35,17 +35,20 @@ class Diagnosis:
     """Numbers and names for the message (already formatted as text)."""
 
 
-def how(graph: Graph, world: World, node: int, of: int | None, digits: int) -> str:
-    """``2.00 × 0.20 = 0.40`` (a gradient) or ``-2.00 + 6.00 = 4.00`` (a value), from the world's numbers."""
+def how(graph: Graph, world: World, node: int, of: int | None, digits: int,
+        written: tuple[dict[int, str], dict[int, str]] | None = None) -> str:
+    """``2.00 × 0.20 = 0.40`` (a gradient) or ``-2.00 + 6.00 = 4.00`` (a value), from the world's numbers;
+    ``written`` (values, gradients) are the student's numbers as they wrote them, quoted as written."""
+    values, grads = written or ({}, {})
     if of is None:
         gate = graph.nodes[node]
         if gate.is_leaf:
             return trim(world.computed[node], digits)
-        args = [trim(world.values[i], digits) for i in gate.inputs]
-        return f"{formula(gate.op, args, gate.const)} = {trim(world.computed[node], digits)}"
+        args = [values.get(i) or trim(world.values[i], digits) for i in gate.inputs]
+        return f"{times(formula(gate.op, args, gate.const))} = {trim(world.computed[node], digits)}"
     if node == of:
         return "1"
-    parts = [f"{trim(e.upstream, digits)} × {trim(e.local, digits)}" if e.local is not None
+    parts = [f"{grads.get(e.consumer) or trim(e.upstream, digits)} × {trim(e.local, digits)}" if e.local is not None
              else trim(e.sent, digits) for e in world.edges.get(node, [])]
     total = trim(world.grad_computed.get(node, 0.0), digits)
     return f"{' + '.join(parts) or '0'} = {total}".replace("+ -", "- ")
@@ -143,7 +146,13 @@ def chain_order(graph: Graph, world: World, node: int,
 def gate_text(graph: Graph, node_id: int) -> str:
     """How a message names a gate: its label, and its name when it has one (``* (q)``)."""
     node = graph.nodes[node_id]
-    return f"{node.label} ({node.name})" if node.name else node.label
+    label = times(node.label)
+    return f"{label} ({node.name})" if node.name else label
+
+
+def times(text: str) -> str:
+    """The checker writes products with ×, as the blackboard does: ``3.00 × -4.00``, the ``×2`` gate."""
+    return text.replace(" * ", " × ").replace("*", "×")
 
 
 def trim(x: float | None, digits: int) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphstep.checking.claims import Verdict
+from graphstep.checking.diagnose import Diagnosis
 from graphstep.checking.messages import MESSAGES
 from graphstep.graph import Graph
 from graphstep.i18n import tr
@@ -21,6 +22,7 @@ class Report:
     verdicts: list[Verdict]
     name: str = "exercise"
     tolerance: float | None = None
+    decimals: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -36,7 +38,7 @@ class Report:
         return next((v for v in self.verdicts if v.first_wrong), None)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(("right", "rounded", "wrong", "follows", "blank"), 0)
+        counts = dict.fromkeys(("right", "rounded", "imprecise", "wrong", "follows", "blank"), 0)
         for verdict in self.verdicts:
             counts[verdict.status] += 1
         return counts
@@ -59,7 +61,7 @@ class Report:
         if notes:
             lines.append("")
             for verdict, text in notes:
-                mark = "✗" if verdict.status == "wrong" else ("≈" if verdict.status == "rounded" else "→")
+                mark = {"wrong": "✗", "imprecise": "✗", "rounded": "≈"}.get(verdict.status, "→")
                 line = f"{mark} {self.where(verdict, lang)}: {text}"
                 if width:
                     lines += textwrap.wrap(line, width, subsequent_indent="  ", break_long_words=False,
@@ -75,6 +77,8 @@ class Report:
         how = (tr(MESSAGES, "tolerance_written", lang) if self.tolerance is None
                else tr(MESSAGES, "tolerance_fixed", lang, value=f"{self.tolerance:g}"))
         lines.append(tr(MESSAGES, "tolerance", lang, how=how))
+        if self.decimals is not None and self.tolerance is None:
+            lines.append(tr(MESSAGES, "decimals_asked", lang, n=self.decimals))
         return "\n".join(lines)
 
     def row(self, verdict: Verdict, lang: str) -> tuple[str, str, str, str, str]:
@@ -84,7 +88,7 @@ class Report:
         expected = "—" if verdict.status == "blank" else fmt(verdict.expected, verdict.decimals)
         if verdict.status == "wrong":
             assert verdict.diagnosis is not None
-            text = tr(MESSAGES, f"short_{verdict.diagnosis.code}", lang)
+            text = short(verdict.diagnosis, lang)
             if verdict.diagnosis.code != "unknown":
                 text = f"{tr(MESSAGES, 'status_wrong', lang)}: {text}"
             if verdict.first_wrong:
@@ -112,6 +116,7 @@ class Report:
             "counts": self.counts(),
             "first_wrong": None if first is None else {"line": first.answer.line, "answer": first.answer.label},
             "tolerance": self.tolerance,
+            "decimals": self.decimals,
             "answers": [verdict_json(v, lang) for v in self.verdicts],
         }
 
@@ -145,6 +150,34 @@ def note(verdict: Verdict, lang: str = "en") -> str:
         return tr(MESSAGES, "note_blank", lang)
     diagnosis = verdict.diagnosis
     assert diagnosis is not None
+    if diagnosis.fields.get("remote"):
+        return remote_note(verdict, diagnosis, lang)
     fields = {"f": verdict.answer.of or "", "claim": verdict.answer.number, "expected": fmt(verdict.expected,
               verdict.decimals), **diagnosis.fields}
     return tr(MESSAGES, f"note_{diagnosis.code}", lang, **fields)
+
+
+def what_key(part: dict[str, Any]) -> str:
+    code = part["code"]
+    if part["node_level"] and code in ("sign", "upstream_dropped"):
+        return f"what_{code}_{'node' if code == 'sign' else 'fork'}"
+    return f"what_{code}"
+
+
+def short(diagnosis: Diagnosis, lang: str) -> str:
+    """The verdict column's few words; a mistake further up says at which gate."""
+    if not diagnosis.fields.get("remote"):
+        return tr(MESSAGES, f"short_{diagnosis.code}", lang)
+    where = [tr(MESSAGES, "short_where", lang, short=tr(MESSAGES, f"short_{p['code']}", lang), gate=p["where"])
+             for p in diagnosis.fields["faults"]]
+    if len(where) == 1:
+        return where[0]
+    return tr(MESSAGES, "short_pair", lang, first=where[0], second=where[1])
+
+
+def remote_note(verdict: Verdict, diagnosis: Diagnosis, lang: str) -> str:
+    parts = [tr(MESSAGES, what_key(p), lang, **p) for p in diagnosis.fields["faults"]]
+    common = {"claim": verdict.answer.number, "result": diagnosis.fields["result"], "name": diagnosis.fields["name"]}
+    if len(parts) == 1:
+        return tr(MESSAGES, "note_remote", lang, what=parts[0], **common)
+    return tr(MESSAGES, "note_pair", lang, first=parts[0], second=parts[1], **common)

@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tolerance", type=float, default=None, metavar="X",
                         help="accept numbers within ±X of the exact value (default: half a unit in the last "
                              "digit written, so 0.73 means ±0.005)")
+    parser.add_argument("--decimals", type=int, default=None, metavar="N",
+                        help="the precision the exercise asks for (default: the file's `# decimals: N` line, "
+                             "else 2, the lecture's): an answer right only to fewer digits is too imprecise")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     add_lang_argument(parser)
 
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     answers = read(args.answers) if args.answers else None
     name = Path(args.exercise).name
     report = check(exercise, answers, args.tolerance, name=name,
-                   answers_name=Path(args.answers).name if args.answers else "answers")
+                   answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals)
     if not report.verdicts:
         raise GraphstepError(tr(MESSAGES, "no_answers", lang, file=args.answers or args.exercise))
     if args.json:

@@ -1,0 +1,85 @@
+"""Naming a mistake found further back: which gate, what it did there, with the numbers at that gate.
+
+:mod:`graphstep.checking.search` finds the faults; this module turns them into a
+:class:`~graphstep.checking.diagnose.Diagnosis` whose message says where the mistake happened ("at the
+relu gate, opened the wrong way") and what it sent instead of the right number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphstep.checking.diagnose import Diagnosis, gate_text, trim
+from graphstep.checking.search import Fault, Flow, Found, Run, search
+from graphstep.graph import Graph
+
+
+def node_name(graph: Graph, node: int) -> str:
+    """The node as the circuit names it; an unnamed gate's output also says which gate: ``n4 (+)``."""
+    name = graph.display_name(node)
+    gate = graph.nodes[node]
+    return f"{name} ({gate.label})" if name == f"n{node}" and not gate.is_leaf else name
+
+
+def diagnose_remote(flow: Flow, matches: Callable[[float], bool], digits: int) -> Diagnosis | None:
+    """The best single fault (or pair) anywhere between the output and the answered node, or None."""
+    found = search(flow, matches)
+    if not found:
+        return None
+    best = found[0]
+    parts = describe(flow, best, digits)
+    code = best.faults[0].code if len(best.faults) == 1 else "pair"
+    return Diagnosis(code, {"remote": True, "faults": parts, "result": trim(best.value, digits),
+                            "gate": parts[0]["gate"], "name": node_name(flow.graph, flow.answered)})
+
+
+def describe(flow: Flow, found: Found, digits: int) -> list[dict[str, Any]]:
+    """The numbers each fault's sentence shows, on the run it was made in (a pair's second fault is made
+    on top of the first)."""
+    parts = []
+    run = flow.run()
+    for fault in found.faults:
+        parts.append(fault_fields(flow, fault, run, digits))
+        run = flow.run(fault)
+    return parts
+
+
+def fault_fields(flow: Flow, fault: Fault, run: Run, digits: int) -> dict[str, Any]:
+    computed, carried, sent = run
+    graph = flow.graph
+
+    def num(x: float) -> str:
+        return trim(x, digits)
+
+    fields: dict[str, Any] = {"code": fault.code, "node_id": fault.node, "gate_id": fault.gate,
+                              "node": node_name(graph, fault.node), "gate": gate_text(graph, fault.gate),
+                              "input": num(flow.values[fault.node]),
+                              "node_level": fault.position < 0}
+    wrong = computed[fault.node] + flow.change(fault, carried, sent, computed)
+    if fault.position >= 0:
+        gate = graph.nodes[fault.gate]
+        local = flow.local[fault.gate][fault.position]
+        right = sent[(fault.gate, fault.position)]
+        wrong = flow.edge_sent(fault, carried[fault.gate])
+        fields.update(upstream=num(carried[fault.gate]), local=num(local), sent=num(right), wrong=num(wrong))
+        if len(gate.inputs) == 2:
+            other = gate.inputs[1 - fault.position]
+            fields.update(other=num(flow.values[other]), other_name=node_name(graph, other))
+            larger = max(gate.inputs, key=lambda i: flow.values[i])
+            fields.update(larger=node_name(graph, larger), larger_value=num(flow.values[larger]))
+        fields["where"] = fields["gate"]
+        return fields
+    fields["where"] = fields["node"]
+    edges = flow.into[fault.node]
+    fields.update(right=num(computed[fault.node]), wrong=num(wrong), count=str(len(edges)),
+                  parts=" + ".join(num(sent[e]) for e in edges).replace("+ -", "- "))
+    if fault.code == "fanout":
+        fields["gate"] = gate_text(graph, edges[fault.pick][0])
+    if fault.code == "chain_order":
+        from graphstep.checking.search import unary_chain
+
+        chain = unary_chain(graph, fault.node)
+        assert chain is not None
+        fields.update(inner=graph.nodes[chain[0]].label, outer=graph.nodes[chain[1]].label)
+    return fields
