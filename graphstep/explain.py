@@ -8,51 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphstep.i18n import tr
+from graphstep.i18n import t
 from graphstep.numbers import fmt
 from graphstep.ops import OPS, fmt_const
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
-
-MESSAGES = {
-    "en": {
-        "forward": "forward at {gate}: {expr} = {value}",
-        "seed": "backward starts at the output: ∂{f}/∂{f} = {grad}",
-        "accumulate": "{target} fans out, so its gradients add up: ∂{f}/∂{name} = {parts} = {total}",
-        "backward": "backward at {gate}: upstream {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
-        "backward_matrix": "backward at {gate}: upstream {upstream} → ∂{f}/∂{name} = {sent}",
-        "backward_matmul": "backward at {gate}: ∂{f}/∂{name} = {how}, {shapes} = {sent}",
-        "upstream": "upstream",
-        "warn_tie": "tie at {gate}: the gradient is split evenly between the inputs (as PyTorch does)",
-        "warn_kink": "{gate} at 0 is not differentiable; graphstep uses 0 there, as PyTorch does",
-        "warn_log_zero": "log of 0 is -inf",
-        "warn_domain": "input outside the function's domain: the result is nan",
-        "warn_sqrt_zero": "√ at 0: its derivative is infinite",
-        "warn_div_zero": "division by 0",
-        "warn_overflow": "the result overflowed to infinity",
-        "warn_nan": "the result is not a number (nan)",
-        "forward_phase": "forward",
-        "backward_phase": "backward",
-    },
-    "es": {
-        "forward": "hacia adelante en {gate}: {expr} = {value}",
-        "seed": "el paso hacia atrás empieza en la salida: ∂{f}/∂{f} = {grad}",
-        "accumulate": "{target} se bifurca, así que sus gradientes se suman: ∂{f}/∂{name} = {parts} = {total}",
-        "backward": "hacia atrás en {gate}: gradiente de arriba {upstream} × local ({local}) → ∂{f}/∂{name} = {sent}",
-        "backward_matrix": "hacia atrás en {gate}: gradiente de arriba {upstream} → ∂{f}/∂{name} = {sent}",
-        "backward_matmul": "hacia atrás en {gate}: ∂{f}/∂{name} = {how}, {shapes} = {sent}",
-        "upstream": "arriba",
-        "warn_tie": "empate en {gate}: el gradiente se reparte por igual entre las entradas (como en PyTorch)",
-        "warn_kink": "{gate} no es derivable en 0; graphstep usa 0 ahí, como PyTorch",
-        "warn_log_zero": "el logaritmo de 0 es -inf",
-        "warn_domain": "entrada fuera del dominio de la función: el resultado es nan",
-        "warn_sqrt_zero": "√ en 0: su derivada es infinita",
-        "warn_div_zero": "división por 0",
-        "warn_overflow": "el resultado desbordó a infinito",
-        "warn_nan": "el resultado no es un número (nan)",
-        "forward_phase": "hacia adelante",
-        "backward_phase": "hacia atrás",
-    },
-}
 
 
 def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> str:
@@ -68,13 +27,13 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
     if isinstance(step, ForwardStep):
         args = [num(a) for a in step.args]
         expr = shape_formula(trace, node.id, step.args, step.value) or formula(node.op, args, node.const)
-        text = tr(MESSAGES, "forward", lang, gate=gate, expr=expr, value=num(step.value))
+        text = t("steps.forward", lang, gate=gate, expr=expr, value=num(step.value))
     elif isinstance(step, SeedStep):
-        text = tr(MESSAGES, "seed", lang, f=f, grad=num(step.grad))
+        text = t("steps.seed", lang, f=f, grad=num(step.grad))
     elif isinstance(step, AccumulateStep):
         parts = " + ".join(num(c) for _, _, c in step.parts).replace("+ -", "- ")
         name = graph.display_name(node.id)
-        text = tr(MESSAGES, "accumulate", lang, target=name, f=f, name=name, parts=parts, total=num(step.total))
+        text = t("steps.accumulate", lang, target=name, f=f, name=name, parts=parts, total=num(step.total))
     else:
         assert isinstance(step, BackwardStep)
         lines = []
@@ -83,17 +42,17 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
             how = shapes = ""
             if step.locals is not None:
                 local = local_formula(trace, node.id, position, precision)
-                key = "backward"
+                key = "steps.backward"
             elif node.op == "matmul" and all(_ndim(trace.values[i]) == 2 for i in node.inputs):
-                local, key = "", "backward_matmul"
-                how, shapes = matmul_gradient(trace, node.id, position, tr(MESSAGES, "upstream", lang))
+                local, key = "", "steps.backward_matmul"
+                how, shapes = matmul_gradient(trace, node.id, position, t("steps.upstream", lang))
             else:
-                local, key = "", "backward_matrix"
-            lines.append(tr(MESSAGES, key, lang, gate=gate, upstream=num(step.upstream), local=local, f=f,
+                local, key = "", "steps.backward_matrix"
+            lines.append(t(key, lang, gate=gate, upstream=num(step.upstream), local=local, f=f,
                             name=name, sent=num(contribution), how=how, shapes=shapes))
         text = "\n".join(lines)
     for code in step.warnings:
-        text += "\n  ! " + tr(MESSAGES, f"warn_{code}", lang, gate=node.label)
+        text += "\n  ! " + t(f"steps.warn_{code}", lang, gate=node.label)
     return text
 
 

@@ -1,36 +1,52 @@
 """Interface languages: English (default) and Spanish, the language of the course graphstep comes from.
 
-Each module keeps its own message catalogue ``{"en": {...}, "es": {...}}`` next to the code that uses it
-and looks words up with :func:`tr`; a key missing in Spanish falls back to English.
+Every user-facing string lives in one catalogue per language, ``graphstep/locales/<code>.py``; code looks
+words up with :func:`t`. A new language is one new catalogue file plus its code in :data:`LANGUAGES`.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 from collections.abc import Mapping
 from typing import Any
 
 LANGUAGES = ("en", "es")
-
-Catalog = Mapping[str, Mapping[str, str]]
+"""Every interface language: each has its catalogue ``graphstep/locales/<code>.py``; English is the reference."""
 
 
 def detect_lang(explicit: str | None = None) -> str:
-    """``--lang`` when given, else Spanish when LANG/LC_ALL/LC_MESSAGES say ``es_*``, else English."""
+    """``--lang`` when given, else the language LANG/LC_ALL/LC_MESSAGES name (``es_*`` → es), else English."""
     if explicit:
         if explicit not in LANGUAGES:
             from graphstep.errors import GraphstepError
 
-            raise GraphstepError(f"unknown language {explicit!r}; choose one of: {', '.join(LANGUAGES)}")
+            raise GraphstepError("error.unknown_language", lang=explicit, choices=", ".join(LANGUAGES))
         return explicit
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(variable, "")
         if value:
-            return "es" if value.lower().startswith("es") else "en"
+            code = value.lower()[:2]
+            return code if code in LANGUAGES else "en"
     return "en"
 
 
-def tr(catalog: Catalog, key: str, lang: str = "en", **fields: Any) -> str:
-    """The message ``key`` in ``lang`` with ``fields`` filled in."""
-    text = catalog.get(lang, {}).get(key) or catalog["en"][key]
-    return text.format(**fields) if fields else text
+@functools.cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """The messages of one language (English for a code graphstep does not know)."""
+    code = lang if lang in LANGUAGES else "en"
+    messages: Mapping[str, str] = importlib.import_module(f"graphstep.locales.{code}").MESSAGES
+    return messages
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is a message of the catalogues."""
+    return key in catalogue("en")
+
+
+def t(key: str, lang: str = "en", /, **fields: Any) -> str:
+    """The message ``key`` in ``lang`` with ``fields`` filled in (English where ``lang`` lacks it)."""
+    messages = catalogue(lang)
+    text = messages[key] if key in messages else catalogue("en")[key]
+    return text.format(**fields)

@@ -163,7 +163,7 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
         elif ch == '"' or ch == "'":
             close = source.find(ch, i + 1)
             if close < 0 or "\n" in source[i:close]:
-                raise SourceError("this string has no closing quote", source, i)
+                raise SourceError("error.unclosed_string", source, i)
             append(Token("STRING", source[i : close + 1], i, close + 1, source[i + 1 : close]))
             i = close + 1
             continue
@@ -171,7 +171,7 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
             i = _latex(source, i, tokens)
             continue
         else:
-            raise SourceError(f"unexpected character {ch!r}", source, i)
+            raise SourceError("error.unexpected_char", source, i, None, char=ch)
         i += 1
     append(Token("EOF", "", n, n))
     return tokens
@@ -180,7 +180,7 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
 def _latex(source: str, i: int, tokens: list[Token]) -> int:
     match = re.compile(r"\\([A-Za-z]+|.)").match(source, i)
     if not match:
-        raise SourceError("a backslash must start a LaTeX command such as \\frac", source, i)
+        raise SourceError("error.lone_backslash", source, i)
     command, end = match.group(1), match.end()
     if command in LATEX_IGNORED:
         return end
@@ -197,11 +197,11 @@ def _latex(source: str, i: int, tokens: list[Token]) -> int:
     elif command in ("mathrm", "operatorname", "text"):
         group = re.compile(r"\{\s*([A-Za-z_]+)\s*\}").match(source, end)
         if not group or group.group(1) not in FUNCTIONS:
-            raise SourceError(f"\\{command} must name a known function, like \\{command}{{relu}}", source, i, end)
+            raise SourceError("error.latex_function", source, i, end, command=command)
         tokens.append(Token("FUNC", group.group(1), i, group.end()))
         return group.end()
     else:
-        raise SourceError(f"unknown LaTeX command \\{command}", source, i, end)
+        raise SourceError("error.unknown_latex", source, i, end, command=command)
     return end
 
 
@@ -211,12 +211,13 @@ def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[
     pieces: list[tuple[str, str, int, int]] = []
     chunk = source[i:end]
     if chunk.endswith("{") or ("_{" in chunk and not chunk.endswith("}")):
-        raise SourceError("this subscript has no closing }", source, i + chunk.index("_{") + 1)
+        raise SourceError("error.unclosed_subscript", source, i + chunk.index("_{") + 1)
     looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
     if looks_like_call and not any(longest_name(known, chunk, p) for p in range(len(chunk))):
         hint = difflib.get_close_matches(chunk, [*FUNCTIONS, *CALL_NAMES], n=1)
-        suggestion = f"; did you mean {hint[0]}?" if hint else f"; for a product write {'*'.join(chunk)}*(…)"
-        raise SourceError(f"unknown function {chunk!r}{suggestion}", source, i, end)
+        if hint:
+            raise SourceError("error.unknown_function_hint", source, i, end, name=chunk, hint=hint[0])
+        raise SourceError("error.unknown_function", source, i, end, name=chunk, product="*".join(chunk))
     p = 0
     while p < len(chunk):
         name = longest_name(known, chunk, p)
@@ -228,13 +229,13 @@ def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[
             continue
         piece = _PIECE.match(chunk, p)
         if piece is None:  # digits or an underscore after a known name: `loss2`, `exp_`
-            raise SourceError(f"a name cannot start with {chunk[p]!r}", source, i + p)
+            raise SourceError("error.name_start", source, i + p, None, char=chunk[p])
         text = piece.group(1)
         braced, digits, letter = piece.group(2), piece.group(3), piece.group(4)
         if braced is not None:
             braced = braced.strip()
             if not braced or not braced.replace("_", "").isalnum():
-                raise SourceError("a subscript holds letters or digits, like x_{12}", source, i + p)
+                raise SourceError("error.subscript_chars", source, i + p)
             text += braced if braced.isdigit() else "_" + braced
         elif digits is not None:
             text += digits  # x_1 and x1 are the same name

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy
 
-from graphstep.errors import GraphstepError, SourceError
+from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node, NodeList
 from graphstep.lexer import Token, tokenize
@@ -71,7 +71,7 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     split into single letters.
     """
     if not isinstance(source, str):
-        raise GraphstepError("the formula must be text")
+        raise GraphstepError("error.formula_not_text")
     bound = {m.group(1) for m in _BINDING.finditer(source)} | set(names)
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
@@ -79,7 +79,7 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
         with paused_gc():
             return Parser(source, tokenize(source, bound)).program()
     except RecursionError:
-        raise SourceError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", source, 0) from None
+        raise SourceError("error.too_deep", source, 0, None, depth=MAX_DEPTH) from None
     finally:
         sys.setrecursionlimit(limit)
 
@@ -110,24 +110,26 @@ class Parser:
         token = self.token
         return token.kind == kind and (text is None or token.text == text)
 
-    def expect(self, text: str, what: str, opened: Token | None = None) -> Token:
+    def expect(self, text: str, what: Phrase, opened: Token | None = None) -> Token:
         if self.at("OP", text):
             return self.advance()
         found = self.describe(self.token)
         if opened is not None and self.token.kind in ("EOF", "SEP"):
-            raise SourceError(f"this {opened.text!r} is never closed: expected {text!r}", self.source, opened.start)
-        raise SourceError(f"expected {what}, found {found}", self.source, self.token.start, self.token.end)
+            raise SourceError("error.never_closed", self.source, opened.start, None, opened=opened.text, text=text)
+        raise SourceError("error.expected_found", self.source, self.token.start, self.token.end, what=what,
+                          found=found)
 
     @staticmethod
-    def describe(token: Token) -> str:
+    def describe(token: Token) -> Phrase:
         if token.kind == "EOF":
-            return "the end of the formula"
+            return Phrase("error.end_of_formula")
         if token.kind == "SEP":
-            return "the end of the line"
-        return repr(token.text)
+            return Phrase("error.end_of_line")
+        return Phrase("error.quoted", {"text": token.text})
 
-    def error(self, message: str, start: int, end: int | None = None) -> SourceError:
-        return SourceError(message, self.source, start, end)
+    def error(self, key: str, start: int, end: int | None = None, /, **fields: Any) -> SourceError:
+        """A :class:`SourceError` at ``start:end`` of this source: ``key`` and ``fields`` name the message."""
+        return SourceError(key, self.source, start, end, **fields)
 
     # --- program ------------------------------------------------------------------------------------------------
 
@@ -141,10 +143,10 @@ class Parser:
             if result is not None:
                 output = result
             if not self.at("EOF") and not self.at("SEP"):
-                raise self.error(f"unexpected {self.describe(self.token)}; expected an operator or a new line",
-                                 self.token.start, self.token.end)
+                raise self.error("error.expected_operator", self.token.start, self.token.end,
+                                 found=self.describe(self.token))
         if output is None:
-            raise self.error("there is no formula here to compute", len(self.source))
+            raise self.error("error.no_formula", len(self.source))
         node_id = self.materialize(output)
         return Graph(self.nodes.nodes, node_id, self.source, self.aliases)
 
@@ -161,7 +163,7 @@ class Parser:
     def bind(self, name_token: Token, value: Operand) -> Operand | None:
         name = name_token.text
         if name in FUNCTIONS or name in CALLS:
-            raise self.error(f"{name!r} is a function and cannot be assigned", name_token.start, name_token.end)
+            raise self.error("error.assign_function", name_token.start, name_token.end, name=name)
         existing = self.scope.get(name)
         if isinstance(value, Const):
             # `x = 3` binds an input (also after the formula that uses x: `f = xy; x = 4; y = -3`)
@@ -195,17 +197,16 @@ class Parser:
     def redefined(self, token: Token) -> None:
         where = self.defined_at.get(token.text)
         if where is None:
-            raise self.error(f"{token.text!r} is used before this line defines it; define it first",
-                             token.start, token.end)
+            raise self.error("error.used_before", token.start, token.end, name=token.text)
         line = self.source.count("\n", 0, where) + 1
-        raise self.error(f"{token.text!r} is already defined (line {line})", token.start, token.end)
+        raise self.error("error.already_defined", token.start, token.end, name=token.text, line=line)
 
     # --- expressions (Pratt) --------------------------------------------------------------------------------
 
     def expression(self, min_bp: int) -> Operand:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", self.token.start)
+            raise self.error("error.too_deep", self.token.start, None, depth=MAX_DEPTH)
         try:
             left = self.prefix()
             while True:
@@ -257,7 +258,7 @@ class Parser:
             return self.expression(PREFIX_MINUS)
         if token.kind == "OP" and token.text in "({":
             inner = self.expression(0)
-            close = self.expect(")" if token.text == "(" else "}", "a closing bracket", token)
+            close = self.expect(")" if token.text == "(" else "}", Phrase("error.what_bracket"), token)
             return _respan(inner, token.start, close.end)
         if token.kind == "OP" and token.text == "[":
             return self.array_literal(token)
@@ -270,16 +271,16 @@ class Parser:
         if token.kind == "STRING":
             return Const(token.value, token.start, token.end)
         if token.kind in ("EOF", "SEP"):
-            raise self.error(f"expected a number, a name or '(' but found {self.describe(token)}", token.start)
-        raise self.error(f"expected a number, a name or '(' but found {token.text!r}", token.start, token.end)
+            raise self.error("error.expected_operand", token.start, None, found=self.describe(token))
+        raise self.error("error.expected_operand", token.start, token.end, found=self.describe(token))
 
     def brace_group(self, frac: Token) -> Operand:
         opened = self.token
         if not self.at("OP", "{"):
-            raise self.error("\\frac takes two groups in braces: \\frac{a}{b}", self.token.start, self.token.end)
+            raise self.error("error.frac_braces", self.token.start, self.token.end)
         self.advance()
         inner = self.expression(0)
-        close = self.expect("}", "'}'", opened)
+        close = self.expect("}", Phrase("error.quoted", {"text": "}"}), opened)
         return _respan(inner, opened.start, close.end)
 
     def name(self, token: Token) -> Operand:
@@ -314,7 +315,7 @@ class Parser:
                     if not self.at("OP", ","):
                         break
                     self.advance()
-            end = self.expect(closing, f"',' or {closing!r} in the call to {name}", opened).end
+            end = self.expect(closing, Phrase("error.what_call", {"closing": closing, "name": name}), opened).end
         else:  # `\log x`, `\sin x`: the function applies to the next factor
             args.append(self.expression(PREFIX_MINUS))
             end = args[0].end
@@ -323,8 +324,8 @@ class Parser:
             return CALLS[name](self, name, args, kwargs, span)
         op = OPS[FUNCTIONS[name]]
         if len(args) != op.arity:
-            count = "one argument" if op.arity == 1 else f"{op.arity} arguments"
-            raise self.error(f"{name} takes {count}, got {len(args)}", *span)
+            raise self.error("error.arity_one" if op.arity == 1 else "error.arity", *span, name=name, count=op.arity,
+                             got=len(args))
         return self.apply(op.name, args, span)
 
     def array_literal(self, opened: Token) -> Const:
@@ -333,16 +334,16 @@ class Parser:
             while True:
                 item = self.expression(0)
                 if not isinstance(item, Const):
-                    raise self.error("an array literal holds numbers only", item.start, item.end)
+                    raise self.error("error.array_numbers", item.start, item.end)
                 items.append(item.value)
                 if not self.at("OP", ","):
                     break
                 self.advance()
-        close = self.expect("]", "',' or ']'", opened)
+        close = self.expect("]", Phrase("error.what_array"), opened)
         try:
             value = numpy.array(items, dtype=float)
         except ValueError:
-            raise self.error("the rows of this array have different lengths", opened.start, close.end) from None
+            raise self.error("error.ragged_array", opened.start, close.end) from None
         return Const(value, opened.start, close.end)
 
     # --- building nodes -------------------------------------------------------------------------------------
@@ -370,17 +371,17 @@ class Parser:
         if isinstance(operand, Ref):
             return operand.id
         if isinstance(operand.value, str):
-            raise self.error("a text string is not a value here", operand.start, operand.end)
+            raise self.error("error.string_value", operand.start, operand.end)
         return self.nodes.add(CONST, const=operand.value, span=(operand.start, operand.end))
 
     def fold(self, op_name: str, values: list[Any], const: Any, span: tuple[int, int]) -> Any:
         if any(isinstance(v, str) for v in values):
-            raise self.error("a text string is not a value here", *span)
+            raise self.error("error.string_value", *span)
         with numpy.errstate(all="ignore"):
             try:
                 result = OPS[op_name].forward(numpy, [numpy.asarray(v, dtype=float) for v in values], const)
             except ValueError as error:
-                raise self.error(f"cannot compute this: {error}", *span) from None
+                raise self.error("error.cannot_compute", *span, error=error) from None
         array = numpy.asarray(result)
         return float(array) if array.ndim == 0 else array
 

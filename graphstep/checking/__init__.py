@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from graphstep.errors import SourceError
+from graphstep.i18n import t
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -92,11 +93,12 @@ class FileSourceError(SourceError):
 
     def __init__(self, error: SourceError, file: str) -> None:
         self.file = file
-        super().__init__(error.message, error.source, error.start, error.end)
+        super().__init__(error.key, error.source, error.start, error.end, **error.fields)
 
-    def render(self) -> str:
-        body = super().render().split("\n")
-        return "\n".join([f"error: {self.file}:{self.line}:{self.column}: {self.message}", *body[2:]])
+    def render(self, lang: str = "en") -> str:
+        body = super().render(lang).split("\n")
+        headline = t("error.prefix", lang, message=f"{self.file}:{self.line}:{self.column}: {self.text(lang)}")
+        return "\n".join([headline, *body[2:]])
 
 
 def ask(trace: Trace, target: str, number: str, earlier: Sequence[tuple[str, str]] = (),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError
-from graphstep.i18n import tr
+from graphstep.i18n import t
 from graphstep.numbers import fmt
 from graphstep.parser import parse
 
@@ -74,34 +74,6 @@ TEMPLATES: dict[str, Template] = {
     )
 }
 
-MESSAGES = {
-    "en": {
-        "title_neuron": "the sigmoid neuron: f = 1 / (1 + e^{-(w0 x0 + w1 x1 + w2)})",
-        "title_patterns": "patterns in the gradient flow: f = ((xy) + max(z, w)) · 2 (add distributes, max routes, "
-                          "mul swaps)",
-        "title_staged": "staged computation: f = (x + σ(y)) / (σ(x) + (x + y)²); x and y fan out (+=)",
-        "title_mlp-layer": "a small MLP layer: two relu units, a linear output and a squared error",
-        "header": "graphstep exercise, template {template}, seed {seed}",
-        "solution": "SOLUTION (2 decimals, as on the blackboard)",
-        "instructions": "Work the forward pass, then the backward pass, on paper. Write each number after the = of\n"
-                        "its ? line (2 decimals are fine), then run:  graphstep check {file}",
-        "answers": "answers: values forward, then gradients from the output back to the inputs",
-    },
-    "es": {
-        "title_neuron": "la neurona sigmoide: f = 1 / (1 + e^{-(w0 x0 + w1 x1 + w2)})",
-        "title_patterns": "patrones en el flujo del gradiente: f = ((xy) + max(z, w)) · 2 (la suma distribuye, "
-                          "el máximo enruta, el producto intercambia)",
-        "title_staged": "cómputo por etapas: f = (x + σ(y)) / (σ(x) + (x + y)²); x e y se bifurcan (+=)",
-        "title_mlp-layer": "una capa pequeña de MLP: dos unidades relu, una salida lineal y un error cuadrático",
-        "header": "ejercicio de graphstep, plantilla {template}, semilla {seed}",
-        "solution": "SOLUCIÓN (2 decimales, como en el pizarrón)",
-        "instructions": "Haz el paso hacia adelante y luego el paso hacia atrás en papel. Escribe cada número\n"
-                        "después del = de su línea ? (2 decimales alcanzan) y ejecuta:  graphstep check {file}",
-        "answers": "respuestas: valores hacia adelante, luego gradientes desde la salida hacia las entradas",
-    },
-}
-
-
 def make_exercise(template: str, seed: int, solution: bool = False, lang: str = "en",
                   file_name: str = "FILE.gstep", precision: int = 2) -> str:
     """The text of a fresh exercise (blank answers) or of its solution (answers filled in)."""
@@ -119,12 +91,12 @@ def make_exercise(template: str, seed: int, solution: bool = False, lang: str = 
             break
     else:  # pragma: no cover - every template accepts most draws
         raise GraphstepError(f"could not draw friendly values for template {template!r}")
-    lines = [f"# {tr(MESSAGES, 'header', lang, template=template, seed=seed)}",
-             f"# {tr(MESSAGES, 'title_' + template, lang)}"]
+    lines = [f"# {t('exercise.header', lang, template=template, seed=seed)}",
+             f"# {t('exercise.title_' + template, lang)}"]
     if solution:
-        lines.append(f"# {tr(MESSAGES, 'solution', lang)}")
-    lines += ["# " + line for line in tr(MESSAGES, "instructions", lang, file=file_name).splitlines()]
-    lines += ["", *statements, "", f"# {tr(MESSAGES, 'answers', lang)}"]
+        lines.append(f"# {t('exercise.solution', lang)}")
+    lines += ["# " + line for line in t("exercise.instructions", lang, file=file_name).splitlines()]
+    lines += ["", *statements, "", f"# {t('exercise.answers', lang)}"]
     f = graph.output_name
     named = [n for n in graph.nodes if n.name and not n.is_leaf]
     for node in named:

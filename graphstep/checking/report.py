@@ -8,9 +8,8 @@ from typing import Any
 
 from graphstep.checking.claims import Verdict
 from graphstep.checking.diagnose import Diagnosis
-from graphstep.checking.messages import MESSAGES
 from graphstep.graph import Graph
-from graphstep.i18n import tr
+from graphstep.i18n import t
 from graphstep.numbers import fmt
 
 
@@ -48,9 +47,9 @@ class Report:
     def render(self, lang: str = "en", width: int | None = None) -> str:
         """The report as text; notes are wrapped to ``width`` columns when given."""
         counts = self.counts()
-        parts = ", ".join(tr(MESSAGES, f"part_{k}", lang, n=n) for k, n in counts.items() if n)
-        lines = [tr(MESSAGES, "summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
-        header = tuple(tr(MESSAGES, f"col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
+        parts = ", ".join(t(f"check.part_{k}", lang, n=n) for k, n in counts.items() if n)
+        lines = [t("check.summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
+        header = tuple(t(f"check.col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
         rows = [header] + [self.row(v, lang) for v in self.verdicts]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         for row in rows:
@@ -71,14 +70,14 @@ class Report:
         lines.append("")
         first = self.first_wrong
         if self.ok:
-            lines.append(tr(MESSAGES, "all_right", lang))
+            lines.append(t("check.all_right", lang))
         elif first is not None:
-            lines.append(tr(MESSAGES, "first_at", lang, line=first.answer.line, label=first.answer.label))
-        how = (tr(MESSAGES, "tolerance_written", lang) if self.tolerance is None
-               else tr(MESSAGES, "tolerance_fixed", lang, value=f"{self.tolerance:g}"))
-        lines.append(tr(MESSAGES, "tolerance", lang, how=how))
+            lines.append(t("check.first_at", lang, line=first.answer.line, label=first.answer.label))
+        how = (t("check.tolerance_written", lang) if self.tolerance is None
+               else t("check.tolerance_fixed", lang, value=f"{self.tolerance:g}"))
+        lines.append(t("check.tolerance", lang, how=how))
         if self.decimals is not None and self.tolerance is None:
-            lines.append(tr(MESSAGES, "decimals_asked", lang, n=self.decimals))
+            lines.append(t("check.decimals_asked", lang, n=self.decimals))
         return "\n".join(lines)
 
     def row(self, verdict: Verdict, lang: str) -> tuple[str, str, str, str, str]:
@@ -90,20 +89,20 @@ class Report:
             assert verdict.diagnosis is not None
             text = short(verdict.diagnosis, lang)
             if verdict.diagnosis.code != "unknown":
-                text = f"{tr(MESSAGES, 'status_wrong', lang)}: {text}"
+                text = f"{t('check.status_wrong', lang)}: {text}"
             if verdict.first_wrong:
-                text += "  " + tr(MESSAGES, "first_wrong", lang)
+                text += "  " + t("check.first_wrong", lang)
         elif verdict.status == "follows":
             line = verdict.diagnosis.fields["line"] if verdict.diagnosis else "?"
-            text = tr(MESSAGES, "status_follows", lang, line=line)
+            text = t("check.status_follows", lang, line=line)
         else:
-            text = tr(MESSAGES, f"status_{verdict.status}", lang)
+            text = t(f"check.status_{verdict.status}", lang)
         where = str(answer.line) if answer.origin == self.name else f"{answer.origin}:{answer.line}"
         return where, answer.label, yours, expected, text
 
     def where(self, verdict: Verdict, lang: str) -> str:
         answer = verdict.answer
-        line = tr(MESSAGES, "col_line", lang)
+        line = t("check.col_line", lang)
         place = f"{line} {answer.line}" if answer.origin == self.name else f"{answer.origin}:{answer.line}"
         return f"{place}, {answer.label} = {answer.number}"
 
@@ -145,39 +144,39 @@ def verdict_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
 def note(verdict: Verdict, lang: str = "en") -> str:
     """The explanation of one verdict in words, with the numbers (what the quiz mode shows)."""
     if verdict.status == "right":
-        return tr(MESSAGES, "status_right", lang)
+        return t("check.status_right", lang)
     if verdict.status == "blank":
-        return tr(MESSAGES, "note_blank", lang)
+        return t("check.note_blank", lang)
     diagnosis = verdict.diagnosis
     assert diagnosis is not None
     if diagnosis.fields.get("remote"):
         return remote_note(verdict, diagnosis, lang)
     fields = {"f": verdict.answer.of or "", "claim": verdict.answer.number, "expected": fmt(verdict.expected,
               verdict.decimals), **diagnosis.fields}
-    return tr(MESSAGES, f"note_{diagnosis.code}", lang, **fields)
+    return t(f"check.note_{diagnosis.code}", lang, **fields)
 
 
 def what_key(part: dict[str, Any]) -> str:
     code = part["code"]
     if part["node_level"] and code in ("sign", "upstream_dropped"):
-        return f"what_{code}_{'node' if code == 'sign' else 'fork'}"
-    return f"what_{code}"
+        return f"check.what_{code}_{'node' if code == 'sign' else 'fork'}"
+    return f"check.what_{code}"
 
 
 def short(diagnosis: Diagnosis, lang: str) -> str:
     """The verdict column's few words; a mistake further up says at which gate."""
     if not diagnosis.fields.get("remote"):
-        return tr(MESSAGES, f"short_{diagnosis.code}", lang)
-    where = [tr(MESSAGES, "short_where", lang, short=tr(MESSAGES, f"short_{p['code']}", lang), gate=p["where"])
+        return t(f"check.short_{diagnosis.code}", lang)
+    where = [t("check.short_where", lang, short=t(f"check.short_{p['code']}", lang), gate=p["where"])
              for p in diagnosis.fields["faults"]]
     if len(where) == 1:
         return where[0]
-    return tr(MESSAGES, "short_pair", lang, first=where[0], second=where[1])
+    return t("check.short_pair", lang, first=where[0], second=where[1])
 
 
 def remote_note(verdict: Verdict, diagnosis: Diagnosis, lang: str) -> str:
-    parts = [tr(MESSAGES, what_key(p), lang, **p) for p in diagnosis.fields["faults"]]
+    parts = [t(what_key(p), lang, **p) for p in diagnosis.fields["faults"]]
     common = {"claim": verdict.answer.number, "result": diagnosis.fields["result"], "name": diagnosis.fields["name"]}
     if len(parts) == 1:
-        return tr(MESSAGES, "note_remote", lang, what=parts[0], **common)
-    return tr(MESSAGES, "note_pair", lang, first=parts[0], second=parts[1], **common)
+        return t("check.note_remote", lang, what=parts[0], **common)
+    return t("check.note_pair", lang, first=parts[0], second=parts[1], **common)

@@ -56,13 +56,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(module.run(options) or 0)
     except GraphstepError as error:
-        text = str(error)
-        print(text if text.startswith("error:") else f"error: {text}", file=sys.stderr)
+        print(error.render(_lang(options)), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _lang(options: argparse.Namespace) -> str:
+    """The language errors are told in: ``--lang`` where the command has it, else the environment's."""
+    from graphstep.i18n import detect_lang
+
+    return detect_lang(getattr(options, "lang", None))
 
 
 def overview() -> str:

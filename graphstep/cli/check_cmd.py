@@ -11,10 +11,9 @@ import shutil
 from pathlib import Path
 
 from graphstep.checking import check
-from graphstep.checking.messages import MESSAGES
 from graphstep.cli.common import add_lang_argument
 from graphstep.errors import GraphstepError
-from graphstep.i18n import detect_lang, tr
+from graphstep.i18n import detect_lang, t
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     report = check(exercise, answers, args.tolerance, name=name,
                    answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals)
     if not report.verdicts:
-        raise GraphstepError(tr(MESSAGES, "no_answers", lang, file=args.answers or args.exercise))
+        raise GraphstepError(t("check.no_answers", lang, file=args.answers or args.exercise))
     if args.json:
         print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
     else:

@@ -11,6 +11,7 @@ from typing import Any
 from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError
 from graphstep.graph import Graph
+from graphstep.i18n import LANGUAGES
 from graphstep.lexer import canonical_name
 from graphstep.parser import parse
 
@@ -26,7 +27,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_lang_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("en", "es"), default=None,
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="interface language (default: from $LANG, else English)")
 
 

@@ -7,10 +7,10 @@ import random
 import sys
 from pathlib import Path
 
-from graphstep.checking.exercises import MESSAGES, TEMPLATES, make_exercise
+from graphstep.checking.exercises import TEMPLATES, make_exercise
 from graphstep.cli.common import add_lang_argument
 from graphstep.errors import GraphstepError
-from graphstep.i18n import detect_lang, tr
+from graphstep.i18n import detect_lang, t
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     lang = detect_lang(args.lang)
     if args.action == "list":
         for name in TEMPLATES:
-            print(f"{name:<10} {tr(MESSAGES, 'title_' + name, lang)}")
+            print(f"{name:<10} {t('exercise.title_' + name, lang)}")
         return 0
     if args.template not in TEMPLATES:
         raise GraphstepError(f"unknown template {args.template!r}; choose one of: {', '.join(TEMPLATES)}")

@@ -10,52 +10,8 @@ import argparse
 import json
 
 from graphstep.cli.common import add_lang_argument, add_source_arguments, load
-from graphstep.i18n import detect_lang, tr
+from graphstep.i18n import detect_lang, t
 from graphstep.numbers import fmt, to_jsonable
-
-MESSAGES = {
-    "en": {
-        "header": "{f} = {expr}",
-        "at": "at {values}: {f} = {value}",
-        "input": "input",
-        "automatic": "automatic",
-        "numerical": "numerical (h = {h:g})",
-        "symbolic": "symbolic",
-        "verdict": "",
-        "ok": "✓",
-        "odd": "✗ {method} disagrees",
-        "none_agree": "✗ no two agree",
-        "formulas": "symbolic derivatives, simplified:",
-        "all_agree": "All three methods agree (tolerance {tol:g} relative).",
-        "disagree": "The methods disagree for: {names}.",
-        "kinks": "note: the formula is evaluated at a non-differentiable point ({what}); the methods may "
-                 "legitimately differ there.",
-        "method_automatic": "automatic",
-        "method_numerical": "numerical",
-        "method_symbolic": "symbolic",
-        "no_inputs": "this formula has no inputs: there is no gradient to compare",
-    },
-    "es": {
-        "header": "{f} = {expr}",
-        "at": "en {values}: {f} = {value}",
-        "input": "entrada",
-        "automatic": "automática",
-        "numerical": "numérica (h = {h:g})",
-        "symbolic": "simbólica",
-        "ok": "✓",
-        "odd": "✗ la {method} no coincide",
-        "none_agree": "✗ ninguna coincide",
-        "formulas": "derivadas simbólicas, simplificadas:",
-        "all_agree": "Los tres métodos coinciden (tolerancia relativa {tol:g}).",
-        "disagree": "Los métodos no coinciden para: {names}.",
-        "kinks": "nota: la fórmula se evalúa en un punto no derivable ({what}); ahí los métodos pueden "
-                 "diferir legítimamente.",
-        "method_automatic": "automática",
-        "method_numerical": "numérica",
-        "method_symbolic": "simbólica",
-        "no_inputs": "esta fórmula no tiene entradas: no hay gradiente que comparar",
-    },
-}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     lang = detect_lang(args.lang)
     graph, values = load(args.source, args.values)
     if not graph.inputs:
-        raise GraphstepError(tr(MESSAGES, "no_inputs", lang))
+        raise GraphstepError(t("grad.no_inputs", lang))
     result = compare(graph, values, step=args.step, tolerance=args.tolerance, simplify=args.simplify)
     f = graph.output_name
     if args.json:
@@ -105,37 +61,37 @@ def run(args: argparse.Namespace) -> int:
         }, ensure_ascii=False, indent=2))
         return 0 if result.agree else 1
     p = args.precision
-    print(tr(MESSAGES, "header", lang, f=f, expr=formula_text(result.expression)))
+    print(t("grad.header", lang, f=f, expr=formula_text(result.expression)))
     at = ", ".join(f"{name} = {fmt(x, p).rstrip('0').rstrip('.')}" for name, x in result.values.items())
-    print(tr(MESSAGES, "at", lang, values=at, f=f, value=fmt(result.value, p)))
+    print(t("grad.at", lang, values=at, f=f, value=fmt(result.value, p)))
     print()
-    header = (tr(MESSAGES, "input", lang), tr(MESSAGES, "automatic", lang),
-              tr(MESSAGES, "numerical", lang, h=result.step), tr(MESSAGES, "symbolic", lang), "")
+    header = (t("grad.input", lang), t("grad.automatic", lang),
+              t("grad.numerical", lang, h=result.step), t("grad.symbolic", lang), "")
     rows = [header]
     for g in result.gradients:
         if g.agree:
-            flag = tr(MESSAGES, "ok", lang)
+            flag = t("grad.ok", lang)
         elif g.odd_one:
-            flag = tr(MESSAGES, "odd", lang, method=tr(MESSAGES, f"method_{g.odd_one}", lang))
+            flag = t("grad.odd", lang, method=t(f"grad.method_{g.odd_one}", lang))
         else:
-            flag = tr(MESSAGES, "none_agree", lang)
+            flag = t("grad.none_agree", lang)
         rows.append((f"∂{f}/∂{g.name}", fmt(g.automatic, p), fmt(g.numerical, p), fmt(g.symbolic, p), flag))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:], strict=True)] + [row[4]]
         print("  ".join(cells).rstrip())
     print()
-    print(tr(MESSAGES, "formulas", lang))
+    print(t("grad.formulas", lang))
     for g in result.gradients:
         print(f"  ∂{f}/∂{g.name} = {formula_text(g.formula)} = {fmt(g.symbolic, p)}")
     print()
     if result.kinks:
-        print(tr(MESSAGES, "kinks", lang, what=", ".join(result.kinks)))
+        print(t("grad.kinks", lang, what=", ".join(result.kinks)))
     if result.agree:
-        print(tr(MESSAGES, "all_agree", lang, tol=result.tolerance))
+        print(t("grad.all_agree", lang, tol=result.tolerance))
     else:
         bad = ", ".join(g.name for g in result.gradients if not g.agree)
-        print(tr(MESSAGES, "disagree", lang, names=bad))
+        print(t("grad.disagree", lang, names=bad))
     return 0 if result.agree else 1
 
 

@@ -10,32 +10,12 @@ import time
 from graphstep.backend import BACKENDS, DTYPES
 from graphstep.cli.common import add_lang_argument, add_source_arguments, load
 from graphstep.errors import InputError
-from graphstep.i18n import detect_lang, tr
+from graphstep.i18n import detect_lang, t
 from graphstep.numbers import fmt
 from graphstep.training import TrainResult, train
 
 BAR_WIDTH = 30
 REPORTS = 10  # loss lines printed during a run
-
-MESSAGES = {
-    "en": {
-        "step": "step {step}/{steps}  loss {loss}",
-        "final": "final loss on all the data: {final} (started at {first}, lr {lr}, {steps} steps)",
-        "accuracy": "accuracy: {share} ({right}/{total} right)",
-        "saved": "loss curve saved to {path}",
-        "title": "loss",
-        "diverged": "the loss is no longer a finite number: the steps overshoot; try a smaller --lr",
-    },
-    "es": {
-        "step": "paso {step}/{steps}  pérdida {loss}",
-        "final": "pérdida final sobre todos los datos: {final} (empezó en {first}, lr {lr}, {steps} pasos)",
-        "accuracy": "tasa de acierto: {share} ({right}/{total} bien)",
-        "saved": "curva de la pérdida guardada en {path}",
-        "title": "pérdida",
-        "diverged": "la pérdida ya no es un número finito: los pasos se pasan de largo; prueba un --lr menor",
-    },
-}
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
@@ -71,13 +51,13 @@ def run(args: argparse.Namespace) -> int:
         from graphstep.lossplot import terminal_plot
 
         print()
-        print(terminal_plot(result.losses, title=tr(MESSAGES, "title", lang)))
+        print(terminal_plot(result.losses, title=t("train.title", lang)))
     print(summary(result, args.lr, lang))
     if args.plot:
         from graphstep.lossplot import save_png
 
-        save_png(result.losses, args.plot, title=tr(MESSAGES, "title", lang))
-        print(tr(MESSAGES, "saved", lang, path=args.plot))
+        save_png(result.losses, args.plot, title=t("train.title", lang))
+        print(t("train.saved", lang, path=args.plot))
     return 0
 
 
@@ -95,7 +75,7 @@ class _Progress:
     def __call__(self, step: int, loss: float) -> None:
         if step == 1 or step % self.every == 0 or step == self.steps:
             self._clear()
-            print(tr(MESSAGES, "step", self.lang, step=f"{step:>{len(str(self.steps))}}", steps=self.steps,
+            print(t("train.step", self.lang, step=f"{step:>{len(str(self.steps))}}", steps=self.steps,
                      loss=fmt(loss, 4)), flush=True)
         now = time.perf_counter()
         if self.live and (now - self.last_draw > 0.05 or step == self.steps):
@@ -116,12 +96,12 @@ class _Progress:
 
 
 def summary(result: TrainResult, lr: float, lang: str = "en") -> str:
-    lines = [tr(MESSAGES, "final", lang, final=fmt(result.final_loss, 4), first=fmt(result.losses[0], 4),
+    lines = [t("train.final", lang, final=fmt(result.final_loss, 4), first=fmt(result.losses[0], 4),
                 lr=f"{lr:g}", steps=len(result.losses))]
     if not math.isfinite(result.final_loss):
-        lines.append(tr(MESSAGES, "diverged", lang))
+        lines.append(t("train.diverged", lang))
     if result.accuracy is not None:
-        lines.append(tr(MESSAGES, "accuracy", lang, share=_share(result.correct, result.samples), right=result.correct,
+        lines.append(t("train.accuracy", lang, share=_share(result.correct, result.samples), right=result.correct,
                         total=result.samples))
     for name, value in result.params.items():
         lines.append(f"{name} = {_matrix(value, len(name) + 3)}")

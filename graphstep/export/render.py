@@ -21,6 +21,7 @@ from graphstep.export.options import DrawOptions
 from graphstep.export.svg import to_svg
 from graphstep.export.tikz import beamer_graphics_overlay, beamer_tikz_overlay, standalone
 from graphstep.graph import Graph
+from graphstep.i18n import t
 from graphstep.layout import Layout, layered_layout
 from graphstep.numbers import fmt_matrix
 from graphstep.scene import Scene, Scenes, current_tables
@@ -32,7 +33,6 @@ NEEDS_GRAPHVIZ = ("png", "pdf", "gif")
 PNG_DPI = 144
 BIG = 1500
 """Above this many nodes Graphviz takes a while (about 4 minutes at 5,000): the export says so."""
-START_CAPTION = {"en": "start: nothing computed yet", "es": "inicio: todavía no se ha calculado nada"}
 
 
 @dataclass
@@ -123,7 +123,7 @@ class Renderer:
         if self.trace is None:
             return ""
         if step == 0:
-            return START_CAPTION.get(self.lang, START_CAPTION["en"])
+            return t("export.start_caption", self.lang)
         return describe(self.trace, self.trace.steps[step - 1], self.lang, self.options.precision)
 
 

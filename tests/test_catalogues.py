@@ -1,0 +1,60 @@
+"""One catalogue per language: every catalogue has the keys and placeholders of the English one, and
+errors are told in the user's language."""
+
+from __future__ import annotations
+
+import string
+import subprocess
+import sys
+
+import pytest
+
+from graphstep.errors import GraphstepError, SourceError
+from graphstep.i18n import LANGUAGES, catalogue, t
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_catalogue_has_the_english_keys_and_placeholders(lang: str) -> None:
+    english, other = catalogue("en"), catalogue(lang)
+    assert set(other) == set(english), (set(english) ^ set(other))
+    wrong = {key: (placeholders(english[key]), placeholders(other[key]))
+             for key in english if placeholders(english[key]) != placeholders(other[key])}
+    assert not wrong
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_keys_are_sectioned_and_placeholders_are_names(lang: str) -> None:
+    messages = catalogue(lang)
+    assert all("." in key for key in messages)
+    # a literal brace is written {{ }}: every message is filled with str.format
+    assert all(name.isidentifier() for text in messages.values() for name in placeholders(text))
+
+
+def test_lookup_fills_fields() -> None:
+    assert t("error.where", "es", line=2, column=5) == "línea 2, columna 5"
+    assert t("error.where", "en", line=2, column=5) == "line 2, column 5"
+
+
+def test_an_error_carries_a_key_and_is_rendered_in_the_users_language() -> None:
+    error = GraphstepError("error.unknown_language", lang="fr", choices="en, es")
+    assert str(error) == "unknown language 'fr'; choose one of: en, es"
+    assert error.render("es") == "error: idioma desconocido 'fr'; elige uno de: en, es"
+
+
+def test_a_source_error_keeps_its_caret_in_every_language() -> None:
+    error = SourceError("error.unknown_language", "x + y", 4, None, lang="fr", choices="en")
+    assert error.render("es").splitlines()[1:] == ["  --> línea 1, columna 5", "   | x + y", "   |     ^"]
+    assert str(error).splitlines()[1] == "  --> line 1, column 5"
+
+
+def test_eval_prints_its_error_in_spanish() -> None:
+    result = subprocess.run([sys.executable, "-m", "graphstep", "eval", "x+", "--lang", "es"],
+                            capture_output=True, text=True, env={"PYTHONPATH": ":".join(sys.path)})
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[1] == "  --> línea 1, columna 3"
+    assert result.stderr.splitlines()[0] == ("error: se esperaba un número, un nombre o '(' "
+                                             "pero se encontró el final de la fórmula")
