@@ -1,12 +1,19 @@
-"""Core benchmark: parse + forward + backward per node, graphstep against micrograd in the same run.
+"""Core benchmark: parse + forward + backward + step record per node, graphstep against micrograd in one run.
 
-    python benchmarks/bench_core.py [--sizes 10000 100000 1000000]
+    python benchmarks/bench_core.py [--sizes 1000 10000 100000 1000000] [--shapes sum chain dag]
 
-Both compute the same random DAG of scalar operations (add, mul, scale, relu, square) over 16 inputs.
-graphstep's time includes parsing the program text; micrograd builds its graph with Python operators
-(its equivalent of parsing, with the forward pass done on the way). graphstep is timed with the step
-record kept (what the app and `eval --steps` use) and without it (record=False, for batch work).
-Also reported: the wall time of `graphstep eval "x*y" x=1 y=2` (start-up without any UI library).
+Three graph shapes, each written as graphstep source text and built with micrograd's Python operators:
+
+- ``sum``: a long sum of products ``w0x0 + w1x1 + …`` (one formula, implicit multiplication);
+- ``chain``: a deep chain, one statement per link ``v1 = relu(v0)*0.99 + 0.01`` (no fan-out);
+- ``dag``: a random DAG, one statement per node, operands picked among all earlier nodes (fan-out).
+
+graphstep's time is parse (text → graph) + run (forward and backward, with the step record kept) + the
+step list a view replays (``trace.steps``); micrograd's is building its graph (forward on the way) +
+``backward()``. micrograd has no text to parse: the ratio is graphstep's whole pipeline against its
+graph-building alone. Both run in the same process, interleaved, best of several rounds, so machine load
+hits both; the ratio is the number to read. Also reported: the wall time of
+`graphstep eval "x*y" x=1 y=2` (start-up).
 """
 
 from __future__ import annotations
@@ -22,17 +29,50 @@ from typing import Any
 import graphstep
 from graphstep.engine import run
 
-INPUTS = 16
+SHAPES = ("sum", "chain", "dag")
+DAG_INPUTS = 16
+MICROGRAD_MAX = 200_000  # micrograd's recursive topological sort: above this, graphstep alone is timed
+
+Plan = Callable[[Any], Any]  # builds the micrograd graph given its Value class; returns the output
 
 
-def make_program(n: int, seed: int = 0) -> tuple[str, list[tuple[str, int, int]], dict[str, float]]:
-    """A program of about n nodes: one statement per node, operands picked uniformly among earlier nodes."""
-    rng = random.Random(seed)
-    values = {f"x{i}": rng.uniform(0.9, 1.1) for i in range(INPUTS)}
+def make_sum(n: int) -> tuple[str, dict[str, float], Plan]:
+    terms = max(1, n // 4)  # w_i, x_i, one mul and one add per term
+    rng = random.Random(0)
+    values = {}
+    for i in range(terms):
+        values[f"w{i}"], values[f"x{i}"] = rng.uniform(-1, 1), rng.uniform(-1, 1)
+    source = "f = " + " + ".join(f"w{i}x{i}" for i in range(terms))
+
+    def plan(value: Any) -> Any:
+        out = value(values["w0"]) * value(values["x0"])
+        for i in range(1, terms):
+            out = out + value(values[f"w{i}"]) * value(values[f"x{i}"])
+        return out
+
+    return source, values, plan
+
+
+def make_chain(n: int) -> tuple[str, dict[str, float], Plan]:
+    links = max(1, n // 3)  # relu, *0.99, +0.01 per link
+    source = "v0 = 0.5\n" + "\n".join(f"v{i + 1} = relu(v{i})*0.99 + 0.01" for i in range(links))
+
+    def plan(value: Any) -> Any:
+        out = value(0.5)
+        for _ in range(links):
+            out = out.relu() * 0.99 + 0.01
+        return out
+
+    return source, {}, plan
+
+
+def make_dag(n: int) -> tuple[str, dict[str, float], Plan]:
+    rng = random.Random(0)
+    values = {f"x{i}": rng.uniform(0.9, 1.1) for i in range(DAG_INPUTS)}
     names = list(values)
-    plan: list[tuple[str, int, int]] = []
+    steps: list[tuple[str, int, int]] = []
     lines = []
-    for i in range(n - INPUTS):
+    for i in range(max(1, n - DAG_INPUTS)):
         kind = rng.choice(("add", "mul", "scale", "relu", "square"))
         a, b = rng.randrange(len(names)), rng.randrange(len(names))
         na, nb = names[a], names[b]
@@ -40,45 +80,61 @@ def make_program(n: int, seed: int = 0) -> tuple[str, list[tuple[str, int, int]]
             "add": f"{na} + {nb}", "mul": f"{na} * {nb}", "scale": f"0.5 * {na}",
             "relu": f"relu({na})", "square": f"{na}^2 * 0.25",
         }[kind]
-        name = f"v{i}"
-        lines.append(f"{name} = {text}")
-        names.append(name)
-        plan.append((kind, a, b))
-    return "\n".join(lines), plan, values
-
-
-def bench_graphstep(source: str, values: dict[str, float], record: bool) -> tuple[float, float, int]:
-    t0 = time.perf_counter()
-    graph = graphstep.parse(source)
-    t1 = time.perf_counter()
-    trace = run(graph, values, record=record)
-    if record:
-        _ = trace.steps  # the step list a view replays
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, len(graph.nodes)
-
-
-def bench_micrograd(plan: list[tuple[str, int, int]], values: dict[str, float]) -> tuple[float, float] | None:
-    try:
-        from micrograd.engine import Value
-    except ImportError:
-        return None
-    sys.setrecursionlimit(100_000)  # micrograd's topological sort is recursive
-    t0 = time.perf_counter()
-    nodes: list[Any] = [Value(v) for v in values.values()]
+        lines.append(f"v{i} = {text}")
+        names.append(f"v{i}")
+        steps.append((kind, a, b))
     ops: dict[str, Callable[[Any, Any], Any]] = {
         "add": lambda a, b: a + b, "mul": lambda a, b: a * b, "scale": lambda a, b: 0.5 * a,
         "relu": lambda a, b: a.relu(), "square": lambda a, b: a**2 * 0.25,
     }
-    for kind, a, b in plan:
-        nodes.append(ops[kind](nodes[a], nodes[b]))
-    # Sum everything into one output so micrograd walks every node (graphstep's output is the last node,
-    # so this gives micrograd more nodes, not fewer: the per-node ratio is conservative for graphstep).
-    out = nodes[-1]
+
+    def plan(value: Any) -> Any:
+        nodes = [value(v) for v in values.values()]
+        for kind, a, b in steps:
+            nodes.append(ops[kind](nodes[a], nodes[b]))
+        return nodes[-1]
+
+    return "\n".join(lines), values, plan
+
+
+MAKERS = {"sum": make_sum, "chain": make_chain, "dag": make_dag}
+
+
+def time_graphstep(source: str, values: dict[str, float]) -> tuple[float, float, int]:
+    """(parse seconds, run + steps seconds, node count)."""
+    t0 = time.perf_counter()
+    graph = graphstep.parse(source)
     t1 = time.perf_counter()
-    out.backward()
+    trace = run(graph, values, record=True)
+    _ = trace.steps  # the step list a view replays
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    return t1 - t0, t2 - t1, len(graph.nodes)
+
+
+def time_micrograd(plan: Plan) -> float | None:
+    try:
+        from micrograd.engine import Value
+    except ImportError:
+        return None
+    t0 = time.perf_counter()
+    out = plan(Value)
+    out.backward()
+    return time.perf_counter() - t0
+
+
+def measure(shape: str, n: int) -> dict[str, Any]:
+    source, values, plan = MAKERS[shape](n)
+    rounds = 5 if n <= 10_000 else (2 if n <= 100_000 else 1)
+    parse_s = run_s = mg_s = float("inf")
+    count = 0
+    for _ in range(rounds):  # interleaved: a burst of load hits both
+        p, r, count = time_graphstep(source, values)
+        parse_s, run_s = min(parse_s, p), min(run_s, r)
+        if n <= MICROGRAD_MAX:
+            m = time_micrograd(plan)
+            mg_s = min(mg_s, m) if m is not None else mg_s
+    return {"shape": shape, "nodes": count, "parse": parse_s, "run": run_s,
+            "mg": None if mg_s == float("inf") else mg_s}
 
 
 def eval_startup() -> float:
@@ -93,25 +149,21 @@ def eval_startup() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
+    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     args = parser.parse_args()
-    print(f"{'nodes':>9}  {'gs parse':>9}  {'gs run+steps':>12}  {'gs run fast':>11}  "
-          f"{'micrograd':>10}  {'µs/node gs':>10}  {'µs/node mg':>10}  {'ratio gs/mg':>11}")
-    for n in args.sizes:
-        source, plan, values = make_program(n)
-        parse_s, run_s, count = bench_graphstep(source, values, record=True)
-        _, fast_s, _ = bench_graphstep(source, values, record=False)
-        mg = bench_micrograd(plan, values) if n <= 200_000 else None
-        gs_total = parse_s + run_s
-        per_gs = 1e6 * gs_total / count
-        if mg is None:
-            mg_text, per_mg_text, ratio = "-", "-", "-"
-        else:
-            mg_total = sum(mg)
-            per_mg = 1e6 * mg_total / count
-            mg_text, per_mg_text, ratio = f"{mg_total:.3f}s", f"{per_mg:.2f}", f"{gs_total / mg_total:.2f}"
-        print(f"{count:>9}  {parse_s:>8.3f}s  {run_s:>11.3f}s  {fast_s:>10.3f}s  {mg_text:>10}  "
-              f"{per_gs:>10.2f}  {per_mg_text:>10}  {ratio:>11}")
+    sys.setrecursionlimit(1_000_000)  # micrograd's topological sort is recursive
+    print(f"{'shape':>5}  {'nodes':>8}  {'parse µs/n':>10}  {'run+steps µs/n':>14}  {'total µs/n':>10}  "
+          f"{'micrograd µs/n':>14}  {'ratio gs/mg':>11}")
+    for shape in args.shapes:
+        for n in args.sizes:
+            r = measure(shape, n)
+            per = 1e6 / r["nodes"]
+            total = r["parse"] + r["run"]
+            mg = "-" if r["mg"] is None else f"{r['mg'] * per:.2f}"
+            ratio = "-" if r["mg"] is None else f"{total / r['mg']:.2f}"
+            print(f"{shape:>5}  {r['nodes']:>8}  {r['parse'] * per:>10.2f}  {r['run'] * per:>14.2f}  "
+                  f"{total * per:>10.2f}  {mg:>14}  {ratio:>11}", flush=True)
     print(f"\n`graphstep eval \"x*y\" x=1 y=2` wall time (best of 5): {1000 * eval_startup():.0f} ms")
 
 

@@ -292,7 +292,7 @@ def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str,
         for part in parts[1:]:
             upstream = upstream + part
         pending[node.id] = []
-        shape = numpy.shape(vals[node.id]) if vals[node.id] is not None else exprs[node.id].shape  # type: ignore[union-attr]
+        shape = numpy.shape(vals[node.id]) if vals[node.id] is not None else exprs[node.id].shape
         if node.is_leaf or node.name or len(node.inputs) > 1 or _too_big(upstream) or not OPS[node.op].elementwise:
             grads[node.id] = _materialize(scope, upstream, shape)
             if upstream.names:  # a constant (the seed ∂f/∂f = 1) stays a literal in the expressions
@@ -309,7 +309,7 @@ def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str,
                 sent = op.gradients(numpy, grads[node.id], [vals[i] for i in node.inputs], vals[node.id], node.const)
             contributions = [scope.var(g) for g in sent]
         for source, part in zip(node.inputs, contributions):
-            target = numpy.shape(vals[source]) if vals[source] is not None else exprs[source].shape  # type: ignore[union-attr]
+            target = numpy.shape(vals[source]) if vals[source] is not None else exprs[source].shape
             if part.shape != target:  # a broadcast input: sum its gradient back to its own shape
                 part = scope.var(_reduce(scope, part, target))
             pending[source].append(part)

@@ -8,9 +8,8 @@ recursion. Input order matters (``x - y``, ``x / y``) and ``x*x`` has two edges 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphstep.lexer import canonical_name
 from graphstep.ops import OPS, fmt_const
@@ -25,9 +24,11 @@ CONST = "const"
 LEAVES = (INPUT, CONST)
 
 
-@dataclass(frozen=True, eq=False)
-class Node:
-    """One node: a leaf (``input``/``const``) or a gate applying an op from the ops table."""
+class Node(NamedTuple):
+    """One node: a leaf (``input``/``const``) or a gate applying an op from the ops table.
+
+    Immutable, and compared by identity like any object (a graph of a million nodes makes a million of
+    these: a named tuple is three times cheaper to make than a frozen dataclass)."""
 
     id: int
     op: str
@@ -39,6 +40,15 @@ class Node:
     group: int | None = None
     """After ``expand``: the id (in the original graph) of the composite gate this node came from."""
     group_op: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    def __hash__(self) -> int:
+        return object.__hash__(self)
 
     @property
     def is_leaf(self) -> bool:
@@ -209,7 +219,8 @@ class NodeList:
     def __init__(self) -> None:
         self.nodes: list[Node] = []
 
-    def add(self, op: str, inputs: tuple[int, ...] = (), **fields: Any) -> int:
+    def add(self, op: str, inputs: tuple[int, ...] = (), name: str | None = None, const: Any = None,
+            span: tuple[int, int] | None = None, group: int | None = None, group_op: str | None = None) -> int:
         node_id = len(self.nodes)
-        self.nodes.append(Node(node_id, op, inputs, **fields))
+        self.nodes.append(Node(node_id, op, inputs, name, const, span, group, group_op))
         return node_id

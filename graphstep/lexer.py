@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, Final
 
 from graphstep.errors import SourceError
 from graphstep.ops import CALL_NAMES, FUNCTIONS
@@ -36,13 +36,16 @@ LATEX_FUNCTIONS = {"exp", "log", "ln", "sqrt", "sin", "cos", "tanh", "max", "min
 LATEX_IGNORED = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", ",", ";", "!", " ", ":"}
 
 
-class Token(NamedTuple):
-    kind: str
-    """NUM, NAME, FUNC, STRING, OP, POW2 (a superscript), FRAC, SEP, or EOF."""
-    text: str
-    start: int
-    end: int
-    value: object = None
+Token = tuple[str, str, int, int, Any]
+"""A token, a plain tuple (cheap to make by the hundred thousand): ``(kind, text, start, end, value)``.
+
+``kind`` is NUM, NAME, FUNC, STRING, OP, POW2 (a superscript), FRAC, SEP or EOF; ``value`` is a number's
+float, a superscript's exponent or a string's content (else None). Index with the constants below."""
+KIND: Final = 0
+TEXT: Final = 1
+START: Final = 2
+END: Final = 3
+VALUE: Final = 4
 
 
 _SIMPLE_NAME = re.compile(r"[^\W\d_]\d*(_\d+)?\Z")
@@ -108,73 +111,105 @@ def longest_name(tries: tuple[Trie, ...], text: str, p: int) -> str | None:
 
 
 _LETTER = r"[^\W\d_¹²³⁰⁴⁵⁶⁷⁸⁹]"  # str.isalnum() counts ² as alphanumeric; here it is a power
-_MASTER = re.compile(
-    # Leading blanks are skipped by the same match (one regex call per token, not two).
-    r"[ \t\r]*(?:(?P<comment>#[^\n]*)|(?P<sep>[\n;])"
-    r"|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(?P<pow>\*\*)|(?P<punct>[-+*/^@=,()\[\]{}])"
-    rf"|(?P<word>{_LETTER}(?:{_LETTER}|[0-9]|_(?!\{{))*(?:_\{{[^}}\n]*\}}?)?))"
-    r"|(?P<space>[ \t\r]+)"
+_SCAN = re.compile(
+    # One match per token, leading blanks included; the groups, by number: 1 comment, 2 separator, 3 number,
+    # 4 `**`, 5 operator or bracket, 6 a run of letters and digits (split into names by _word), 7 any other
+    # character (the slides' Unicode, a string's quote, a backslash, a trailing blank, or an error).
+    r"[ \t\r]*(?:(#[^\n]*)|([\n;])"
+    r"|((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(\*\*)|([-+*/^@=,()\[\]{}])"
+    rf"|({_LETTER}(?:{_LETTER}|[0-9]|_(?!\{{))*(?:_\{{[^}}\n]*\}}?)?)"
+    r"|(.))"
 )
+_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _PIECE = re.compile(rf"({_LETTER}[0-9]*)(?:_(?:\{{([^}}]*)\}}|([0-9]+)|({_LETTER})))?")
 
 
 def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
-    """Split ``source`` into tokens; ``extra_names`` are longer names bound by the program or the caller."""
+    """Split ``source`` into tokens; ``extra_names`` are longer names bound by the program or the caller.
+
+    A token is a plain tuple ``(kind, text, start, end, value)`` (see :class:`Token` for the fields): one
+    regular-expression pass finds them, and a program's repeated words are split into names only once."""
     known = _tries(extra_names)
     tokens: list[Token] = []
     append = tokens.append
-    words: dict[str, list[tuple[str, str, int, int]]] = {}  # a program repeats its names: split each once
+    single: dict[str, tuple[str, str]] = {}  # a word that is one name: (kind, name)
+    several: dict[str, list[tuple[str, str, int, int]]] = {}  # a word of several names: (kind, name, start, end)
     depth = 0
-    i, n = 0, len(source)
-    master = _MASTER.match
-    while i < n:
-        match = master(source, i)
-        if match is not None:
-            kind, end = match.lastgroup, match.end()
-            i = match.start(kind)  # type: ignore[arg-type]
-            text = source[i:end]
-            if kind == "word":
-                pieces = words.get(text)
+    n = len(source)
+    position = 0
+    while position < n:
+        restart = n
+        for match in _SCAN.finditer(source, position):
+            group = match.lastindex
+            if group == 6:
+                text = match.group(6)
+                i, end = match.span(6)
+                name = single.get(text)
+                if name is not None:
+                    append((name[0], name[1], i, end, None))
+                    continue
+                if len(text) == 1 or text[1:].isdigit():  # x, v12: one name (no known name is that short)
+                    kind = "FUNC" if text in FUNCTIONS or text in CALL_NAMES else "NAME"
+                    append((kind, text, i, end, None))
+                    continue
+                pieces = several.get(text)
                 if pieces is None:
-                    pieces = words[text] = _word(source, i, end, known)
-                tokens.extend(Token(k, t, i + a, i + b) for k, t, a, b in pieces)
-            elif kind == "num":
-                append(Token("NUM", text, i, end, float(text)))
-            elif kind == "punct":
-                if text in "([{":
-                    depth += 1
-                elif text in ")]}":
-                    depth = max(0, depth - 1)
-                append(Token("OP", text, i, end))
-            elif kind == "sep":
-                if depth == 0 or text == ";":  # a new line inside brackets continues the statement
-                    append(Token("SEP", text, i, end))
-            elif kind == "pow":
-                append(Token("OP", "^", i, end))
-            i = end
-            continue
-        ch = source[i]
-        if ch in UNICODE_OPERATORS:
-            append(Token("OP", UNICODE_OPERATORS[ch], i, i + 1))
-        elif ch in SUPERSCRIPTS:
-            append(Token("POW2", ch, i, i + 1, SUPERSCRIPTS[ch]))
-        elif ch == "√":
-            append(Token("FUNC", "sqrt", i, i + 1))
-        elif ch == '"' or ch == "'":
-            close = source.find(ch, i + 1)
-            if close < 0 or "\n" in source[i:close]:
-                raise SourceError("error.unclosed_string", source, i)
-            append(Token("STRING", source[i : close + 1], i, close + 1, source[i + 1 : close]))
-            i = close + 1
-            continue
-        elif ch == "\\":
-            i = _latex(source, i, tokens)
-            continue
-        else:
-            raise SourceError("error.unexpected_char", source, i, None, char=ch)
-        i += 1
-    append(Token("EOF", "", n, n))
+                    pieces = _word(source, i, end, known)
+                    if len(pieces) == 1:
+                        single[text] = pieces[0][:2]
+                    else:
+                        several[text] = pieces
+                tokens.extend([(k, t, i + a, i + b, None) for k, t, a, b in pieces])
+            elif group == 5:
+                text = match.group(5)
+                i, end = match.span(5)
+                step = _DEPTH.get(text)
+                if step is not None:
+                    depth = depth + step if depth + step > 0 else 0
+                append(("OP", text, i, end, None))
+            elif group == 3:
+                text = match.group(3)
+                i, end = match.span(3)
+                append(("NUM", text, i, end, float(text)))
+            elif group == 2:
+                if depth == 0 or match.group(2) == ";":  # a new line inside brackets continues the statement
+                    i, end = match.span(2)
+                    append(("SEP", match.group(2), i, end, None))
+            elif group == 4:
+                i, end = match.span(4)
+                append(("OP", "^", i, end, None))
+            elif group == 7:
+                end = _other(source, match.start(7), tokens)
+                if end > match.end():  # a string or a LaTeX command: the scan goes on after it
+                    restart = end
+                    break
+        position = restart
+    append(("EOF", "", n, n, None))
     return tokens
+
+
+def _other(source: str, i: int, tokens: list[Token]) -> int:
+    """The token at ``source[i]`` that the scanning pattern leaves to code; returns where it ends."""
+    ch = source[i]
+    if ch in " \t\r":
+        return i + 1
+    if ch in UNICODE_OPERATORS:
+        tokens.append(("OP", UNICODE_OPERATORS[ch], i, i + 1, None))
+    elif ch in SUPERSCRIPTS:
+        tokens.append(("POW2", ch, i, i + 1, SUPERSCRIPTS[ch]))
+    elif ch == "√":
+        tokens.append(("FUNC", "sqrt", i, i + 1, None))
+    elif ch == '"' or ch == "'":
+        close = source.find(ch, i + 1)
+        if close < 0 or "\n" in source[i:close]:
+            raise SourceError("error.unclosed_string", source, i)
+        tokens.append(("STRING", source[i : close + 1], i, close + 1, source[i + 1 : close]))
+        return close + 1
+    elif ch == "\\":
+        return _latex(source, i, tokens)
+    else:
+        raise SourceError("error.unexpected_char", source, i, None, char=ch)
+    return i + 1
 
 
 def _latex(source: str, i: int, tokens: list[Token]) -> int:
@@ -185,20 +220,20 @@ def _latex(source: str, i: int, tokens: list[Token]) -> int:
     if command in LATEX_IGNORED:
         return end
     if command == "frac" or command == "dfrac" or command == "tfrac":
-        tokens.append(Token("FRAC", match.group(), i, end))
+        tokens.append(("FRAC", match.group(), i, end, None))
     elif command in LATEX_OPERATORS:
-        tokens.append(Token("OP", LATEX_OPERATORS[command], i, end))
+        tokens.append(("OP", LATEX_OPERATORS[command], i, end, None))
     elif command in LATEX_FUNCTIONS:
-        tokens.append(Token("FUNC", "σ" if command == "sigma" else command, i, end))
+        tokens.append(("FUNC", "σ" if command == "sigma" else command, i, end, None))
     elif command == "pi":
-        tokens.append(Token("NAME", "π", i, end))
+        tokens.append(("NAME", "π", i, end, None))
     elif command in GREEK:
-        tokens.append(Token("NAME", GREEK[command], i, end))
+        tokens.append(("NAME", GREEK[command], i, end, None))
     elif command in ("mathrm", "operatorname", "text"):
         group = re.compile(r"\{\s*([A-Za-z_]+)\s*\}").match(source, end)
         if not group or group.group(1) not in FUNCTIONS:
             raise SourceError("error.latex_function", source, i, end, command=command)
-        tokens.append(Token("FUNC", group.group(1), i, group.end()))
+        tokens.append(("FUNC", group.group(1), i, group.end(), None))
         return group.end()
     else:
         raise SourceError("error.unknown_latex", source, i, end, command=command)
@@ -255,6 +290,6 @@ def canonical_name(spelling: str) -> str:
         tokens = tokenize(text)
     except SourceError:
         return text
-    if len(tokens) == 2 and tokens[0].kind == "NAME" and tokens[0].start == 0 and tokens[0].end == len(text):
-        return tokens[0].text
+    if len(tokens) == 2 and tokens[0][KIND] == "NAME" and tokens[0][START] == 0 and tokens[0][END] == len(text):
+        return tokens[0][TEXT]
     return text

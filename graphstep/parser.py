@@ -12,14 +12,15 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy
 
 from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.gcpause import paused_gc
-from graphstep.graph import CONST, INPUT, Graph, Node, NodeList
-from graphstep.lexer import Token, tokenize
+from graphstep.graph import CONST, INPUT, Graph, Node
+from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
 
 # Binding powers: (left, right). Right-associative power has right < left.
@@ -72,7 +73,7 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     """
     if not isinstance(source, str):
         raise GraphstepError("error.formula_not_text")
-    bound = {m.group(1) for m in _BINDING.finditer(source)} | set(names)
+    bound = {*_BINDING.findall(source), *names}
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
     try:
@@ -85,12 +86,19 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
 
 
 class Parser:
+    """The Pratt parser. Tokens are plain tuples (see graphstep.lexer.Token); the graph is built as arrays
+    (one list per node field), turned into nodes once at the end."""
+
     def __init__(self, source: str, tokens: list[Token]) -> None:
         self.source = source
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
-        self.nodes = NodeList()
+        self.ops: list[str] = []
+        self.inputs: list[tuple[int, ...]] = []
+        self.names: list[str | None] = []
+        self.consts: list[Any] = []
+        self.spans: list[tuple[int, int]] = []
         self.scope: dict[str, Operand] = {}
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
@@ -107,25 +115,26 @@ class Parser:
         return token
 
     def at(self, kind: str, text: str | None = None) -> bool:
-        token = self.token
-        return token.kind == kind and (text is None or token.text == text)
+        token = self.tokens[self.pos]
+        return token[KIND] == kind and (text is None or token[TEXT] == text)
 
     def expect(self, text: str, what: Phrase, opened: Token | None = None) -> Token:
-        if self.at("OP", text):
-            return self.advance()
-        found = self.describe(self.token)
-        if opened is not None and self.token.kind in ("EOF", "SEP"):
-            raise SourceError("error.never_closed", self.source, opened.start, None, opened=opened.text, text=text)
-        raise SourceError("error.expected_found", self.source, self.token.start, self.token.end, what=what,
-                          found=found)
+        token = self.tokens[self.pos]
+        if token[KIND] == "OP" and token[TEXT] == text:
+            self.pos += 1
+            return token
+        found = self.describe(token)
+        if opened is not None and token[KIND] in ("EOF", "SEP"):
+            raise SourceError("error.never_closed", self.source, opened[START], None, opened=opened[TEXT], text=text)
+        raise SourceError("error.expected_found", self.source, token[START], token[END], what=what, found=found)
 
     @staticmethod
     def describe(token: Token) -> Phrase:
-        if token.kind == "EOF":
+        if token[KIND] == "EOF":
             return Phrase("error.end_of_formula")
-        if token.kind == "SEP":
+        if token[KIND] == "SEP":
             return Phrase("error.end_of_line")
-        return Phrase("error.quoted", {"text": token.text})
+        return Phrase("error.quoted", {"text": token[TEXT]})
 
     def error(self, key: str, start: int, end: int | None = None, /, **fields: Any) -> SourceError:
         """A :class:`SourceError` at ``start:end`` of this source: ``key`` and ``fields`` name the message."""
@@ -135,105 +144,114 @@ class Parser:
 
     def program(self) -> Graph:
         output: Operand | None = None
-        while not self.at("EOF"):
-            if self.at("SEP"):
-                self.advance()
+        tokens = self.tokens
+        while True:
+            kind = tokens[self.pos][KIND]
+            if kind == "EOF":
+                break
+            if kind == "SEP":
+                self.pos += 1
                 continue
             result = self.statement()
             if result is not None:
                 output = result
-            if not self.at("EOF") and not self.at("SEP"):
-                raise self.error("error.expected_operator", self.token.start, self.token.end,
-                                 found=self.describe(self.token))
+            token = tokens[self.pos]
+            if token[KIND] != "EOF" and token[KIND] != "SEP":
+                raise self.error("error.expected_operator", token[START], token[END], found=self.describe(token))
         if output is None:
             raise self.error("error.no_formula", len(self.source))
         node_id = self.materialize(output)
-        return Graph(self.nodes.nodes, node_id, self.source, self.aliases)
+        none = repeat(None)
+        nodes = list(map(Node._make, zip(range(len(self.ops)), self.ops, self.inputs, self.names, self.consts,
+                                         self.spans, none, none)))
+        return Graph(nodes, node_id, self.source, self.aliases)
 
     def statement(self) -> Operand | None:
         """``NAME = expr`` or an expression; returns the operand that may be the output (None for a binding)."""
-        is_name = self.at("NAME") or self.at("FUNC")
-        if is_name and self.tokens[self.pos + 1].kind == "OP" and self.tokens[self.pos + 1].text == "=":
-            name_token = self.advance()
-            self.advance()
-            value = self.expression(0)
-            return self.bind(name_token, value)
+        token = self.tokens[self.pos]
+        if token[KIND] == "NAME" or token[KIND] == "FUNC":
+            after = self.tokens[self.pos + 1]
+            if after[KIND] == "OP" and after[TEXT] == "=":
+                self.pos += 2
+                value = self.expression(0)
+                return self.bind(token, value)
         return self.expression(0)
 
     def bind(self, name_token: Token, value: Operand) -> Operand | None:
-        name = name_token.text
+        name = name_token[TEXT]
         if name in FUNCTIONS or name in CALLS:
-            raise self.error("error.assign_function", name_token.start, name_token.end, name=name)
+            raise self.error("error.assign_function", name_token[START], name_token[END], name=name)
         existing = self.scope.get(name)
         if isinstance(value, Const):
             # `x = 3` binds an input (also after the formula that uses x: `f = xy; x = 4; y = -3`)
             if existing is None:
-                self.scope[name] = Ref(self.nodes.add(INPUT, name=name, const=value.value,
-                                                      span=(name_token.start, name_token.end)),
-                                       name_token.start, name_token.end)
+                span = (name_token[START], name_token[END])
+                self.scope[name] = Ref(self.add_node(INPUT, (), name, value.value, span), *span)
             elif isinstance(existing, Ref) and self.is_free_input(existing.id, name):
-                old = self.nodes.nodes[existing.id]
-                self.nodes.nodes[existing.id] = Node(old.id, INPUT, (), name, value.value, old.span)
+                self.consts[existing.id] = value.value
             else:
                 self.redefined(name_token)
-            self.defined_at[name] = name_token.start
+            self.defined_at[name] = name_token[START]
             return None
         if existing is not None:
             self.redefined(name_token)
-        node = self.nodes.nodes[value.id]
-        if node.name is None and node.op != INPUT:
-            self.nodes.nodes[value.id] = Node(node.id, node.op, node.inputs, name, node.const, node.span,
-                                              node.group, node.group_op)
+        if self.names[value.id] is None and self.ops[value.id] != INPUT:
+            self.names[value.id] = name
         else:
             self.aliases[name] = value.id
         self.scope[name] = value
-        self.defined_at[name] = name_token.start
+        self.defined_at[name] = name_token[START]
         return value
 
     def is_free_input(self, node_id: int, name: str) -> bool:
-        node = self.nodes.nodes[node_id]
-        return node.op == INPUT and node.const is None and name not in self.defined_at
+        return self.ops[node_id] == INPUT and self.consts[node_id] is None and name not in self.defined_at
 
     def redefined(self, token: Token) -> None:
-        where = self.defined_at.get(token.text)
+        where = self.defined_at.get(token[TEXT])
         if where is None:
-            raise self.error("error.used_before", token.start, token.end, name=token.text)
+            raise self.error("error.used_before", token[START], token[END], name=token[TEXT])
         line = self.source.count("\n", 0, where) + 1
-        raise self.error("error.already_defined", token.start, token.end, name=token.text, line=line)
+        raise self.error("error.already_defined", token[START], token[END], name=token[TEXT], line=line)
 
     # --- expressions (Pratt) --------------------------------------------------------------------------------
 
     def expression(self, min_bp: int) -> Operand:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error("error.too_deep", self.token.start, None, depth=MAX_DEPTH)
+            raise self.error("error.too_deep", self.tokens[self.pos][START], None, depth=MAX_DEPTH)
         try:
             left = self.prefix()
+            tokens = self.tokens
             while True:
-                token = self.token
-                if token.kind == "OP" and token.text in INFIX:
-                    lbp, rbp, op = INFIX[token.text]
-                    if lbp < min_bp:
+                kind, text, start, end, value = tokens[self.pos]
+                if kind == "OP":
+                    entry = INFIX.get(text)
+                    if entry is not None:
+                        lbp, rbp, op = entry
+                        if lbp < min_bp:
+                            break
+                        self.pos += 1
+                        right = self.expression(rbp)
+                        if op == "pow" and type(left) is Const and left.euler:
+                            left = self.apply("exp", [right], (left.start, right.end))
+                        else:
+                            left = self.apply(op, [left, right], (left.start, right.end))
+                        continue
+                    if text != "(" and text != "{":
                         break
-                    self.advance()
-                    right = self.expression(rbp)
-                    if op == "pow" and isinstance(left, Const) and left.euler:
-                        left = self.apply("exp", [right], (left.start, right.end))
-                    else:
-                        left = self.apply(op, [left, right], (left.start, right.end))
-                elif token.kind == "POW2":
+                elif kind == "POW2":
                     if POSTFIX_POWER < min_bp:
                         break
-                    self.advance()
-                    left = self.apply("pow", [left, Const(token.value, token.start, token.end)],
-                                      (left.start, token.end))
-                elif self.starts_implicit_operand(token):
-                    if IMPLICIT_MUL < min_bp:
-                        break
-                    right = self.expression(IMPLICIT_MUL + 1)
-                    left = self.apply("mul", [left, right], (left.start, right.end))
-                else:
+                    self.pos += 1
+                    left = self.apply("pow", [left, Const(value, start, end)], (left.start, end))
+                    continue
+                elif kind != "NAME" and kind != "FUNC" and kind != "FRAC":
+                    # A number after an operand (`x 2`) is more likely a typo than a product: an error.
                     break
+                if IMPLICIT_MUL < min_bp:  # `2x`, `xy`, `(a+b)(c-d)`
+                    break
+                right = self.expression(IMPLICIT_MUL + 1)
+                left = self.apply("mul", [left, right], (left.start, right.end))
             return left
         finally:
             self.depth -= 1
@@ -241,73 +259,76 @@ class Parser:
     @staticmethod
     def starts_implicit_operand(token: Token) -> bool:
         # A number after an operand (`x 2`) is more likely a typo than a product, so it is an error.
-        return token.kind in ("NAME", "FUNC", "FRAC") or (token.kind == "OP" and token.text in "({")
+        return token[KIND] in ("NAME", "FUNC", "FRAC") or (token[KIND] == "OP" and token[TEXT] in "({")
 
     def prefix(self) -> Operand:
-        token = self.advance()
-        if token.kind == "NUM":
-            return Const(token.value, token.start, token.end)
-        if token.kind == "NAME":
+        token = self.tokens[self.pos]
+        self.pos += 1
+        kind, text, start, end, value = token
+        if kind == "NAME":
             return self.name(token)
-        if token.kind == "OP" and token.text == "-":
+        if kind == "NUM":
+            return _new(Const, (value, start, end, False))
+        if kind == "OP" and text == "-":
             operand = self.expression(PREFIX_MINUS)
             if isinstance(operand, Const):
-                return Const(-operand.value, token.start, operand.end)
-            return self.apply("mul", [Const(-1.0, token.start, token.end), operand], (token.start, operand.end))
-        if token.kind == "OP" and token.text == "+":
+                return Const(-operand.value, start, operand.end)
+            return self.apply("mul", [Const(-1.0, start, end), operand], (start, operand.end))
+        if kind == "OP" and text == "+":
             return self.expression(PREFIX_MINUS)
-        if token.kind == "OP" and token.text in "({":
+        if kind == "OP" and text in "({":
             inner = self.expression(0)
-            close = self.expect(")" if token.text == "(" else "}", Phrase("error.what_bracket"), token)
-            return _respan(inner, token.start, close.end)
-        if token.kind == "OP" and token.text == "[":
+            close = self.expect(")" if text == "(" else "}", Phrase("error.what_bracket"), token)
+            return _respan(inner, start, close[END])
+        if kind == "OP" and text == "[":
             return self.array_literal(token)
-        if token.kind == "FUNC":
+        if kind == "FUNC":
             return self.call(token)
-        if token.kind == "FRAC":
+        if kind == "FRAC":
             numerator = self.brace_group(token)
             denominator = self.brace_group(token)
-            return self.apply("div", [numerator, denominator], (token.start, denominator.end))
-        if token.kind == "STRING":
-            return Const(token.value, token.start, token.end)
-        if token.kind in ("EOF", "SEP"):
-            raise self.error("error.expected_operand", token.start, None, found=self.describe(token))
-        raise self.error("error.expected_operand", token.start, token.end, found=self.describe(token))
+            return self.apply("div", [numerator, denominator], (start, denominator.end))
+        if kind == "STRING":
+            return Const(value, start, end)
+        if kind in ("EOF", "SEP"):
+            raise self.error("error.expected_operand", start, None, found=self.describe(token))
+        raise self.error("error.expected_operand", start, end, found=self.describe(token))
 
     def brace_group(self, frac: Token) -> Operand:
-        opened = self.token
+        opened = self.tokens[self.pos]
         if not self.at("OP", "{"):
-            raise self.error("error.frac_braces", self.token.start, self.token.end)
-        self.advance()
+            raise self.error("error.frac_braces", opened[START], opened[END])
+        self.pos += 1
         inner = self.expression(0)
         close = self.expect("}", Phrase("error.quoted", {"text": "}"}), opened)
-        return _respan(inner, opened.start, close.end)
+        return _respan(inner, opened[START], close[END])
 
     def name(self, token: Token) -> Operand:
-        text = token.text
-        if text in self.scope:
-            bound = self.scope[text]
-            return _respan(bound, token.start, token.end)
+        text = token[TEXT]
+        bound = self.scope.get(text)
+        if bound is not None:
+            return _respan(bound, token[START], token[END])
         if text == "π":
-            return Const(math.pi, token.start, token.end)
+            return Const(math.pi, token[START], token[END])
         if text == "e":
-            return Const(math.e, token.start, token.end, euler=True)
-        ref = Ref(self.nodes.add(INPUT, name=text, span=(token.start, token.end)), token.start, token.end)
+            return Const(math.e, token[START], token[END], euler=True)
+        span = (token[START], token[END])
+        ref = _new(Ref, (self.add_node(INPUT, (), text, None, span), *span))
         self.scope[text] = ref
         return ref
 
     def call(self, token: Token) -> Operand:
-        name = token.text
+        name = token[TEXT]
         args: list[Operand] = []
         kwargs: dict[str, Operand] = {}
-        end = token.end
+        end = token[END]
         if self.at("OP", "(") or (self.at("OP", "{") and name in ("sqrt", "exp", "log", "ln")):
             opened = self.advance()
-            closing = ")" if opened.text == "(" else "}"
+            closing = ")" if opened[TEXT] == "(" else "}"
             if not self.at("OP", closing):
                 while True:
-                    if self.at("NAME") and self.tokens[self.pos + 1].text == "=" and name in CALLS:
-                        key = self.advance().text
+                    if self.at("NAME") and self.tokens[self.pos + 1][TEXT] == "=" and name in CALLS:
+                        key = self.advance()[TEXT]
                         self.advance()
                         kwargs[key] = self.expression(0)
                     else:
@@ -315,11 +336,11 @@ class Parser:
                     if not self.at("OP", ","):
                         break
                     self.advance()
-            end = self.expect(closing, Phrase("error.what_call", {"closing": closing, "name": name}), opened).end
+            end = self.expect(closing, Phrase("error.what_call", {"closing": closing, "name": name}), opened)[END]
         else:  # `\log x`, `\sin x`: the function applies to the next factor
             args.append(self.expression(PREFIX_MINUS))
             end = args[0].end
-        span = (token.start, end)
+        span = (token[START], end)
         if name in CALLS:
             return CALLS[name](self, name, args, kwargs, span)
         op = OPS[FUNCTIONS[name]]
@@ -343,13 +364,17 @@ class Parser:
         try:
             value = numpy.array(items, dtype=float)
         except ValueError:
-            raise self.error("error.ragged_array", opened.start, close.end) from None
-        return Const(value, opened.start, close.end)
+            raise self.error("error.ragged_array", opened[START], close[END]) from None
+        return Const(value, opened[START], close[END])
 
     # --- building nodes -------------------------------------------------------------------------------------
 
     def apply(self, op_name: str, operands: Sequence[Operand], span: tuple[int, int], const: Any = None) -> Operand:
         """Add the node for ``op_name``: folded when all operands are constant, a constant gate when one is."""
+        if len(operands) == 2:  # the common case first: two nodes
+            left, right = operands
+            if type(left) is Ref and type(right) is Ref:
+                return _new(Ref, (self.add_node(op_name, (left.id, right.id), None, const, span), *span))
         constants = [o.value for o in operands if isinstance(o, Const)]
         if len(constants) == len(operands):
             return Const(self.fold(op_name, constants, const, span), *span)
@@ -365,14 +390,24 @@ class Parser:
 
     def add(self, op_name: str, operands: Sequence[Operand], span: tuple[int, int], const: Any = None) -> Ref:
         inputs = tuple(self.materialize(o) for o in operands)
-        return Ref(self.nodes.add(op_name, inputs, const=const, span=span), *span)
+        return _new(Ref, (self.add_node(op_name, inputs, None, const, span), *span))
+
+    def add_node(self, op: str, inputs: tuple[int, ...], name: str | None, const: Any, span: tuple[int, int]) -> int:
+        """Append one node's fields; returns its id."""
+        node_id = len(self.ops)
+        self.ops.append(op)
+        self.inputs.append(inputs)
+        self.names.append(name)
+        self.consts.append(const)
+        self.spans.append(span)
+        return node_id
 
     def materialize(self, operand: Operand) -> int:
         if isinstance(operand, Ref):
             return operand.id
         if isinstance(operand.value, str):
             raise self.error("error.string_value", operand.start, operand.end)
-        return self.nodes.add(CONST, const=operand.value, span=(operand.start, operand.end))
+        return self.add_node(CONST, (), None, operand.value, (operand.start, operand.end))
 
     def fold(self, op_name: str, values: list[Any], const: Any, span: tuple[int, int]) -> Any:
         if any(isinstance(v, str) for v in values):
@@ -386,10 +421,13 @@ class Parser:
         return float(array) if array.ndim == 0 else array
 
 
+_new = tuple.__new__  # a named tuple made without its keyword-handling constructor (the parser makes many)
+
+
 def _respan(operand: Operand, start: int, end: int) -> Operand:
-    if isinstance(operand, Const):
-        return Const(operand.value, start, end, operand.euler)
-    return Ref(operand.id, start, end)
+    if type(operand) is Ref:
+        return _new(Ref, (operand[0], start, end))
+    return Const(operand.value, start, end, operand.euler)  # type: ignore[union-attr]
 
 
 def _is_scalar(value: Any) -> bool:

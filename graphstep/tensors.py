@@ -122,7 +122,7 @@ def _randn(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Ope
     if "seed" in kwargs:
         seed = _whole(parser, kwargs["seed"], "the seed")
     else:  # the k-th randn call without a seed uses seed k: reproducible, and two calls differ
-        seed = sum(1 for t in parser.tokens[: parser.pos] if t.kind == "FUNC" and t.text == "randn") - 1
+        seed = sum(1 for t in parser.tokens[: parser.pos] if t[0] == "FUNC" and t[1] == "randn") - 1
     return Const(numpy.random.default_rng(seed).standard_normal(shape), *span)
 
 

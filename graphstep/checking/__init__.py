@@ -12,6 +12,7 @@ rounded-early number is not called wrong and a wrong one gets its reason.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ def check(
     name: str = "exercise",
     answers_name: str = "answers",
     decimals: int | None = None,
+    strict: bool = False,
 ) -> Report:
     """Judge the answers written in ``exercise`` (lines starting with ``?``) and in ``answers`` (a separate
     answers file, where the ``?`` is optional; its answers replace the exercise's for the same target).
@@ -57,13 +59,20 @@ def check(
     digit written (``0.73`` → ±0.005). ``decimals`` is the precision the exercise asks for (default: the
     file's ``# decimals: N`` line, else the lecture's 2): an answer right only to fewer digits than that is
     *too imprecise* (``1`` for 0.73).
+
+    ``answers`` may also be a student's whole copy of the exercise (formulas and ``?`` answers): only its
+    answers are taken, graded against ``exercise``'s program; a copy whose program differs is reported in
+    the report (``Report.difference``), or refused with a :class:`GraphstepError` when ``strict``.
     """
     from graphstep.checking.answers import asked_decimals, parse_answers, split_program
     from graphstep.checking.claims import Checker
-    from graphstep.checking.report import Report
+    from graphstep.checking.report import Report, differs_phrase
+    from graphstep.checking.safe import shown
+    from graphstep.checking.trusted import difference, is_student_copy
     from graphstep.errors import GraphstepError
     from graphstep.parser import parse
 
+    name, answers_name = shown(name, 200), shown(answers_name, 200)  # file names are echoed: escaped
     if tolerance is not None and not tolerance >= 0:
         raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
     program, _ = split_program(exercise)
@@ -72,9 +81,17 @@ def check(
         found = {a.key: a for a in parse_answers(exercise, name)}
     except SourceError as error:
         raise FileSourceError(error, name) from None
+    differs = None
     if answers is not None:
+        copy = is_student_copy(answers)
+        if copy:
+            differs = difference(graph, program, split_program(answers)[0])
+            if differs is not None and strict:
+                raise GraphstepError("check.strict_refused", what=differs_phrase(differs, answers_name))
+            # The exercise's lines say what is asked; only the student's numbers count.
+            found = {key: dataclasses.replace(a, number=None) for key, a in found.items()}
         try:
-            extra = parse_answers(answers, answers_name, require_mark=False)
+            extra = parse_answers(answers, answers_name, require_mark=copy)
         except SourceError as error:  # name the answers file: its line numbers are not the exercise's
             raise FileSourceError(error, answers_name) from None
         found.update({a.key: a for a in extra})
@@ -84,7 +101,10 @@ def check(
         raise GraphstepError(f"the decimals asked for must be a whole number ≥ 0, not {decimals}")
     trace = graph.run()
     verdicts = Checker(graph, trace, tolerance, decimals).evaluate(list(found.values()))
-    return Report(graph, verdicts, name, tolerance, decimals)
+    report = Report(graph, verdicts, name, tolerance, decimals)
+    if differs is not None:
+        report.difference = (differs, answers_name)
+    return report
 
 
 class FileSourceError(SourceError):

@@ -8,6 +8,9 @@ from typing import Any
 
 from graphstep.checking.claims import Verdict
 from graphstep.checking.diagnose import Diagnosis
+from graphstep.checking.safe import shown
+from graphstep.checking.trusted import Difference
+from graphstep.errors import Phrase
 from graphstep.graph import Graph
 from graphstep.i18n import t
 from graphstep.numbers import fmt
@@ -22,6 +25,8 @@ class Report:
     name: str = "exercise"
     tolerance: float | None = None
     decimals: int | None = None
+    difference: tuple[Difference, str] | None = None
+    """Where a student's copy of the exercise changed the program (and the copy's file name), or None."""
 
     @property
     def ok(self) -> bool:
@@ -49,6 +54,8 @@ class Report:
         counts = self.counts()
         parts = ", ".join(t(f"check.part_{k}", lang, n=n) for k, n in counts.items() if n)
         lines = [t("check.summary", lang, file=self.name, count=len(self.verdicts), parts=parts), ""]
+        if self.difference is not None:
+            lines[1:1] = ["⚠ " + self.differs(lang)]
         header = tuple(t(f"check.col_{c}", lang) for c in ("line", "answer", "yours", "expected", "verdict"))
         rows = [header] + [self.row(v, lang) for v in self.verdicts]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -106,6 +113,10 @@ class Report:
         place = f"{line} {answer.line}" if answer.origin == self.name else f"{answer.origin}:{answer.line}"
         return f"{place}, {answer.label} = {answer.number}"
 
+    def differs(self, lang: str) -> str:
+        assert self.difference is not None
+        return t("check.graded_against", lang, what=differs_phrase(*self.difference).text(lang))
+
     # --- JSON ----------------------------------------------------------------------------------------------
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
@@ -116,6 +127,7 @@ class Report:
             "first_wrong": None if first is None else {"line": first.answer.line, "answer": first.answer.label},
             "tolerance": self.tolerance,
             "decimals": self.decimals,
+            "program_differs": None if self.difference is None else self.differs(lang),
             "answers": [verdict_json(v, lang) for v in self.verdicts],
         }
 
@@ -180,3 +192,10 @@ def remote_note(verdict: Verdict, diagnosis: Diagnosis, lang: str) -> str:
     if len(parts) == 1:
         return t("check.note_remote", lang, what=parts[0], **common)
     return t("check.note_pair", lang, first=parts[0], second=parts[1], **common)
+
+
+def differs_phrase(difference: Difference, file: str) -> Phrase:
+    """``copy.gstep:1: this copy sets x = 0, the exercise has x = 5`` (student text escaped)."""
+    fields = {"file": shown(file), "line": difference.line, "name": shown(difference.name or ""),
+              "theirs": shown(difference.theirs), "ours": shown(difference.ours)}
+    return Phrase("check.differs_value" if difference.name else "check.differs_formula", fields)

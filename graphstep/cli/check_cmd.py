@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decimals", type=int, default=None, metavar="N",
                         help="the precision the exercise asks for (default: the file's `# decimals: N` line, "
                              "else 2, the lecture's): an answer right only to fewer digits is too imprecise")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse (exit 2) a student's copy of the exercise whose program differs from "
+                             "EXERCISE's; without it, the answers are graded against EXERCISE's program and the "
+                             "difference is reported")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     add_lang_argument(parser)
 
@@ -49,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     answers = read(args.answers) if args.answers else None
     name = Path(args.exercise).name
     report = check(exercise, answers, args.tolerance, name=name,
-                   answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals)
+                   answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals,
+                   strict=args.strict)
     if not report.verdicts:
         raise GraphstepError(t("check.no_answers", lang, file=args.answers or args.exercise))
     if args.json:

@@ -233,6 +233,10 @@ MESSAGES: dict[str, str] = {
     "error.name_start": "a name cannot start with {char!r}",
     "error.subscript_chars": "a subscript holds letters or digits, like x_{{12}}",
     # --- check (added)
+    "check.differs_value": "{file}:{line}: this copy sets {name} = {theirs}, the exercise has {name} = {ours}",
+    "check.differs_formula": "{file}:{line}: this copy has `{theirs}` where the exercise has `{ours}`",
+    "check.graded_against": "{what}; the answers are graded against the exercise's program.",
+    "check.strict_refused": "{what}. With --strict only the answers may differ from the exercise: hand in the exercise's program unchanged.",
     "check.status_imprecise": "too imprecise",
     "check.part_imprecise": "{n} too imprecise",
     "check.note_imprecise": "too imprecise: the exercise asks for {decimals} decimals, and {claim} is right only to the digits written; to {decimals} decimals it is {asked} (exactly {exact}).",

@@ -232,6 +232,10 @@ MESSAGES: dict[str, str] = {
     "error.name_start": "un nombre no puede empezar con {char!r}",
     "error.subscript_chars": "un subíndice lleva letras o dígitos, como x_{{12}}",
     # --- check (added)
+    "check.differs_value": "{file}:{line}: esta copia pone {name} = {theirs}, el ejercicio tiene {name} = {ours}",
+    "check.differs_formula": "{file}:{line}: esta copia tiene `{theirs}` donde el ejercicio tiene `{ours}`",
+    "check.graded_against": "{what}; las respuestas se corrigen con el programa del ejercicio.",
+    "check.strict_refused": "{what}. Con --strict sólo las respuestas pueden diferir del ejercicio: entrega el programa del ejercicio sin cambios.",
     "check.status_imprecise": "demasiado impreciso",
     "check.part_imprecise": "{n} demasiado imprecisas",
     "check.note_imprecise": "demasiado impreciso: el ejercicio pide {decimals} decimales, y {claim} sólo es correcto con los dígitos escritos; con {decimals} decimales es {asked} (exactamente {exact}).",
