@@ -12,7 +12,7 @@ from typing import Any
 import numpy
 
 from graphstep import fusion
-from graphstep.backend import check_dtype, get_namespace, reduce_to_shape
+from graphstep.backend import asarray, check_dtype, device_of, get_namespace, reduce_to_shape
 from graphstep.errors import GraphstepError, InputError, line_and_column
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
@@ -36,7 +36,7 @@ def run(
     """
     xp = get_namespace(backend)
     check_dtype(dtype)
-    leaf_values = bind_inputs(graph, values, xp, dtype)
+    leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
     if not record and fusion.applicable(graph, leaf_values, backend):
         try:
             fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype)
@@ -83,8 +83,14 @@ def run(
     return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype)
 
 
-def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) -> dict[int, Any]:
+def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str, device: Any = None) -> dict[int, Any]:
     """Each leaf's value as a backend array: given values first, then defaults bound in the source."""
+    if xp is not numpy:  # any array API namespace (numpy's own stays the short, fast call below)
+        return _bind(graph, values, lambda value: asarray(xp, value, dtype, device))
+    return _bind(graph, values, lambda value: numpy.asarray(value, dtype=dtype))
+
+
+def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, Any]:
     if any(name not in graph.inputs for name in values):  # w_0=…, alpha=…: the language's other spellings
         values = {graph.resolve(name): value for name, value in values.items()}
     unknown = [name for name in values if name not in graph.inputs]
@@ -94,14 +100,14 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str) ->
     bound: dict[int, Any] = {}
     for node in graph.nodes:
         if node.op == CONST:
-            bound[node.id] = xp.asarray(node.const, dtype=dtype)
+            bound[node.id] = convert(node.const)
         elif node.op == INPUT:
             name = node.name or ""
             value = values.get(name, node.const)
             if value is None:
                 raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
             try:
-                bound[node.id] = xp.asarray(value, dtype=dtype)
+                bound[node.id] = convert(value)
             except (ValueError, TypeError):
                 raise InputError(f"input {name!r} must be a number or an array of numbers, not {value!r}") from None
     return bound

@@ -59,6 +59,10 @@ class Expr:
                     _broadcast(a.shape, b.shape), pair)
 
     @property
+    def dtype(self) -> Any:
+        return self.scope.dtype
+
+    @property
     def is_var(self) -> bool:
         return self.text in self.scope.arrays
 
@@ -216,6 +220,9 @@ class Namespace:
     def minimum(self, a: Any, b: Any) -> Expr:
         x, y = self.scope.lift(a), self.scope.lift(b)
         return self.where(x <= y, x, y)
+
+    def astype(self, x: Any, dtype: Any) -> Expr:  # a condition as 1.0/0.0 (the ops' indicators)
+        return self.where(x, 1.0, 0.0)
 
     def sign(self, x: Any) -> Expr:
         e = self.scope.lift(x)

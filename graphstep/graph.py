@@ -69,6 +69,30 @@ class Node(NamedTuple):
         return self.name or f"n{self.id}"
 
 
+SOURCE_NAME_MAX = 16
+"""A gate's source text names it in the explanations when it is at most this long."""
+AUTO_NAMES = ("q", "s", "t", "u", "v", "p", "r", "g", "h", "k", "m", "a", "b", "c", "d")
+"""Automatic names for the other gates, as the lecture names intermediates (q = x + y, f = qz)."""
+
+
+def _needs_no_brackets(text: str, op: str) -> bool:
+    """Does ``text`` read as one term without extra brackets: ``(x + y)``, ``max(z, w)``, ``σ(y)``, a name?
+    ``(xy) + max(z, w)`` starts and ends with a bracket but is a sum: it needs them."""
+    if text.isidentifier():
+        return False  # ``xy``, ``w0x0``: an implicit product reads better as ``(xy)``
+    opening = text.find("(")
+    if opening < 0 or not text.endswith(")"):
+        return False
+    if opening > 0 and (op in ("mul", "matmul") or not text[:opening].replace("\\", "").isidentifier()):
+        return False  # ``x(y + z)`` is a product, not a call
+    depth = 0
+    for i, char in enumerate(text[opening:], opening):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -102,15 +126,51 @@ class Graph:
         return name if name in self.names else canonical_name(name)
 
     def display_name(self, node_id: int) -> str:
-        """How explanations refer to a node: its name, else its source text when short (``(x+y)``)."""
+        """How every view names a node for a student: its user name; the output is ``f`` (or its name); a gate
+        by its source text when short (bracketed when the brackets keep its meaning: ``(xy)``,
+        ``((xy) + max(z, w))``, ``max(z, w)``); otherwise an automatic name (``q``, ``s``, …) that the
+        circuit draws in the gate's border (:meth:`circuit_name`). Never an internal id."""
         node = self.nodes[node_id]
         if node.name:
             return node.name
-        if node.span is not None and not node.is_leaf:
+        if node_id == self.output:
+            return self.output_name
+        if node.op == CONST:
+            return node.label
+        text = self._source_names.get(node_id)
+        if text is not None:
+            return text
+        return self._auto_names.get(node_id, node.display_name)
+
+    def circuit_name(self, node_id: int) -> str | None:
+        """The name drawn in a gate's border: the user's name or the automatic one (None for a gate named by
+        its source text, which the header shows)."""
+        node = self.nodes[node_id]
+        return node.name or self._auto_names.get(node_id)
+
+    @cached_property
+    def _source_names(self) -> dict[int, str]:
+        found = {}
+        for node in self.nodes:
+            if node.name or node.is_leaf or node.span is None or node.id == self.output:
+                continue
             text = " ".join(self.source[node.span[0] : node.span[1]].split())
-            if 0 < len(text) <= 16:
-                return text if text.startswith("(") and text.endswith(")") else f"({text})"
-        return node.display_name
+            if 0 < len(text) <= SOURCE_NAME_MAX:
+                found[node.id] = text if _needs_no_brackets(text, node.op) else f"({text})"
+        return found
+
+    @cached_property
+    def _auto_names(self) -> dict[int, str]:
+        """``q``, ``s``, ``t``, … (then ``q1``, ``q2``, …) for gates without a name or a short source text,
+        in topological order, never one the program already uses."""
+        taken = set(self.names) | {"f", "e"}
+        pool = (name for name in (*AUTO_NAMES, *(f"q{i}" for i in range(1, len(self.nodes) + 2))) if name not in taken)
+        found = {}
+        for node in self.nodes:
+            if node.is_leaf or node.name or node.id == self.output or node.id in self._source_names:
+                continue
+            found[node.id] = next(pool)
+        return found
 
     @property
     def output_name(self) -> str:

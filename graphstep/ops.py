@@ -123,9 +123,20 @@ def _warn_rdiv(xp: Any, args: Sequence[Any], out: Any, c: Any) -> tuple[str, ...
 # --- helpers for the rules ----------------------------------------------------------------------------
 
 
+def _size(x: Any) -> int:
+    """The number of elements (``x.size`` is a method on PyTorch tensors)."""
+    return math.prod(x.shape)
+
+
+def _indicator(xp: Any, condition: Any, like: Any) -> Any:
+    """1.0 where ``condition`` holds, else 0.0, in the dtype of the array ``like`` (the array API has no
+    ``where`` of two Python numbers, and PyTorch would make it float32)."""
+    return xp.astype(condition, like.dtype)
+
+
 def _max_split(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
     """Gradient share of each input of max(a, b): 1 to the larger, 0.5 each on a tie (PyTorch)."""
-    share_a = xp.where(a > b, 1.0, xp.where(a == b, 0.5, 0.0))
+    share_a = xp.where(a == b, 0.5, _indicator(xp, a > b, a if hasattr(a, "dtype") else b))
     return share_a, 1.0 - share_a
 
 
@@ -136,7 +147,7 @@ def _sigmoid(xp: Any, x: Any) -> Any:
 def _pow_exponent_local(xp: Any, a: Any, out: Any) -> Any:
     # d(a^b)/db = a^b ln a; PyTorch's convention where a == 0 gives 0 (and nan where a < 0).
     safe = xp.where(a > 0, a, 1.0)
-    return xp.where(a > 0, out * xp.log(safe), xp.where(a == 0, 0.0, math.nan))
+    return xp.where(a > 0, out * xp.log(safe), xp.where(a == 0, a * 0.0, math.nan))
 
 
 def _signed(c: Any, plus: str, minus: str) -> str:
@@ -195,7 +206,7 @@ define(Op(
     name="max", symbol="max", arity=2,
     forward=lambda xp, a, c: xp.maximum(a[0], a[1]),
     local=lambda xp, a, out, c: _max_split(xp, a[0], a[1]),
-    local_formula=("[{0} > {1}]", "[{1} > {0}]"),
+    local_formula=("𝟙({0} ≥ {1})", "𝟙({1} ≥ {0})"),
     latex="\\max({0}, {1})",
     rule_en="max routes the gradient: only the larger input receives it (a tie splits it evenly)",
     rule_es="el máximo enruta el gradiente: sólo la entrada mayor lo recibe (un empate lo reparte)",
@@ -205,12 +216,18 @@ define(Op(
     name="min", symbol="min", arity=2,
     forward=lambda xp, a, c: xp.minimum(a[0], a[1]),
     local=lambda xp, a, out, c: _max_split(xp, a[1], a[0]),
-    local_formula=("[{0} < {1}]", "[{1} < {0}]"),
+    local_formula=("𝟙({0} ≤ {1})", "𝟙({1} ≤ {0})"),
     latex="\\min({0}, {1})",
     rule_en="min routes the gradient: only the smaller input receives it (a tie splits it evenly)",
     rule_es="el mínimo enruta el gradiente: sólo la entrada menor lo recibe (un empate lo reparte)",
     warn=_warn_tie,
 ))
+
+
+def _swap_last(xp: Any, x: Any) -> Any:
+    """The last two axes swapped (the array API's matrix_transpose; numpy and CuPy also call it swapaxes)."""
+    swap = getattr(xp, "matrix_transpose", None)
+    return swap(x) if swap is not None else xp.swapaxes(x, -1, -2)
 
 
 def _matmul_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
@@ -222,7 +239,7 @@ def _matmul_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[An
     if w.ndim == 1:  # (…, N, K) @ (K,) → (…, N)
         return g[..., None] * w, xp.tensordot(g, x, axes=g.ndim)
     # (gᵀ x)ᵀ is xᵀ g; OpenBLAS computes it several times faster when the batch axis is long
-    return g @ xp.swapaxes(w, -1, -2), xp.swapaxes(xp.swapaxes(g, -1, -2) @ x, -1, -2)
+    return g @ _swap_last(xp, w), _swap_last(xp, _swap_last(xp, g) @ x)
 
 
 define(Op(
@@ -305,7 +322,7 @@ define(Op(
     name="max_const", symbol=lambda c: f"max(·,{fmt_const(c)})", arity=1, takes_const=True,
     forward=lambda xp, a, c: xp.maximum(a[0], c),
     local=lambda xp, a, out, c: (_max_split(xp, a[0], c)[0],),
-    local_formula=("[{0} > {c}]",),
+    local_formula=("𝟙({0} ≥ {c})",),
     latex="\\max({0}, {c})",
     rule_en="max with a constant routes the gradient through only where the input is larger",
     rule_es="el máximo con una constante deja pasar el gradiente sólo donde la entrada es mayor",
@@ -315,7 +332,7 @@ define(Op(
     name="min_const", symbol=lambda c: f"min(·,{fmt_const(c)})", arity=1, takes_const=True,
     forward=lambda xp, a, c: xp.minimum(a[0], c),
     local=lambda xp, a, out, c: (_max_split(xp, c, a[0])[0],),
-    local_formula=("[{0} < {c}]",),
+    local_formula=("𝟙({0} ≤ {c})",),
     latex="\\min({0}, {c})",
     rule_en="min with a constant routes the gradient through only where the input is smaller",
     rule_es="el mínimo con una constante deja pasar el gradiente sólo donde la entrada es menor",
@@ -384,8 +401,8 @@ define(Op(
 define(Op(
     name="relu", symbol="relu", arity=1,
     forward=lambda xp, a, c: xp.maximum(a[0], 0.0),
-    local=lambda xp, a, out, c: (xp.where(a[0] > 0, 1.0, 0.0),),
-    local_formula=("[{0} > 0]",),
+    local=lambda xp, a, out, c: (_indicator(xp, a[0] > 0, a[0]),),
+    local_formula=("𝟙({0} > 0)",),
     latex="\\mathrm{{relu}}({0})",
     rule_en="relu lets the gradient through where the input is positive and blocks it elsewhere (0 at 0)",
     rule_es="relu deja pasar el gradiente donde la entrada es positiva y lo bloquea en otro caso (0 en 0)",
@@ -504,7 +521,7 @@ define(Op(
 
 
 def _transpose(xp: Any, x: Any) -> Any:
-    return xp.swapaxes(x, -1, -2) if x.ndim >= 2 else x
+    return _swap_last(xp, x) if x.ndim >= 2 else x
 
 
 define(Op(
@@ -522,7 +539,7 @@ def _along(xp: Any, how: str, z: Any, axis: int) -> Any:
     """``max`` or ``sum`` over one axis, keeping it. numpy reduces a short inner axis (2 or 10 classes of a
     big batch) row by row, slowly; a loop over that axis's slices is one fast pass per class."""
     size = z.shape[axis] if z.ndim else 1
-    if z.ndim == 0 or size > 16 or z.size < 4096 * size:
+    if z.ndim == 0 or size > 16 or _size(z) < 4096 * size or not hasattr(z, "flags"):  # numpy, CuPy only
         return getattr(xp, how)(z, axis=axis, keepdims=True)
     lead = (slice(None),) * (axis % z.ndim)
     total = z[(*lead, slice(0, 1))].copy()
@@ -584,33 +601,48 @@ def _class_indices(xp: Any, z: Any, y: Any) -> Any:
     if y.shape != z.shape[:-1]:
         raise ValueError(f"cross_entropy needs one label per row of the logits (labels of shape {z.shape[:-1]}) "
                          f"or a probability row per sample (shape {z.shape}), got labels of shape {y.shape}")
-    index = y.astype(xp.int64)
-    if bool(xp.any(index != y)) or bool(xp.any(index < 0)) or bool(xp.any(index >= classes)):
+    index = xp.astype(y, xp.int64)
+    if bool(xp.any(xp.astype(index, y.dtype) != y) | xp.any(index < 0) | xp.any(index >= classes)):
         raise ValueError(f"class labels must be whole numbers from 0 to {classes - 1}")
     return index
 
 
+def _one_hot(xp: Any, index: Any, like: Any) -> Any:
+    """1.0 at each row's class, 0.0 elsewhere: the shape and dtype of the logits ``like``."""
+    classes = xp.arange(like.shape[-1], dtype=index.dtype, **_same_device(like))
+    return xp.astype(index[..., None] == classes, like.dtype)
+
+
+def _same_device(like: Any) -> dict[str, Any]:
+    device = getattr(like, "device", None)
+    return {} if device is None or type(like).__module__.startswith("numpy") else {"device": device}
+
+
 def _picked(xp: Any, values: Any, index: Any) -> Any:
-    return xp.take_along_axis(values, index[..., None], axis=-1)[..., 0]
+    if hasattr(values, "flags"):  # numpy, CuPy: pick without building the one-hot matrix
+        return xp.take_along_axis(values, index[..., None], axis=-1)[..., 0]
+    return xp.sum(values * _one_hot(xp, index, values), axis=-1)
 
 
 def _cross_entropy(xp: Any, a: Sequence[Any], c: Any) -> Any:
     z, y = a
     log_q = _log_softmax(xp, z, -1)
     if y.shape == z.shape:  # probabilities (one-hot or soft): CE(p, q) = -Σ p log q, averaged over rows
-        return -xp.sum(y * log_q) / max(1, z.size // max(1, z.shape[-1] if z.ndim else 1))
+        return -xp.sum(y * log_q) / max(1, _size(z) // max(1, z.shape[-1] if z.ndim else 1))
     return xp.mean(-_picked(xp, log_q, _class_indices(xp, z, y)))
 
 
 def _cross_entropy_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
     z, y = a
     log_q = _log_softmax(xp, z, -1)
-    rows = max(1, z.size // max(1, z.shape[-1] if z.ndim else 1))
+    rows = max(1, _size(z) // max(1, z.shape[-1] if z.ndim else 1))
     scale = g / rows
     q = xp.exp(log_q)
     if y.shape == z.shape:
         return (q * _along(xp, "sum", y, -1) - y) * scale, -log_q * scale
     index = _class_indices(xp, z, y)
+    if not hasattr(q, "flags"):  # the array API way: no writes into an array
+        return (q - _one_hot(xp, index, q)) * scale, xp.zeros_like(y)
     rows_view = q.reshape(-1, q.shape[-1])  # q is fresh and contiguous: a view, changed in place
     rows_view[xp.arange(rows_view.shape[0]), index.reshape(-1)] -= 1.0  # softmax - one-hot
     q *= scale  # q is a fresh array: scale it in place
@@ -639,7 +671,7 @@ def _bce(xp: Any, a: Sequence[Any], c: Any) -> Any:
 
 def _bce_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
     p, y = xp.broadcast_arrays(*a)
-    scale = g / max(1, p.size)
+    scale = g / max(1, _size(p))
     d_p = (p - y) / xp.maximum(p * (1.0 - p), 1e-12) * scale
     d_y = (xp.maximum(xp.log(1.0 - p), _LOG_FLOOR) - xp.maximum(xp.log(p), _LOG_FLOOR)) * scale
     return d_p, d_y
@@ -663,7 +695,7 @@ define(Op(
 
 def _mse_vjp(xp: Any, g: Any, a: Sequence[Any], out: Any, c: Any) -> tuple[Any, Any]:
     diff = a[0] - a[1]
-    d = diff * (2.0 * g / max(1, diff.size))
+    d = diff * (2.0 * g / max(1, _size(diff)))
     return d, -d
 
 

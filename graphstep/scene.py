@@ -39,6 +39,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from graphstep.backend import to_host
+from graphstep.explain import sigma_mark
 from graphstep.graph import CONST, INPUT, Graph
 from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
@@ -79,7 +80,8 @@ class SceneNode:
     """``gate``, ``input`` (a named leaf), ``const`` (a constant leaf) or ``sink`` (the output's name)."""
     label: str
     name: str | None
-    """The user's name of a gate (``q``), drawn under its symbol (not on the output gate: its terminal says it)."""
+    """A gate's name on the circuit (the user's ``q``, or the automatic one of ``Graph.circuit_name``), drawn
+    under its symbol; not on the output gate (its terminal says it)."""
     total: Label
     """A node that fans out: its summed gradient (∂f/∂x = -8 + 2 = -6), drawn under it in red."""
     current: bool
@@ -276,11 +278,18 @@ def _texts(graph: Graph, final: TraceState | None, options: DrawOptions) -> _Tex
         if options.grads:
             grads = {n: fmt_compact(g, p) for n, g in final.grads.items()}
             edges = {e: fmt_compact(g, p) for e, g in final.edge_grads.items()}
-            totals = {n: f"Σ {grads[n]}" for n in grads if len(graph.consumers[n]) > 1}
+            totals = {n: f"Σ {_sigma_mark(graph, final, n, p)}{grads[n]}" for n in grads if len(graph.consumers[n]) > 1}
     kinds = ["gate" if not n.is_leaf else ("input" if n.op == INPUT else CONST) for n in graph.nodes]
-    names = [n.name if kinds[n.id] == "gate" and n.id != graph.output else None for n in graph.nodes]
+    names = [graph.circuit_name(n.id) if kinds[n.id] == "gate" and n.id != graph.output else None
+             for n in graph.nodes]
     shapes = [tensor_shape(final.values.get(n.id)) if final is not None else "" for n in graph.nodes]
     return _Texts(values, grads, edges, totals, shapes, kinds, names)
+
+
+def _sigma_mark(graph: Graph, final: TraceState, node: int, precision: int) -> str:
+    """``≈`` between Σ and a fan-out node's total when its contributions as written do not add up to it."""
+    parts = [final.edge_grads[e] for e in graph.consumers[node] if e in final.edge_grads]
+    return sigma_mark(parts, final.grads[node], precision) if len(parts) > 1 else ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ for what is known after k steps: stepping back is free and all views agree.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -196,6 +196,16 @@ class Trace:
                     _warnings(xp, node.op, args, values[node.id], node.const),
                 ))
         return tuple(steps)
+
+    @cached_property
+    def accumulations(self) -> dict[int, AccumulateStep]:
+        """The accumulation step of each node whose gradient is the sum of several contributions."""
+        return {step.node: step for step in self.steps if isinstance(step, AccumulateStep)}
+
+    @property
+    def summed(self) -> Collection[int]:
+        """Nodes whose gradient is the sum of several contributions (an accumulation step adds them up)."""
+        return self.accumulations.keys()
 
     @cached_property
     def forward_end(self) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy
 
-from graphstep.backend import get_namespace, to_host
+from graphstep.backend import asarray, device_of, get_namespace, to_host
 from graphstep.engine import run
 from graphstep.errors import GraphstepError, InputError
 from graphstep.graph import Graph
@@ -67,7 +67,8 @@ def train(
             raise InputError(f"{name!r} is not an input of this program, so it cannot be trained")
         if name not in inputs:
             raise InputError(f"the parameter {name!r} needs a starting value: {name} = param(…)")
-    weights = {name: xp.array(numpy.asarray(inputs[name], dtype=float), dtype=dtype) for name in names}
+    device = device_of(backend)
+    weights = {name: asarray(xp, numpy.array(inputs[name], dtype=float), dtype, device) for name in names}
     data, rows = _data_inputs(inputs, names)
     if batch is not None and not 1 <= batch:
         raise InputError("the batch size must be at least 1")
@@ -94,7 +95,7 @@ def train(
         for name, node_id in ids.items():
             grad = trace.node_grads[node_id]
             if grad is not None:
-                weights[name] -= lr * grad  # W = W - δ ∇W L
+                weights[name] = weights[name] - lr * grad  # W = W - δ ∇W L
         losses.append(loss)
         if progress is not None:
             progress(step, loss)

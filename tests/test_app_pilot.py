@@ -128,8 +128,8 @@ async def test_panel_explains_the_backward_step_of_a_mul_gate() -> None:
         await pilot.press("end")
         text = panel_text(app, "#explain")
         assert "mul swaps its inputs" in text
-        assert "0.20 × -1.00 = -0.20" in text  # upstream × local = contribution, for w0
-        assert "0.20 × 2.00 = 0.39" in text  # for x0
+        assert "∂f/∂w0 = 0.20 × -1.00 = -0.20" in text  # upstream × local = contribution, for w0
+        assert "∂f/∂x0 = 0.20 × 2.00 ≈ 0.39" in text  # for x0: 0.20 × 2.00 is 0.40, the true 0.393 shows 0.39
         assert "done" in panel_text(app, "#timeline")
 
 

@@ -38,7 +38,7 @@ def test_json_is_one_object_with_value_grads_nodes():
 def test_steps_tell_the_trace_in_words():
     result = run_cli("eval", "(x+y)z", "x=-2", "y=5", "z=-4", "--steps")
     assert result.returncode == 0
-    assert "backward at *: upstream 1.00 × local (z = -4.00) → ∂f/∂(x+y) = -4.00" in result.stdout
+    assert "backward at * (f): ∂f/∂(x+y) = upstream 1.00 × local (z = -4.00) = -4.00" in result.stdout
     spanish = run_cli("eval", "x*y", "x=1", "y=2", "--steps", "--lang", "es")
     assert "hacia atrás en *" in spanish.stdout
 

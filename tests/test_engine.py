@@ -36,7 +36,7 @@ def test_fan_out_accumulates_explicitly():
 def test_steps_in_words_match_the_issue():
     t = graphstep.parse("x*y").run(x=-2, y=-4)
     words = describe_all(t)
-    assert "backward at *: upstream 1.00 × local (y = -4.00) → ∂f/∂x = -4.00" in words
+    assert "backward at * (f): ∂f/∂x = upstream 1.00 × local (y = -4.00) = -4.00" in words
     spanish = describe_all(t, lang="es")
     assert "hacia atrás en *" in spanish
 

@@ -123,7 +123,10 @@ def test_fan_out_shows_the_summed_gradient() -> None:
     trace = trace_of("staged")
     scene = build_scene(trace.graph, trace)
     x = next(n for n in scene.nodes if n.label == "x")
-    assert x.total.text == f"Σ {fmt(trace.grad('x'))}"
+    # its parts as written on the wires (0.51, -0.04, 1.58) add up to 2.05, not 2.06: Σ says ≈
+    assert x.total.text == f"Σ ≈{fmt(trace.grad('x'))}"
+    y = next(n for n in scene.nodes if n.label == "y")
+    assert y.total.text == f"Σ {fmt(trace.grad('y'))}"  # 0.01 + 1.58 = 1.59 holds
 
 
 # --- built-in SVG ----------------------------------------------------------------------------------

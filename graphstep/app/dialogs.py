@@ -13,7 +13,7 @@ from textual.events import Key as KeyEvent
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from graphstep.app.keys import KEYS
+from graphstep.app.keys import KEYS, key_name
 from graphstep.app.messages import t
 from graphstep.app.session import Session
 from graphstep.cli.common import parse_values
@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold yellow", no_wrap=True)
         table.add_column()
         for key in KEYS:
-            table.add_row(key.shown, t(key.message, self.lang))
+            table.add_row(key_name(key, self.lang), t(key.message, self.lang))
         table.add_row("click", t("key_click", self.lang))
         self.table = table
         with Vertical(id="help"):

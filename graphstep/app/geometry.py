@@ -108,10 +108,11 @@ def ports_of(node: Node) -> tuple[int, ...]:
     return tuple(1 + 4 * i for i in range(len(node.inputs)))
 
 
-def box_lines(node: Node, shape: str = "") -> list[str]:
-    """The gate's box: its symbol in the middle, its name (if any) in the top border, the shape of a
-    tensor value (``4×3``) in the bottom border, ports marked."""
-    label, name = node.label, node.name or ""
+def box_lines(node: Node, shape: str = "", name: str | None = None) -> list[str]:
+    """The gate's box: its symbol in the middle, its name (the user's, or the automatic one of
+    ``Graph.circuit_name``) in the top border, the shape of a tensor value (``4×3``) in the bottom border,
+    ports marked."""
+    label, name = node.label, name or node.name or ""
     inner = max(len(label), len(name) + 2 if name else 0, len(shape) + 2 if shape else 0) + 2
     height = box_height(node)
     top = "┌" + (f" {name} ".center(inner, "─") if name else "─" * inner) + "┐"
@@ -166,7 +167,8 @@ def _net(graph: Graph, layout: Layout, scene: Scene) -> _Net:
     for k, ids in enumerate(layout.layers):
         for r, node_id in enumerate(ids):
             node = graph.nodes[node_id]
-            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, scene.node(node_id).shape)[0])
+            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, scene.node(node_id).shape,
+                                                                            graph.circuit_name(node_id))[0])
             item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
             columns[k].append(item)
             items[node_id] = item
@@ -353,7 +355,7 @@ class _Canvas:
         self.boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
         if node.id in ch.totals:
             self.total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, ch.totals[node.id]))
-        for r, line in enumerate(box_lines(node, shape)):
+        for r, line in enumerate(box_lines(node, shape, self.graph.circuit_name(node.id))):
             self.rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
 
     def draw_output(self) -> None:

@@ -50,6 +50,13 @@ KEYS = (
 PAN = {"shift+left": (-8, 0), "shift+right": (8, 0), "shift+up": (0, -3), "shift+down": (0, 3)}
 
 
+def key_name(key: Key, lang: str) -> str:
+    """How the help screen writes a key in ``lang``: ``space`` is ``espacio`` in Spanish."""
+    from graphstep import i18n
+
+    return i18n.t(f"app.keyname_{key.shown}", lang) if i18n.has(f"app.keyname_{key.shown}") else key.shown
+
+
 def bindings() -> list[Binding]:
     found = []
     for key in KEYS:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from graphstep.app.messages import t
 from graphstep.app.session import Session
-from graphstep.explain import describe, local_formula
+from graphstep.explain import assign, describe, local_formula, product_relation, sum_relation, via_text
 from graphstep.numbers import fmt, fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
@@ -50,12 +50,13 @@ def _step_text(session: Session, lang: str) -> Text:
         out.append("\n" + t("seed", lang, f=f) + "\n", "italic")
     elif isinstance(step, AccumulateStep):
         out.append("\n" + t("accumulate", lang) + "\n", HEAD)
+        name = graph.display_name(node.id)
         for i, (consumer, _, contribution) in enumerate(step.parts):
-            op = "  " if i == 0 else "+="
-            out.append(f"  ∂{f}/∂{graph.display_name(node.id)} {op} ")
+            out.append(f"  ∂{f}/∂{name} {'  ' if i == 0 else '+='} ")
             out.append(num(contribution), GRAD)
-            out.append(f"   ({graph.nodes[consumer].label})\n", "dim")
-        out.append(f"  ∂{f}/∂{graph.display_name(node.id)}  = ")
+            out.append(f"   ({t('via', lang, gate=via_text(graph, consumer))})\n", "dim")
+        eq = sum_relation([num(c) for _, _, c in step.parts], num(step.total))
+        out.append(f"  ∂{f}/∂{name}  {eq} ")
         out.append(num(step.total), GRAD)
         out.append("\n")
     elif isinstance(step, BackwardStep):
@@ -63,18 +64,21 @@ def _step_text(session: Session, lang: str) -> Text:
         out.append(OPS[node.op].rule(lang) + "\n")
         for position, (source, contribution) in enumerate(step.sent):
             name = graph.display_name(source)
+            mark = assign(trace, source)
+            via = f"   ({t('via', lang, gate=via_text(graph, node.id))})" if mark == "+=" else ""
             if step.locals is not None:
                 out.append(f"  {t('local', lang)} ∂{graph.display_name(node.id)}/∂{name}: ", "dim")
-                out.append(local_formula(trace, node.id, position, precision) + "\n")
-                out.append("  ")
+                out.append(local_formula(trace, step, position, precision, lang) + "\n")
+                local = num(step.locals[position])
+                out.append(f"  ∂{f}/∂{name} {mark} ")
                 out.append(num(step.upstream), GRAD)
-                out.append(f" × {num(step.locals[position])} = ")
+                out.append(f" × {local} {product_relation(num(step.upstream), local, num(contribution))} ")
                 out.append(num(contribution), GRAD)
-                out.append(f"  → ∂{f}/∂{name}\n")
+                out.append(via + "\n", "dim")
             else:
-                out.append(f"  ∂{f}/∂{name} = ")
+                out.append(f"  ∂{f}/∂{name} {mark} ")
                 out.append(num(contribution), GRAD)
-                out.append("\n")
+                out.append(via + "\n", "dim")
         if step.locals is not None:
             out.append("  (" + t("chain", lang) + ")\n", "dim")
     if state.phase == "done":
@@ -105,8 +109,8 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     node = graph.nodes[node_id]
     state = session.state()
     out = Text()
-    out.append(t("inspect_title", lang, name=node.display_name) + "\n", "bold underline")
-    rows = [(t("inspect_op", lang), f"{node.label}  ({node.op})")]
+    out.append(t("inspect_title", lang, name=graph.display_name(node_id)) + "\n", "bold underline")
+    rows = [(t("inspect_op", lang), t(f"op_{node.op}", lang) if node.is_leaf else node.label)]
     if not node.is_leaf:  # an input's "inputs: none" would only take a row from its matrices
         rows.append((t("inspect_inputs", lang), ", ".join(graph.display_name(i) for i in node.inputs)))
     for label, text in rows:

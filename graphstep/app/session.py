@@ -13,6 +13,7 @@ import numpy
 
 from graphstep.app.geometry import Geometry, place
 from graphstep.app.messages import t
+from graphstep.explain import assign, gate_text, via_text
 from graphstep.graph import Graph
 from graphstep.numbers import fmt, matches_written
 from graphstep.ops import OPS
@@ -181,16 +182,19 @@ class Session:
         f = graph.output_name
         node = graph.nodes[step.node]
         if isinstance(step, ForwardStep):
-            gate = node.label if not node.name else f"{node.label} ({node.name})"
-            prompt, expected = t("quiz_prompt_value", lang, gate=gate), (step.value,)
+            prompt, expected = t("quiz_prompt_value", lang, gate=gate_text(graph, node.id)), (step.value,)
         elif isinstance(step, SeedStep):
             prompt, expected = t("quiz_prompt_seed", lang, f=f), (step.grad,)
         elif isinstance(step, AccumulateStep):
             prompt, expected = t("quiz_prompt_total", lang, f=f, name=graph.display_name(node.id)), (step.total,)
         else:
             assert isinstance(step, BackwardStep)
-            names = ", ".join(graph.display_name(source) for source, _ in step.sent)
-            prompt = t("quiz_prompt_grad", lang, f=f, name=names)
+            # What this step computes: one contribution per input, written ``+=`` where it is summed later.
+            asked = [t("quiz_prompt_part" if assign(self.trace, source) == "+=" else "quiz_prompt_grad", lang, f=f,
+                       name=graph.display_name(source), gate=via_text(graph, node.id)) for source, _ in step.sent]
+            prompt = "; ".join(asked)
+            if len(asked) > 1:
+                prompt += "  " + t("quiz_how_many", lang, n=len(asked))
             expected = tuple(c for _, c in step.sent)
         if not all(numpy.ndim(v) == 0 for v in expected):
             return None

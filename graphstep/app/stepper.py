@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from graphstep.app.canvas import CircuitCanvas
 from graphstep.app.dialogs import EditScreen, HelpScreen
-from graphstep.app.keys import KEYS, bindings
+from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
 from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
@@ -137,7 +137,7 @@ class StepperScreen(Screen[None]):
     def footer(self) -> Text:
         """The main keys, each written with its first key only (``→``, not ``→ n``). On a terminal too
         narrow for them all, the ones before ``?`` go first, so ``?`` (which lists every key) and quit stay."""
-        entries = [(key.shown.split()[0], t(key.footer, self.lang)) for key in KEYS if key.footer]
+        entries = [(key_name(key, self.lang).split()[0], t(key.footer, self.lang)) for key in KEYS if key.footer]
         width = self.size.width or 10**6
         while len(entries) > 2 and sum(len(k) + len(label) + 4 for k, label in entries) > width:
             del entries[-3]

@@ -1,0 +1,165 @@
+"""Batches bigger than memory: Dask arrays chunked along the batch axis, read lazily from .npy and .csv files,
+computed on a dask.distributed cluster, and gradients written back to .npy files chunk by chunk.
+
+The engine does not know about Dask: a Dask array is one more array API namespace (graphstep.backend), so
+forward and backward build a lazy task graph; a weight's gradient is a sum over the batch, which Dask
+reduces chunk by chunk and then across chunks. Nothing runs until :func:`compute` asks for many results at
+once (summaries of every node, the weights' gradients, the files to write), so shared work is done once.
+Imported only for the dask backend.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy
+
+from graphstep.errors import GraphstepError
+
+CHUNK_BYTES = 64 << 20
+"""Default chunk size: rows of the batch per chunk so one chunk of one input is about 64 MiB."""
+
+
+def as_dask(value: Any, dtype: Any, rows: int | None = None) -> Any:
+    """A value as a Dask array of ``dtype``; a batch (an array of one or more axes) is chunked along its
+    first axis, ``rows`` rows per chunk (default: about 64 MiB per chunk), the other axes whole."""
+    import dask.array as da
+
+    if isinstance(value, da.Array):
+        return value if value.dtype == dtype else value.astype(dtype)
+    array = numpy.asarray(value, dtype=dtype)
+    return da.from_array(array, chunks=_chunks(array.shape, array.dtype, rows))
+
+
+def _chunks(shape: tuple[int, ...], dtype: Any, rows: int | None) -> tuple[int, ...]:
+    if not shape:
+        return ()
+    row_bytes = max(1, int(numpy.prod(shape[1:], dtype=numpy.int64)) * numpy.dtype(dtype).itemsize)
+    per_chunk = rows if rows is not None else max(1, CHUNK_BYTES // row_bytes)
+    return (min(max(1, shape[0]), per_chunk), *shape[1:])
+
+
+class NpyFile:
+    """A .npy file read slice by slice (a memory map opened per read): what a Dask chunk task reads. It
+    pickles as its path alone, so a worker process on the same machine or a shared disk opens the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        array = numpy.load(self.path, mmap_mode="r", allow_pickle=False)
+        self.shape, self.dtype, self.ndim = array.shape, array.dtype, array.ndim
+
+    def __getitem__(self, key: Any) -> numpy.ndarray:
+        return numpy.array(numpy.load(self.path, mmap_mode="r", allow_pickle=False)[key])
+
+
+class CsvFile:
+    """A .csv/.txt table of numbers read by row ranges (a header line of names is skipped)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.shape: tuple[int, ...]
+        self.delimiter = "," if path.suffix == ".csv" else None
+        with open(self.path, encoding="utf-8") as lines:
+            first = lines.readline()
+            self.skip = 0 if _numbers(first, self.delimiter) else 1
+            rows = sum(1 for line in lines if line.strip()) + (1 - self.skip if first.strip() else 0)
+        sample = numpy.loadtxt(self.path, delimiter=self.delimiter, skiprows=self.skip, max_rows=1, ndmin=1)
+        self.dtype = numpy.dtype(float)
+        self.shape = (rows,) if sample.size == 1 else (rows, sample.size)
+        self.ndim: Any = len(self.shape)
+
+    def __getitem__(self, key: Any) -> numpy.ndarray:
+        key = key if isinstance(key, tuple) else (key,)
+        start, stop, _ = key[0].indices(self.shape[0])
+        if stop <= start:
+            return numpy.zeros((0, *self.shape[1:]))[key[1:]]
+        block = numpy.loadtxt(self.path, delimiter=self.delimiter, skiprows=self.skip + start,
+                              max_rows=stop - start, ndmin=self.ndim)
+        return numpy.asarray(block, dtype=float)[(slice(None), *key[1:])]
+
+
+def _numbers(line: str, delimiter: str | None) -> bool:
+    try:
+        [float(cell) for cell in line.split(delimiter) if cell.strip()]
+    except ValueError:
+        return False
+    return True
+
+
+def open_array(path: Path, rows: int | None = None) -> Any:
+    """A .npy or .csv file as a lazy Dask array chunked along its rows; nothing is read until computed."""
+    import dask.array as da
+
+    try:
+        source = NpyFile(path) if path.suffix == ".npy" else CsvFile(path)
+    except (ValueError, OSError, EOFError, UnicodeDecodeError) as error:
+        raise GraphstepError(f"{path}: cannot read an array of numbers from it ({error})") from None
+    stamp = os.stat(path).st_mtime_ns
+    return da.from_array(source, chunks=_chunks(source.shape, source.dtype, rows),
+                         name=f"graphstep-file-{abs(hash((str(path.resolve()), stamp, rows)))}", lock=False,
+                         asarray=True, meta=numpy.empty((0,) * source.ndim, dtype=source.dtype))
+
+
+# --- the cluster ------------------------------------------------------------------------------------------------
+
+
+def connect(address: str | None) -> Any:
+    """A dask.distributed client: to the scheduler at ``address`` (``tcp://host:8786``), or to a cluster
+    started on this machine (one worker process, a thread per core) when no address is given."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise GraphstepError("computing on a cluster needs dask.distributed: pip install 'dask[distributed]'") from None
+    if address:
+        try:
+            return Client(address, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise GraphstepError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        except ValueError as error:
+            raise GraphstepError(f"--scheduler {address!r} is not a scheduler address like tcp://host:8786 "
+                                 f"({error})") from None
+    cluster = LocalCluster(n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=False,
+                           dashboard_address=None)
+    return Client(cluster)
+
+
+def compute(*values: Any) -> list[Any]:
+    """Every lazy value computed in one pass (shared work done once), each as numpy; others pass through."""
+    import dask
+
+    lazy = [i for i, v in enumerate(values) if type(v).__module__.startswith("dask.")]
+    done = list(values)
+    for i, result in zip(lazy, dask.compute(*(values[i] for i in lazy))):
+        done[i] = result
+    return done
+
+
+# --- writing arrays chunk by chunk -----------------------------------------------------------------------
+
+
+def write_npy(value: Any, path: Path) -> Any:
+    """Write an array to ``path`` (.npy). A Dask array is written chunk by chunk by the workers, each into
+    its own rows of one memory-mapped file: the returned tasks do it when computed (with everything else)."""
+    if not type(value).__module__.startswith("dask."):
+        numpy.save(path, numpy.asarray(value))
+        return None
+    from dask import delayed
+
+    header = numpy.lib.format.open_memmap(path, mode="w+", dtype=value.dtype, shape=value.shape)
+    del header  # the file exists at its full size; each chunk task fills its part
+    offsets = [numpy.cumsum((0, *c[:-1])) for c in value.chunks]
+    tasks = []
+    for index, block in numpy.ndenumerate(value.to_delayed(optimize_graph=False)):
+        start = tuple(int(offsets[axis][i]) for axis, i in enumerate(index))
+        tasks.append(delayed(_write_block)(str(path), block, start))
+    return tasks
+
+
+def _write_block(path: str, block: numpy.ndarray, start: Sequence[int]) -> int:
+    target = numpy.load(path, mmap_mode="r+")
+    target[tuple(slice(s, s + n) for s, n in zip(start, block.shape))] = block
+    target.flush()
+    return int(block.size)
