@@ -88,6 +88,10 @@ class SceneNode:
     group: int | None
     shape: str = ""
     """A tensor node's shape (``4×3``, with the dtype when not float64), drawn under it; "" for a scalar."""
+    fill: str | None = None
+    """A colour for the node instead of the theme's (the class heatmap colours nodes by share wrong)."""
+    note: str = ""
+    """Text written beside the node (the class heatmap's most common mistake there)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class SceneWire:
     grad: Label
     hot: bool = False
     """The current step reads or writes along this wire."""
+    colour: str | None = None
+    """A colour for the wire instead of the theme's foreground (the class heatmap)."""
 
     @property
     def key(self) -> str:

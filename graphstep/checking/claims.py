@@ -166,7 +166,7 @@ class Checker:
             answer, node, of = resolved[k]
             verdicts[k] = self.judge(answer, node, of, [verdicts[j] for j in order if j in verdicts])
         ranked = [verdicts[k] for k in order]
-        first = next((v for v in ranked if v.status == "wrong"), None)
+        first = next((v for v in ranked if v.status in ("wrong", "imprecise")), None)
         if first is not None:
             first.first_wrong = True
         return [verdicts[k] for k in range(len(resolved))]

@@ -106,25 +106,26 @@ class Flow:
             d[n] = sum(self.local[n][p] * d.get(i, 0.0) for p, i in enumerate(node.inputs) if i in self.region)
         return d
 
-    def run(self, fault: Fault | None = None) -> Run:
-        """(computed gradient, carried gradient, sent per (gate, position)) with ``fault`` made."""
+    def run(self, fault: Fault | tuple[Fault, ...] | None = None) -> Run:
+        """(computed gradient, carried gradient, sent per (gate, position)) with ``fault`` (or several) made."""
+        faults = (fault,) if isinstance(fault, Fault) else (fault or ())
+        at_node = {f.node: f for f in faults if f.position < 0}
+        at_edge = {(f.gate, f.position): f for f in faults if f.position >= 0}
         computed: dict[int, float] = {}
         carried: dict[int, float] = {}
         sent: dict[tuple[int, int], float] = {}
         for n in self.order:
             total = 1.0 if n == self.of else sum(sent[e] for e in self.into[n])
-            if fault is not None and fault.position < 0 and fault.node == n:
-                total = self.node_total(fault, total, carried, sent)
+            if n in at_node:
+                total = self.node_total(at_node[n], total, carried, sent)
             computed[n] = total
             carried[n] = self.claims.get(n, total)
             if n == self.answered:
                 break
             for p, i in enumerate(self.graph.nodes[n].inputs):
                 if i in self.region:
-                    value = carried[n] * self.local[n][p]
-                    if fault is not None and fault.gate == n and fault.position == p:
-                        value = self.edge_sent(fault, carried[n])
-                    sent[(n, p)] = value
+                    edge = at_edge.get((n, p))
+                    sent[(n, p)] = carried[n] * self.local[n][p] if edge is None else self.edge_sent(edge, carried[n])
         return computed, carried, sent
 
     # --- what each fault sends -------------------------------------------------------------------------

@@ -32,6 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="refuse (exit 2) a student's copy of the exercise whose program differs from "
                              "EXERCISE's; without it, the answers are graded against EXERCISE's program and the "
                              "difference is reported")
+    parser.add_argument("--class", dest="whole_class", action="store_true",
+                        help="ANSWERS is a folder with one answers file per student (the name is the file name): "
+                             "grade them all and print a class report")
+    parser.add_argument("--csv", nargs="?", const="-", default=None, metavar="FILE",
+                        help="with --class: the gradebook as CSV (student, score, max, one column per answer) "
+                             "to FILE, or to the terminal instead of the report")
+    parser.add_argument("-o", "--output", default=None, metavar="FILE",
+                        help="with --class: write the class heatmap of the circuit (.svg, .html, .pdf, .png)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     add_lang_argument(parser)
 
@@ -49,6 +57,15 @@ def read(path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     lang = detect_lang(args.lang)
+    if args.whole_class:
+        from graphstep.cli.class_cmd import run_class
+
+        return run_class(args, read(args.exercise), lang)
+    for option, given in (("--csv", args.csv), ("-o", args.output)):
+        if given is not None:
+            raise GraphstepError("class.needs_class", option=option)
+    if args.answers and Path(args.answers).is_dir():
+        raise GraphstepError("class.needs_class", option=args.answers)
     exercise = read(args.exercise)
     answers = read(args.answers) if args.answers else None
     name = Path(args.exercise).name

@@ -38,10 +38,12 @@ def to_dot(scene: Scene) -> str:
             home = in_cluster.get(wire.source) if in_cluster.get(wire.source) == in_cluster.get(wire.target) else None
             by_cluster.setdefault(home, []).append(_wire_label(wire, scene))
             port_in, port_out = ("w", "e") if opts.rankdir == "LR" else ("n", "s")
-            edges.append(f"  {_id(wire.source)} -> w{wire.key}:wire:{port_in} [arrowhead=none];")
-            edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)};")
+            paint = _paint(wire)
+            edges.append(f"  {_id(wire.source)} -> w{wire.key}:wire:{port_in} [arrowhead=none{paint}];")
+            edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
         else:
-            edges.append(f"  {_id(wire.source)} -> {_id(wire.target)};")
+            paint = _paint(wire)
+            edges.append(f"  {_id(wire.source)} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
     if labelled:
         by_cluster.setdefault(None, []).extend(_keep_input_order(scene, in_cluster))
     lines += by_cluster.pop(None, [])
@@ -106,20 +108,36 @@ def _node(node: SceneNode, scene: Scene) -> str:
             rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill, 11))
         short = len(node.label) <= 3 and len(rows) == 1
         shape = "circle" if short else "ellipse"
-        fill = c.highlight_fill if node.current else c.gate_fill
+        fill = node.fill or (c.highlight_fill if node.current else c.gate_fill)
         line = f', color="{c.highlight_line}", penwidth=2.5' if node.current else ""
         label = "<BR/>".join(rows)
         # Three lines (symbol, name, shape) would make Graphviz draw a tall egg; a wider minimum keeps it round.
         size = ", width=0.5, height=0.5" if short else (", width=0.85, height=0.5" if len(rows) >= 3 else
                                                           ", height=0.5")
-        return f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}, label=<{label}>];'
+        return (f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}{_note(node)},'
+                f' label=<{label}>];')
     rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
     if node.shape:
         rows.append(_shape(node))
     if node.total.text:
         rows.append(_font(node.total, c.grad, c.background, 11))
     label = "<BR/>".join(rows)
-    return f"  {_id(node.id)} [shape=none, margin=0.02, width=0, height=0, label=<{label}>];"
+    if node.fill:  # a coloured leaf: a rounded box in its colour
+        return (f'  {_id(node.id)} [shape=box, style="rounded,filled", fillcolor="{node.fill}", margin=0.04,'
+                f' width=0, height=0{_note(node)}, label=<{label}>];')
+    return f"  {_id(node.id)} [shape=none, margin=0.02, width=0, height=0{_note(node)}, label=<{label}>];"
+
+
+def _note(node: SceneNode) -> str:
+    """Text beside the node (Graphviz places an xlabel outside it, clear of the wires where it can)."""
+    if not node.note:
+        return ""
+    text = "<BR/>".join(_escape(line) for line in node.note.split("\n"))
+    return f', xlabel=<<FONT POINT-SIZE="10">{text}</FONT>>'
+
+
+def _paint(wire: SceneWire) -> str:
+    return f', color="{wire.colour}", penwidth=3' if wire.colour else ""
 
 
 def _shape(node: SceneNode) -> str:

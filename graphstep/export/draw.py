@@ -243,7 +243,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         segments.append((xy(run_end, lane_v),))
         tip = _boundary(shapes[wire.target], xy(centre_u[target_col], centre_v[wire.target]), xy(run_end, lane_v))
         segments.append((tip,))
-        paths.append(Path(start, tuple(segments), c.foreground, wire.key))
+        paths.append(Path(start, tuple(segments), wire.colour or c.foreground, wire.key))
         arrows.append(Arrow(_arrowhead(xy(run_end, lane_v), tip), c.foreground))
         texts += _numbers(wire, (run_start + run_end) / 2, lane_v, xy, lr, c.value, c.grad)
         hidden += _numbers(wire, (run_start + run_end) / 2, lane_v, xy, lr, c.value, c.grad, everything=True)
@@ -265,7 +265,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
             lines.append(("", SMALL_SIZE, False, c.grad, "grad"))
         if node.kind == "gate":
             fill, stroke, width = ((c.highlight_fill, c.highlight_line, 2.5) if node.current
-                                   else (c.gate_fill, c.foreground, 1.2))
+                                   else (node.fill or c.gate_fill, c.foreground, 1.2))
             ellipses.append(Ellipse(cx, cy, shape.rx, shape.ry, stroke, fill, width, node.id))
         heights = [size + 1.5 for _, size, _, _, _ in lines]
         baseline = cy - sum(heights) / 2 + heights[0] * 0.78

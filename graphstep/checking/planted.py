@@ -1,0 +1,131 @@
+"""Working an exercise with a mistake planted: every gradient as a student who makes it would write it.
+
+Used for the class demo (synthetic submissions with seeded mistakes, ``python -m graphstep.checking.planted``)
+and for the erroneous-example handout (``graphstep exercise handout --planted KIND``). The mistakes are the
+checker's own faults (:mod:`graphstep.checking.search`), so the checker can name each one it finds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from graphstep.checking.answers import Answer, parse_answers, split_program
+from graphstep.checking.search import Fault, Flow
+from graphstep.errors import GraphstepError
+from graphstep.graph import Graph
+from graphstep.numbers import fmt
+from graphstep.parser import parse
+
+KINDS = ("sign", "fanout", "upstream_dropped", "mul_swapped", "max_routed", "relu_routed", "chain_order",
+         "local_dropped")
+
+
+def faulty_gradients(graph: Graph, values: Sequence[float],
+                     fault: Fault | tuple[Fault, ...] | None) -> dict[int, float]:
+    """∂output/∂node for every node the output reads, with ``fault`` (or several) made in the backward pass."""
+    grads: dict[int, float] = {}
+    needed = {graph.output}
+    for node in reversed(graph.nodes[: graph.output + 1]):
+        if node.id in needed:
+            needed.update(node.inputs)
+    for node in sorted(needed):
+        computed, _, _ = Flow(graph, list(values), graph.output, node).run(fault)
+        grads[node] = computed[node]
+    return grads
+
+
+def faults_of_kind(graph: Graph, values: Sequence[float], kind: str) -> list[Fault]:
+    """Every place a mistake of ``kind`` can be made in this exercise that changes some gradient."""
+    flows = [Flow(graph, list(values), graph.output, n.id) for n in graph.nodes if n.id <= graph.output]
+    found: list[Fault] = []
+    exact = faulty_gradients(graph, values, None)
+    for flow in flows:
+        for fault in flow.faults():
+            if fault.code != kind or fault in found or (fault.code == "sign" and fault.position < 0):
+                continue
+            changed = faulty_gradients(graph, values, fault)
+            if any(abs(changed[n] - exact[n]) > 1e-9 for n in exact):
+                found.append(fault)
+    return found
+
+
+def exercise_numbers(text: str) -> tuple[Graph, list[float], list[Answer]]:
+    """The exercise's graph, its exact values, and the answers it asks for."""
+    graph = parse(split_program(text)[0])
+    trace = graph.run()
+    return graph, [float(v) for v in trace.values], parse_answers(text, "exercise")
+
+
+def answer_number(graph: Graph, values: Sequence[float], grads: dict[int, float], answer: Answer) -> float:
+    node = graph.names.get(answer.name, graph.output if answer.name == graph.output_name else -1)
+    if node < 0:
+        raise GraphstepError(f"no node named {answer.name!r}")
+    return values[node] if answer.kind == "value" else grads.get(node, 0.0)
+
+
+# --- the class demo --------------------------------------------------------------------------------------
+
+NAMES = ("ana", "bruno", "carla", "diego", "elena", "fabian", "gabriela", "hugo", "ines", "javier", "karina",
+         "lucas", "marta", "nicolas", "olga", "pablo", "quique", "rosa", "sergio", "tania", "ulises", "valeria",
+         "walter", "ximena", "yago", "zoe", "adrian", "beatriz", "camilo", "daniela", "esteban", "flor",
+         "gonzalo", "helena", "ivan", "julia")
+
+PROFILES = (("right", 8), ("sign", 6), ("chain_order", 4), ("mul_swapped", 3), ("upstream_dropped", 3),
+            ("local_dropped", 2), ("lazy", 3), ("blank", 2), ("two", 2))
+"""How often each kind of student occurs in the demo class (a seeded draw)."""
+
+
+def make_class(text: str, count: int = 32, seed: int = 12) -> dict[str, str]:
+    """``count`` synthetic answers files for the exercise ``text``: name → file text."""
+    graph, values, answers = exercise_numbers(text)
+    rng = random.Random(seed)
+    kinds = [kind for kind, weight in PROFILES for _ in range(weight)]
+    places = {kind: faults_of_kind(graph, values, kind) for kind in KINDS}
+    sign_places = [f for f in places["sign"] if graph.nodes[f.gate].op == "mul_const"] or places["sign"]
+    exact = faulty_gradients(graph, values, None)
+    files: dict[str, str] = {}
+    for k in range(count):
+        name = NAMES[k % len(NAMES)] + ("" if k < len(NAMES) else str(k // len(NAMES)))
+        profile = rng.choice(kinds)
+        grads, decimals, blanks = exact, 2, 0
+        if profile in ("sign", "chain_order", "mul_swapped", "upstream_dropped", "local_dropped", "two"):
+            pool = sign_places if profile in ("sign", "two") else places[profile]
+            chosen: tuple[Fault, ...] = (rng.choice(pool),) if pool else ()
+            if profile == "two" and places["mul_swapped"]:
+                chosen += (rng.choice(places["mul_swapped"]),)
+            grads = faulty_gradients(graph, values, chosen)
+        elif profile == "lazy":
+            decimals = rng.choice((0, 1))
+        elif profile == "blank":
+            blanks = rng.randint(2, 4)
+        lines = [f"# {name}"]
+        for i, answer in enumerate(answers):
+            if i >= len(answers) - blanks:
+                lines.append(f"? {answer.label} =")
+                continue
+            number = fmt(answer_number(graph, values, grads, answer), decimals)
+            lines.append(f"? {answer.label} = {number}")
+        files[name] = "\n".join(lines) + "\n"
+    return files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m graphstep.checking.planted",
+                                     description="Write a demo class: synthetic answers files with seeded mistakes.")
+    parser.add_argument("exercise", help="the exercise (.gstep with ? lines)")
+    parser.add_argument("folder", help="where to write one NAME.txt per student")
+    parser.add_argument("--count", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=12)
+    args = parser.parse_args(argv)
+    out = Path(args.folder)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in make_class(Path(args.exercise).read_text(encoding="utf-8"), args.count, args.seed).items():
+        (out / f"{name}.txt").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Issue 12: a whole class graded at once: the class report, the gradebook CSV, JSON, the heatmap."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graphstep.checking.classroom import grade_class
+from graphstep.checking.planted import make_class
+from graphstep.cli import main
+
+EXAMPLES = Path(__file__).parent.parent / "graphstep" / "examples"
+NEURON = EXAMPLES / "exercises" / "neuron.gstep"
+DEMO = EXAMPLES / "class" / "neuron"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    out = tmp_path / "subs"
+    out.mkdir()
+    right = "\n".join(["? s = 1.00", "? e = 0.37", "? f = 0.73", "? ∂f/∂e = -0.53", "? ∂f/∂s = 0.20",
+                       "? ∂f/∂w2 = 0.20", "? ∂f/∂x1 = -0.59", "? ∂f/∂w1 = -0.39", "? ∂f/∂x0 = 0.39",
+                       "? ∂f/∂w0 = -0.20"]) + "\n"
+    (out / "ana.txt").write_text(right, encoding="utf-8")
+    (out / "bea.txt").write_text(right.replace("∂f/∂s = 0.20", "∂f/∂s = -0.20"), encoding="utf-8")
+    (out / "=cmd\x1b.txt").write_text(right.replace("? f = 0.73", "? f = 1"), encoding="utf-8")
+    (out / "broken.txt").write_text("? f = banana\n", encoding="utf-8")
+    (out / ".hidden").write_text("not a student", encoding="utf-8")
+    return out
+
+
+def test_class_report_per_answer_and_per_student(folder: Path) -> None:
+    report = grade_class(NEURON.read_text(encoding="utf-8"), folder, name="neuron.gstep")
+    assert [s.student for s in report.submissions] == ["=cmd\\x1b", "ana", "bea", "broken"]
+    assert [report.score(s) for s in report.submissions] == [9, 10, 9, 0]
+    text = report.render("en")
+    assert "neuron.gstep: 4 students, 10 answers each; mean score 7.0/10" in text
+    assert "1 could not be graded" in text
+    assert "∂f/∂s     67%     0%  sign flipped ×1" in text
+    assert "bea        9/10  ∂f/∂s = -0.20: sign flipped" in text
+    assert "broken     0/10  error: broken.txt:1:7: 'banana' is not a number" in text
+    assert "\x1b" not in text
+    assert "estudiantes" in report.render("es")
+
+
+def test_gradebook_csv_imports_as_one_row_per_student(folder: Path) -> None:
+    report = grade_class(NEURON.read_text(encoding="utf-8"), folder, name="neuron.gstep")
+    rows = list(csv.reader(io.StringIO(report.to_csv())))
+    assert rows[0][:4] == ["student", "score", "max", "s"] and rows[0][-1] == "∂f/∂w0" and len(rows[0]) == 13
+    assert rows[1][:3] == ["'=cmd\\x1b", "9", "10"]  # a name that a spreadsheet would run is quoted
+    assert rows[3][:3] == ["bea", "9", "10"] and rows[3][3:] == ["1", "1", "1", "1", "0", "1", "1", "1", "1", "1"]
+
+
+def test_cli_class_report_csv_json_and_heatmap(folder: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    heat = tmp_path / "heat.svg"
+    gradebook = tmp_path / "grades.csv"
+    assert main(["check", str(NEURON), str(folder), "--class", "--csv", str(gradebook), "-o", str(heat)]) == 0
+    assert "mean score" in capsys.readouterr().out
+    assert gradebook.read_text(encoding="utf-8").startswith("student,score,max,s,e,f,")
+    svg = heat.read_text(encoding="utf-8")
+    assert "#fdd49e" in svg or "#fdbb84" in svg  # nodes coloured by share wrong
+    assert "sign flipped ×1" in svg and "33% ✗" in svg
+    assert main(["check", str(NEURON), str(folder), "--class", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["students"] == 4 and data["submissions"][3]["error"].startswith("error: broken.txt:1:7")
+    assert data["submissions"][2]["first_mistake"] == "∂f/∂s = -0.20: sign flipped"
+    assert data["answers"][4] == {"answer": "∂f/∂s", "right": 2 / 3, "blank": 0.0, "mistakes": {"sign flipped": 1}}
+    assert main(["check", str(NEURON), str(folder), "--class", "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].startswith("ana,10,10,")
+
+
+@pytest.mark.parametrize("suffix", [".html", ".pdf", ".png"])
+def test_heatmap_formats(folder: Path, tmp_path: Path, suffix: str) -> None:
+    if shutil.which("dot") is None and suffix != ".html":
+        pytest.skip("needs Graphviz")
+    out = tmp_path / f"heat{suffix}"
+    assert main(["check", str(NEURON), str(folder), "--class", "-o", str(out)]) == 0
+    data = out.read_bytes()
+    assert {".html": b"<!DOCTYPE html>", ".pdf": b"%PDF", ".png": b"\x89PNG"}[suffix] in data[:20]
+
+
+def test_class_bad_input_is_one_message(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(NEURON), str(tmp_path / "missing"), "--class"]) == 2
+    assert "not a folder of submissions" in capsys.readouterr().err
+    assert main(["check", str(NEURON), str(folder)]) == 2
+    assert "add --class" in capsys.readouterr().err
+    assert main(["check", str(NEURON), "--csv"]) == 2
+    assert "--csv is for a class report" in capsys.readouterr().err
+    assert main(["check", str(NEURON), str(folder), "--class", "-o", str(tmp_path / "heat.doc")]) == 2
+    assert ".svg, .html, .pdf or .png" in capsys.readouterr().err
+    bare = tmp_path / "bare.gstep"
+    bare.write_text("x = 1\nf = 2x\n", encoding="utf-8")
+    assert main(["check", str(bare), str(folder), "--class"]) == 2
+    assert "asks nothing" in capsys.readouterr().err
+
+
+def test_the_shipped_demo_is_what_the_generator_writes() -> None:
+    files = make_class(NEURON.read_text(encoding="utf-8"))
+    assert len(files) >= 30
+    for name, text in files.items():
+        assert (DEMO / f"{name}.txt").read_text(encoding="utf-8") == text
+    report = grade_class(NEURON.read_text(encoding="utf-8"), DEMO, name="neuron.gstep")
+    codes = {v.diagnosis.code for s in report.submissions for v in (s.report.verdicts if s.report else [])
+             if v.diagnosis is not None}
+    assert {"sign", "chain_order", "mul_swapped", "imprecise"} <= codes
+    assert all(s.error is None for s in report.submissions)
