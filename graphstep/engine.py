@@ -13,9 +13,10 @@ import numpy
 
 from graphstep import fusion
 from graphstep.backend import asarray, check_dtype, device_of, get_namespace, reduce_to_shape
-from graphstep.errors import GraphstepError, InputError, line_and_column
+from graphstep.errors import GraphstepError, InputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
+from graphstep.limits import Budget, shape_size
 from graphstep.ops import OPS
 from graphstep.trace import Trace
 
@@ -37,6 +38,7 @@ def run(
     xp = get_namespace(backend)
     check_dtype(dtype)
     leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
+    check_sizes(graph, leaf_values)
     if not record and fusion.applicable(graph, leaf_values, backend):
         try:
             fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype)
@@ -106,6 +108,8 @@ def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, An
             value = values.get(name, node.const)
             if value is None:
                 raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
+            if numpy.iscomplexobj(value):
+                raise InputError("error.complex_input", name=name)
             try:
                 bound[node.id] = convert(value)
             except (ValueError, TypeError):
@@ -120,3 +124,61 @@ def _node_error(graph: Graph, node: Node, vals: list[Any], error: Exception) -> 
         line, column = line_and_column(graph.source, node.span[0])
         where = f" at line {line}, column {column}"
     return GraphstepError(f"cannot compute {node.label}{where} on inputs of shapes {shapes}: {error}")
+
+
+def check_sizes(graph: Graph, leaves: Mapping[int, Any]) -> None:
+    """Refuse, before anything is computed, a run whose values would hold more numbers than the limit
+    (see graphstep.limits): every node's shape follows from its inputs' shapes, broadcasting and ``@``
+    included, without making an array. A run on numbers alone has nothing to count."""
+    if all(getattr(v, "ndim", 0) == 0 for v in leaves.values()):
+        return
+    budget = Budget()
+    shapes: list[tuple[int, ...]] = []
+    for node in graph.nodes:
+        if node.id in leaves:
+            shape = tuple(getattr(leaves[node.id], "shape", ()))
+        else:
+            inputs = [shapes[i] for i in node.inputs]
+            try:
+                shape = _result_shape(node, inputs)
+            except (ValueError, IndexError, TypeError):
+                return  # shapes that do not fit: the op itself says so when the run reaches it
+            budget.claim_work(node.op, inputs, _where(graph, node))
+        budget.claim(shape_size(shape), _where(graph, node))
+        shapes.append(shape)
+
+
+def _result_shape(node: Node, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
+    op = node.op
+    if op == "matmul":
+        a, b = shapes
+        if not a or not b or (a[-1] != (b[-2] if len(b) > 1 else b[0])):
+            raise ValueError("matmul shapes")
+        batch = numpy.broadcast_shapes(a[:-2], b[:-2])
+        return (*batch, *a[-2:-1], *(b[-1:] if len(b) > 1 else ()))
+    if op in ("sum", "mean"):
+        axis, keep = (node.const[0], True) if isinstance(node.const, tuple) else (node.const, False)
+        (shape,) = shapes
+        if axis is None or not shape:
+            return tuple(1 for _ in shape) if keep else ()
+        axis = int(axis)
+        if not -len(shape) <= axis < len(shape):
+            raise ValueError("axis out of range")
+        axis %= len(shape)
+        return tuple(1 if k == axis else s for k, s in enumerate(shape) if keep or k != axis)
+    if op == "transpose":
+        (shape,) = shapes
+        return (*shape[:-2], shape[-1], shape[-2]) if len(shape) >= 2 else shape
+    if OPS[op].elementwise or op in ("softmax", "log_softmax") or len(shapes) == 1:
+        return tuple(numpy.broadcast_shapes(*shapes))
+    try:  # a loss of two arrays: its work broadcasts them, its result is smaller
+        return tuple(numpy.broadcast_shapes(*shapes))
+    except ValueError:
+        return max(shapes, key=shape_size)
+
+
+def _where(graph: Graph, node: Node) -> Phrase:
+    if node.span is None:
+        return Phrase("limit.node", {"label": node.label})
+    line, column = line_and_column(graph.source, node.span[0])
+    return Phrase("limit.node_at", {"label": node.label, "line": line, "column": column})

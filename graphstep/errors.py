@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphstep.i18n import has, t
+from graphstep.textsafe import escape
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Phrase:
     fields: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        return t(self.key, lang, **self.fields)
+        return t(self.key, lang, **{name: _told(v, lang) for name, v in self.fields.items()})
 
 
 class GraphstepError(Exception):
@@ -81,11 +82,14 @@ class SourceError(GraphstepError):
         prefix = "…" if left > 0 else ""
         suffix = "…" if left + 80 < len(text) else ""
         width = max(1, min(self.end - self.start, len(text) - (self.column - 1), 80))
-        caret = " " * (len(prefix) + self.column - 1 - left) + "^" * width
+        # Control characters in the line (ESC, bidi overrides) are shown escaped; the caret follows them.
+        before = escape(text[left : self.column - 1], one_line=True)
+        marked = escape(text[self.column - 1 : self.column - 1 + width], one_line=True)
+        caret = " " * (len(prefix) + len(before)) + "^" * max(1, len(marked))
         return (
-            f"{t('error.prefix', lang, message=self.text(lang))}\n"
+            f"{escape(t('error.prefix', lang, message=self.text(lang)))}\n"
             f"  --> {t('error.where', lang, line=self.line, column=self.column)}\n"
-            f"   | {prefix}{shown}{suffix}\n"
+            f"   | {prefix}{escape(shown, one_line=True)}{suffix}\n"
             f"   | {caret}"
         )
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphstep.lexer import canonical_name
 from graphstep.ops import OPS, fmt_const
+from graphstep.textsafe import escape
 
 if TYPE_CHECKING:
     import networkx
@@ -41,15 +42,6 @@ class Node(NamedTuple):
     """After ``expand``: the id (in the original graph) of the composite gate this node came from."""
     group_op: str | None = None
 
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __ne__(self, other: object) -> bool:
-        return self is not other
-
-    def __hash__(self) -> int:
-        return object.__hash__(self)
-
     @property
     def is_leaf(self) -> bool:
         return self.op in LEAVES
@@ -67,6 +59,16 @@ class Node(NamedTuple):
     def display_name(self) -> str:
         """How explanations refer to the node: its user name, else ``n<id>``."""
         return self.name or f"n{self.id}"
+
+
+def compared_by_identity(*classes: type) -> None:
+    """Make named tuples compare like plain objects (by identity, hashable even when holding arrays)."""
+    for cls in classes:
+        for method in ("__eq__", "__ne__", "__hash__"):
+            setattr(cls, method, getattr(object, method))
+
+
+compared_by_identity(Node)
 
 
 SOURCE_NAME_MAX = 16
@@ -154,7 +156,7 @@ class Graph:
         for node in self.nodes:
             if node.name or node.is_leaf or node.span is None or node.id == self.output:
                 continue
-            text = " ".join(self.source[node.span[0] : node.span[1]].split())
+            text = escape(" ".join(self.source[node.span[0] : node.span[1]].split()), one_line=True)
             if 0 < len(text) <= SOURCE_NAME_MAX:
                 found[node.id] = text if _needs_no_brackets(text, node.op) else f"({text})"
         return found

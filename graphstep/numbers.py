@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy
@@ -109,7 +110,10 @@ def written_tolerance(text: str) -> float:
     """Half a unit in the last digit the person wrote: ``0.73`` → 0.005, ``-4`` → 0.5, ``1.5e-3`` → 5e-5."""
     mantissa, _, exponent = text.strip().lower().replace("−", "-").partition("e")
     decimals = len(mantissa.partition(".")[2])
-    scale = 10.0 ** int(exponent) if exponent else 1.0
+    try:
+        scale = 10.0 ** int(exponent) if exponent else 1.0
+    except (OverflowError, ValueError):  # 1e400: no finite number is that far from anything
+        return math.inf
     return 0.5 * 10.0**-decimals * scale
 
 

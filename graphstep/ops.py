@@ -284,7 +284,7 @@ define(Op(
 define(Op(
     name="div_const", symbol=lambda c: f"/{fmt_const(c)}", arity=1, takes_const=True,
     forward=lambda xp, a, c: a[0] / c,
-    local=lambda xp, a, out, c: (1.0 / c,),
+    local=lambda xp, a, out, c: (1.0 / c,),  # c is never 0: the parser refuses x/0
     local_formula=("1/{c}",),
     latex="\\frac{{{0}}}{{{c}}}",
     rule_en="dividing by a constant divides the gradient by that constant",

@@ -21,6 +21,7 @@ from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
+from graphstep.limits import Budget, TooManyElements, TooManyElementsAt, result_size
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
 
 # Binding powers: (left, right). Right-associative power has right < left.
@@ -102,6 +103,7 @@ class Parser:
         self.scope: dict[str, Operand] = {}
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
+        self.budget = Budget()  # numbers held by the constants made so far (graphstep.limits)
 
     # --- token helpers ---------------------------------------------------------------------------------------
 
@@ -271,6 +273,8 @@ class Parser:
             return _new(Const, (value, start, end, False))
         if kind == "OP" and text == "-":
             operand = self.expression(PREFIX_MINUS)
+            if isinstance(operand, Const) and isinstance(operand.value, str):
+                raise self.error("error.string_value", operand.start, operand.end)
             if isinstance(operand, Const):
                 return Const(-operand.value, start, operand.end)
             return self.apply("mul", [Const(-1.0, start, end), operand], (start, operand.end))
@@ -361,6 +365,9 @@ class Parser:
                     break
                 self.advance()
         close = self.expect("]", Phrase("error.what_array"), opened)
+        if any(isinstance(item, str) for item in items):
+            raise self.error("error.array_numbers", opened[START], close[END])
+        self.claim(sum(int(numpy.size(item)) for item in items), (opened[START], close[END]))
         try:
             value = numpy.array(items, dtype=float)
         except ValueError:
@@ -376,6 +383,8 @@ class Parser:
             if type(left) is Ref and type(right) is Ref:
                 return _new(Ref, (self.add_node(op_name, (left.id, right.id), None, const, span), *span))
         constants = [o.value for o in operands if isinstance(o, Const)]
+        if op_name == "div" and isinstance(operands[1], Const) and _is_zero(operands[1].value):
+            raise self.error("error.div_zero", operands[1].start, operands[1].end)
         if len(constants) == len(operands):
             return Const(self.fold(op_name, constants, const, span), *span)
         if len(operands) == 2 and op_name in CONST_VARIANTS:
@@ -409,15 +418,31 @@ class Parser:
             raise self.error("error.string_value", operand.start, operand.end)
         return self.add_node(CONST, (), None, operand.value, (operand.start, operand.end))
 
+    def claim(self, count: int, span: tuple[int, int]) -> None:
+        """Count ``count`` more numbers held by this program's constants, refused (with the place) past the limit."""
+        try:
+            self.budget.claim(count)
+        except TooManyElements as error:
+            raise TooManyElementsAt(error.key, self.source, *span, **error.fields) from None
+
     def fold(self, op_name: str, values: list[Any], const: Any, span: tuple[int, int]) -> Any:
         if any(isinstance(v, str) for v in values):
             raise self.error("error.string_value", *span)
+        if len(values) > 1:  # broadcasting and @ can make more numbers than they are given: counted first
+            shapes = [numpy.shape(v) for v in values]
+            self.claim(result_size(op_name, shapes), span)
+            try:
+                self.budget.claim_work(op_name, shapes)
+            except TooManyElements as error:
+                raise TooManyElementsAt(error.key, self.source, *span, **error.fields) from None
         with numpy.errstate(all="ignore"):
             try:
                 result = OPS[op_name].forward(numpy, [numpy.asarray(v, dtype=float) for v in values], const)
             except ValueError as error:
                 raise self.error("error.cannot_compute", *span, error=error) from None
         array = numpy.asarray(result)
+        if len(values) == 1:  # one input: the result is no larger (a reduction is much smaller)
+            self.claim(array.size, span)
         return float(array) if array.ndim == 0 else array
 
 
@@ -428,6 +453,10 @@ def _respan(operand: Operand, start: int, end: int) -> Operand:
     if type(operand) is Ref:
         return _new(Ref, (operand[0], start, end))
     return Const(operand.value, start, end, operand.euler)  # type: ignore[union-attr]
+
+
+def _is_zero(value: Any) -> bool:
+    return not isinstance(value, str) and numpy.ndim(value) == 0 and float(value) == 0.0
 
 
 def _is_scalar(value: Any) -> bool:

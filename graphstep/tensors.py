@@ -8,19 +8,20 @@ The ops themselves live in the ops table (graphstep.ops); this module only regis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy
 
 from graphstep.errors import GraphstepError
+from graphstep.files import decode, reachable, read_bytes
 from graphstep.graph import INPUT, Graph
+from graphstep.limits import check_count, current, shape_size
 from graphstep.ops import CALL_NAMES, KEEPDIMS
 from graphstep.parser import CALLS, Const, Operand, Parser
 
 Span = tuple[int, int]
+MAX_DIMENSIONS = 32  # numpy's arrays have at most 32 (numpy 1) or 64 (numpy 2) axes
 
 
 class Parameter(numpy.ndarray):
@@ -36,46 +37,79 @@ def parameters(graph: Graph) -> list[str]:
 
 
 EXAMPLES = Path(__file__).parent / "examples"
-_BESIDE: ContextVar[Path | None] = ContextVar("graphstep_load_beside", default=None)
 
 
-@contextmanager
-def files_beside(source_argument: str) -> Iterator[None]:
-    """While parsing a program read from a file, ``load("x.csv")`` also looks in that file's folder."""
-    path = Path(source_argument)
-    token = _BESIDE.set(path.parent if path.suffix and path.is_file() else None)
-    try:
-        yield
-    finally:
-        _BESIDE.reset(token)
-
-
-def load_array(path_text: str) -> numpy.ndarray:
+def load_array(path_text: str, confined: bool = True) -> numpy.ndarray:
     """A ``.npy`` file, or a ``.csv``/``.txt`` table of numbers (a header line is skipped), as float64.
-    A relative path is looked up in the current folder, then beside the program's file, then among the
-    data files shipped with graphstep's examples (so an example opens from anywhere, in any view)."""
-    path = Path(path_text).expanduser()
-    if not path.is_file() and not path.is_absolute():
-        for folder in (_BESIDE.get(), EXAMPLES):
-            if folder is not None and (folder / path).is_file():
-                path = folder / path
-                break
-    if not path.is_file():
-        raise GraphstepError(f"file not found: {path_text}")
-    try:
-        array = numpy.load(path, allow_pickle=False) if path.suffix == ".npy" else _load_table(path)
-        return numpy.asarray(array, dtype=float)
-    except (ValueError, OSError, EOFError) as error:
-        raise GraphstepError(f"{path_text}: cannot read an array of numbers from it ({error})") from None
+
+    ``confined`` (a program's ``load("…")``): a relative path is looked up in the program's folder, then
+    among the data files shipped with graphstep's examples (so an example opens from anywhere), and the
+    file must lie inside the folders the limits allow (see :mod:`graphstep.limits`). Otherwise (a value
+    given on the command line) the path is the user's own, relative to the current folder."""
+    path = reachable(path_text, EXAMPLES) if confined else Path(path_text).expanduser()
+    if path.suffix == ".npy":
+        return read_npy(path, path_text)
+    data = read_bytes(path, current().max_table_bytes, path_text)
+    return _load_table(decode(data, path_text), path.suffix, path_text)
 
 
-def _load_table(path: Path) -> numpy.ndarray:
-    delimiter = "," if path.suffix == ".csv" else None
+def read_npy(path: Path, shown: str) -> numpy.ndarray:
+    """A ``.npy`` array of real numbers; its header is checked (size, dtype) before the data is read."""
+    import io
+
+    from numpy.lib import format as npy
+
+    # The header alone is checked first: a crafted shape (2**70,) is refused without reading further.
+    header = read_bytes(path, 1 << 20, shown, truncate=True)
     try:
-        return numpy.loadtxt(path, delimiter=delimiter, ndmin=1)
+        handle = io.BytesIO(header)
+        version = npy.read_magic(handle)
+        reader = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}.get(version)
+        if reader is None:
+            raise ValueError("unknown version")
+        shape, _fortran, dtype = reader(handle)
+    except Exception:  # numpy's header parser raises ValueError, SyntaxError, tokenize's TokenError, …
+        raise GraphstepError("file.npy_header", path=shown) from None
+    if dtype.kind == "c":
+        raise GraphstepError("file.complex", path=shown)
+    if dtype.kind not in "biuf" or dtype.fields is not None or dtype.subdtype is not None:
+        raise GraphstepError("file.npy_dtype", path=shown, dtype=dtype.str)
+    count = check_count(shape_size(shape), shown)
+    needed = handle.tell() + count * dtype.itemsize
+    data = read_bytes(path, needed, shown, truncate=True)
+    if len(data) < needed:
+        raise GraphstepError("file.npy_short", path=shown)
+    try:
+        array = numpy.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError):
+        raise GraphstepError("file.npy_invalid", path=shown) from None
+    return numpy.asarray(array, dtype=float)
+
+
+def _load_table(text: str, suffix: str, shown: str) -> numpy.ndarray:
+    delimiter = "," if suffix == ".csv" else None
+    lines = text.splitlines()
+    try:
+        return _table(lines, delimiter)
     except ValueError:
+        pass
+    try:
         # A first line of column names (`x1,x2,label`) is common in CSV files: skip it once.
-        return numpy.loadtxt(path, delimiter=delimiter, ndmin=1, skiprows=1)
+        return _table(lines[1:], delimiter)
+    except ValueError:
+        # numpy's message quotes the offending text: a file's content is never shown.
+        raise GraphstepError("file.not_a_table", path=shown) from None
+
+
+def _table(lines: list[str], delimiter: str | None) -> numpy.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "input contained no data": an empty table is refused below
+        array = numpy.loadtxt(lines, delimiter=delimiter, ndmin=1, dtype=float)
+    if array.size == 0:
+        raise ValueError("empty")
+    return array
 
 
 # --- call rules ----------------------------------------------------------------------------------------------
@@ -102,9 +136,14 @@ def _only(parser: Parser, name: str, kwargs: dict[str, Operand], allowed: tuple[
 
 
 def _shape(parser: Parser, name: str, args: list[Operand], span: Span) -> tuple[int, ...]:
+    """The sizes written in ``zeros(2, 3)``, counted against the limits before any array is made."""
     if not args:
         raise parser.error(f"{name} needs the size of each dimension, like {name}(2, 3)", *span)
-    return tuple(_whole(parser, a, f"each size of {name}") for a in args)
+    if len(args) > MAX_DIMENSIONS:
+        raise parser.error("error.max_dims", *span, name=name, dims=MAX_DIMENSIONS)
+    shape = tuple(_whole(parser, a, f"each size of {name}") for a in args)
+    parser.claim(shape_size(shape), span)
+    return shape
 
 
 def _filled(fill: Callable[[tuple[int, ...]], numpy.ndarray]) -> Callable[..., Operand]:
@@ -131,9 +170,11 @@ def _load(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Oper
     if len(args) != 1 or not isinstance(args[0], Const) or not isinstance(args[0].value, str):
         raise parser.error('load takes one file name in quotes: load("x.npy") or load("data.csv")', *span)
     try:
-        return Const(load_array(args[0].value), *span)
+        array = load_array(args[0].value)
     except GraphstepError as error:
         raise parser.error(str(error), args[0].start, args[0].end) from None
+    parser.claim(array.size, span)
+    return Const(array, *span)
 
 
 def _param(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Operand], span: Span) -> Operand:
@@ -154,6 +195,9 @@ def _with_axis(op_name: str, keepdims: bool = False) -> Callable[..., Operand]:
             value = _number(parser, kwargs["axis"], "the axis")
             if not value.is_integer():
                 raise parser.error("the axis must be a whole number", kwargs["axis"].start, kwargs["axis"].end)
+            if abs(value) > MAX_DIMENSIONS:
+                raise parser.error("error.axis_range", kwargs["axis"].start, kwargs["axis"].end,
+                                   dims=MAX_DIMENSIONS, top=MAX_DIMENSIONS - 1)
             axis = int(value)
         if "keepdims" in kwargs and _number(parser, kwargs["keepdims"], "keepdims (1 or 0)"):
             return parser.apply(op_name, args, span, (axis, KEEPDIMS))  # the reduced axis stays, as 1

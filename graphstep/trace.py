@@ -12,24 +12,23 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy
 
 from graphstep.backend import to_host
 from graphstep.errors import GraphstepError
 from graphstep.gcpause import paused_gc
-from graphstep.graph import Graph
-from graphstep.ops import OPS
+from graphstep.graph import LEAVES, Graph, compared_by_identity
+from graphstep.ops import OPS, Op
 
 Phase = Literal["forward", "backward"]
 
 
-@dataclass(frozen=True, eq=False)
-class ForwardStep:
+class ForwardStep(NamedTuple):
     """A gate computes its value from its inputs' values."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index
     node: int
     args: tuple[Any, ...]
     value: Any
@@ -37,22 +36,20 @@ class ForwardStep:
     phase: Phase = "forward"
 
 
-@dataclass(frozen=True, eq=False)
-class SeedStep:
+class SeedStep(NamedTuple):
     """The backward pass starts: ∂f/∂f = 1 at the output."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index
     node: int
     grad: Any
     warnings: tuple[str, ...] = ()
     phase: Phase = "backward"
 
 
-@dataclass(frozen=True, eq=False)
-class AccumulateStep:
+class AccumulateStep(NamedTuple):
     """A node that fans out sums the gradients its consumers sent: ∂f/∂x = -8 + 2 = -6."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index
     node: int
     parts: tuple[tuple[int, int, Any], ...]
     """(consumer id, input position at the consumer, contribution) for each edge leaving the node."""
@@ -61,11 +58,10 @@ class AccumulateStep:
     phase: Phase = "backward"
 
 
-@dataclass(frozen=True, eq=False)
-class BackwardStep:
+class BackwardStep(NamedTuple):
     """A gate turns its upstream gradient into one contribution per input: upstream × local."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index
     node: int
     upstream: Any
     locals: tuple[Any, ...] | None
@@ -77,6 +73,8 @@ class BackwardStep:
 
 
 Step = ForwardStep | SeedStep | AccumulateStep | BackwardStep
+"""A step: an immutable named tuple (a big graph's record holds millions), compared by identity."""
+compared_by_identity(ForwardStep, SeedStep, AccumulateStep, BackwardStep)
 
 
 @dataclass(frozen=True)
@@ -161,40 +159,46 @@ class Trace:
         """Forward steps in topological order, then the backward steps in reverse, with accumulations."""
         if self._sent is None:
             raise GraphstepError("this run kept no step record (record=False); run it again with record=True")
-        graph, values, sent = self.graph, self.values, self._sent
+        graph, values, sent, grads = self.graph, self.values, self._sent, self.node_grads
         xp = self.xp
+        nodes = graph.nodes
         steps: list[Step] = []
+        append = steps.append
+        # Each gate's inputs and warnings serve its forward and its backward step: found once.
+        args_of: list[tuple[Any, ...]] = [()] * len(nodes)
+        warned: list[tuple[str, ...]] = [()] * len(nodes)
         with numpy.errstate(all="ignore"), paused_gc():
-            for node in graph.nodes:
-                if node.is_leaf:
+            for node in nodes:
+                if node.op in LEAVES:
                     continue
-                args = tuple(values[i] for i in node.inputs)
-                warnings = _warnings(xp, node.op, args, values[node.id], node.const)
-                steps.append(ForwardStep(len(steps), node.id, args, values[node.id], warnings))
+                node_id = node.id
+                args = args_of[node_id] = tuple([values[i] for i in node.inputs])
+                warnings = warned[node_id] = _warnings(xp, OPS[node.op], args, values[node_id], node.const)
+                append(_new(ForwardStep, (len(steps), node_id, args, values[node_id], warnings, "forward")))
             output = graph.output
-            steps.append(SeedStep(len(steps), output, self.node_grads[output]))
+            append(SeedStep(len(steps), output, grads[output]))
             needed = graph.ancestors_of_output
-            for node in reversed(graph.nodes[: output + 1]):
-                if node.id not in needed:
+            consumers = graph.consumers
+            for node in reversed(nodes[: output + 1]):
+                node_id = node.id
+                if node_id not in needed:
                     continue
-                parts = tuple(
-                    (consumer, position, sent_by[position])
-                    for consumer, position in graph.consumers[node.id]
-                    if (sent_by := sent[consumer]) is not None
-                )
-                if len(parts) > 1:
-                    steps.append(AccumulateStep(len(steps), node.id, parts, self.node_grads[node.id]))
-                if node.is_leaf:
+                if len(consumers[node_id]) > 1:
+                    parts = tuple(
+                        (consumer, position, sent_by[position])
+                        for consumer, position in consumers[node_id]
+                        if (sent_by := sent[consumer]) is not None
+                    )
+                    if len(parts) > 1:
+                        append(AccumulateStep(len(steps), node_id, parts, grads[node_id]))
+                if node.op in LEAVES:
                     continue
                 op = OPS[node.op]
-                args = tuple(values[i] for i in node.inputs)
-                locals_ = op.local(xp, args, values[node.id], node.const) if op.local is not None else None
-                contributions = sent[node.id] or ()
-                steps.append(BackwardStep(
-                    len(steps), node.id, self.node_grads[node.id], locals_,
-                    tuple(zip(node.inputs, contributions)),
-                    _warnings(xp, node.op, args, values[node.id], node.const),
-                ))
+                args = args_of[node_id]
+                locals_ = op.local(xp, args, values[node_id], node.const) if op.local is not None else None
+                contributions = sent[node_id] or ()
+                append(_new(BackwardStep, (len(steps), node_id, grads[node_id], locals_,
+                                           tuple(zip(node.inputs, contributions)), warned[node_id], "backward")))
         return tuple(steps)
 
     @cached_property
@@ -252,12 +256,14 @@ class Trace:
         return TraceState(cursor, values, grads, edges, current, phase)
 
 
-def _warnings(xp: Any, op_name: str, args: tuple[Any, ...], out: Any, const: Any) -> tuple[str, ...]:
-    op = OPS[op_name]
+def _warnings(xp: Any, op: Op, args: tuple[Any, ...], out: Any, const: Any) -> tuple[str, ...]:
     found = op.warn(xp, args, out, const) if op.warn is not None else ()
     if not _all_finite(xp, out) and all(_all_finite(xp, a) for a in args):
         found = (*found, "overflow" if bool(xp.any(xp.isinf(out))) else "nan")
     return tuple(found)
+
+
+_new = tuple.__new__  # a step made without its keyword-handling constructor (a big record makes millions)
 
 
 def _all_finite(xp: Any, value: Any) -> bool:

@@ -117,3 +117,8 @@ def test_bad_input_headline_names_file_line_and_column() -> None:
 
     with pytest.raises(GraphstepError, match=r"sheet.gstep:3:3: no node named 'zz'"):
         check("x = 2\nf = 3x\n? zz = 1\n", name="sheet.gstep")
+
+
+def test_a_node_the_output_does_not_read_has_no_mistake_to_find() -> None:
+    report = check("x = 1\ny = 2\nf = 3x\n? ∂f/∂y = 5\n")
+    assert verdicts(report)["∂f/∂y"] == ("wrong", "unknown")

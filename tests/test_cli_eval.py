@@ -89,3 +89,24 @@ def test_eval_imports_no_ui_or_rendering_library():
 def test_python_dash_m_and_help():
     result = run_cli("--help")
     assert result.returncode == 0 and "eval" in result.stdout
+
+
+def test_steps_are_numbered_as_export_step_counts_them():
+    """`eval --steps` numbers each step K as `export --step K` and the HTML player count it (17 for the neuron)."""
+    import re
+
+    import graphstep
+    from graphstep.cli.common import read_source
+    from graphstep.export import Renderer
+
+    result = run_cli("eval", "examples/neuron.gstep", "--steps")
+    assert result.returncode == 0
+    numbers = [int(m) for m in re.findall(r"^ *(\d+)  ", result.stdout, flags=re.M)]
+    trace = graphstep.parse(read_source("examples/neuron.gstep")).run()
+    assert numbers == list(range(1, len(trace.steps) + 1)) == list(range(1, 18))
+    line_12 = next(line for line in result.stdout.splitlines() if re.match(r" *12  ", line))
+    assert "backward at exp" in line_12
+    highlighted = next(n for n in Renderer(trace.graph, trace, builtin=True).scene(12).nodes if n.current)
+    assert highlighted.label == "exp"
+    continued = [line for line in result.stdout.splitlines() if not re.match(r" *\d+  ", line)]
+    assert continued and all(line.startswith(" " * 4) for line in continued)  # a gate's 2nd input, indented

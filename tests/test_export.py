@@ -7,6 +7,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -562,3 +563,124 @@ def test_html_player_grows_linearly_and_opens_at_step(tmp_path: Path) -> None:
         sizes.append(len(export(trace, tmp_path / f"c{n}.html", builtin=True, step=5)[0].read_bytes()))
     assert sizes[1] < 3.6 * sizes[0]  # three times the nodes: about three times the bytes (was ~9x)
     assert "show(5);" in (tmp_path / "c100.html").read_text()
+
+
+def _fan_out_graph(n: int) -> graphstep.Graph:
+    """x feeds n gates whose results are summed one by one: a wire crosses every layer of the sum."""
+    lines = ["x = 0.5", *(f"a{i} = x * {i + 1}" for i in range(n)), "f = " + " + ".join(f"a{i}" for i in range(n))]
+    return graphstep.parse("\n".join(lines))
+
+
+@pytest.fixture
+def hanging_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A `dot` that never answers: an export that starts it waits for the timeout."""
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nsleep 600\n")
+    fake.chmod(0o755)
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT", raising=False)
+    monkeypatch.setenv("GRAPHSTEP_DOT", str(fake))
+    return fake
+
+
+def test_a_graph_graphviz_would_take_minutes_on_is_drawn_built_in_at_once(tmp_path: Path, hanging_dot: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    source = tmp_path / "fan.gstep"
+    source.write_text("\n".join(["x = 0.5", *(f"a{i} = x * {i + 1}" for i in range(100)),
+                                 "f = " + " + ".join(f"a{i}" for i in range(100))]))
+    start = time.perf_counter()
+    assert cli(str(source), "-o", str(tmp_path / "fan.svg")) == 0
+    err = capsys.readouterr().err
+    assert "Graphviz would take minutes" in err and "own layout" in err and len(err.strip().splitlines()) == 1
+    assert cli(str(source), "-o", str(tmp_path / "fan.png")) == 2
+    err = capsys.readouterr().err
+    assert "would take minutes" in err and ".svg" in err and "Traceback" not in err
+    assert time.perf_counter() - start < 30  # never the dot timeout
+    assert not (tmp_path / "fan.png").exists()
+
+
+@pytest.mark.parametrize("n, slow", [(20, False), (40, False), (60, True), (1000, True)])
+def test_dot_cost_predicts_the_slow_fan_out(n: int, slow: bool) -> None:
+    from graphstep.export.cost import dot_cost
+
+    assert dot_cost(_fan_out_graph(n)).slow is slow
+    assert not dot_cost(graphstep.parse(read_source(str(EXAMPLES / "mlp_batch.gstep")))).slow
+
+
+def test_frames_replace_an_earlier_longer_set_and_leave_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "n.svg"
+    long = export(trace_of("neuron"), out, frames=True)
+    keep = tmp_path / "n-notes.svg"
+    keep.write_text("mine")
+    short = export(trace_of("mul"), out, frames=True)
+    assert sorted(tmp_path.glob("n-[0-9]*.svg")) == sorted(p for p in short if p.suffix == ".svg")
+    assert len(long) > len(short) and keep.read_text() == "mine"
+
+
+def test_frames_and_overlay_are_written_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graphstep.export import atomic
+
+    out = tmp_path / "n.svg"
+    export(trace_of("mul"), out, frames=True)
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    real = atomic.tempfile.mkstemp
+    calls = []
+
+    def failing(*args: object, **kwargs: object) -> tuple[int, str]:
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", failing)
+    with pytest.raises(graphstep.GraphstepError, match="No space left"):
+        export(trace_of("mul"), out, DrawOptions(theme="dark"), frames=True)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before  # no frame replaced, no .part left
+
+
+def test_output_under_a_file_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("x")
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "afile" / "out.svg")) == 2
+    err = capsys.readouterr().err
+    assert "afile is a file, not a folder" in err and "File exists" not in err
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not executable"])
+def test_a_bad_graphstep_dot_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    target = tmp_path / "dot"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "not executable":
+        target.write_text("#!/bin/sh\n")
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT", raising=False)
+    monkeypatch.setenv("GRAPHSTEP_DOT", str(target))
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "m.png")) == 2
+    err = capsys.readouterr().err
+    assert f"GRAPHSTEP_DOT={target}" in err and "not found" not in err
+    assert {"missing": "does not exist", "folder": "is a folder", "not executable": "is not executable"}[kind] in err
+    assert cli(str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "m.svg")) == 0
+    assert f"GRAPHSTEP_DOT={target}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda t: trace_svg(t, 2.5), "step must be a whole number of steps, got 2.5"),
+    (lambda t: trace_svg(t, True), "step must be a whole number of steps, got True"),
+    (lambda t: trace_svg(t, 99), "step must be between 0 and 17"),
+    (lambda t: trace_svg(t.graph), "trace must be a Trace"),
+    (lambda t: trace_svg(t, 1, "dark"), "options must be a DrawOptions"),
+    (lambda t: graph_svg(t), "graph must be a Graph"),
+    (lambda t: export(t.graph, "x.svg", step=3), "step needs a run of the graph"),
+    (lambda t: export(t, "x.svg", step=3, frames=True), "frames=True writes every step; leave out step"),
+    (lambda t: export(t, "x.png", builtin=True), "leave out builtin=True"),
+    (lambda t: export(t, 5), "path must be a file name"),
+])
+def test_api_argument_errors_are_clear_and_speak_python(call: Any, message: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(graphstep.GraphstepError) as caught:
+        call(trace_of("neuron"))
+    assert message in str(caught.value) and "--" not in str(caught.value)
+    assert not any(tmp_path.iterdir())

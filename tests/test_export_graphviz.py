@@ -207,3 +207,39 @@ def test_mlp_single_step_svg_draws_the_current_matrices(tmp_path: Path) -> None:
     assert "∂loss/∂H =" in svg and ">H =<" in svg
     grad = trace.state(backward).grads[h]
     assert f'fill="#c25400">{float(grad[0, 0]):.2f}</text>' in svg.replace("−", "-")
+
+
+@pytest.mark.graphviz
+@needs_dot
+def test_gif_frames_carry_the_step_sentence_and_take_a_delay(tmp_path: Path) -> None:
+    from PIL import Image
+
+    trace = trace_of("mul")
+    plain = Image.open(export(trace, tmp_path / "plain.gif", caption=False)[0])
+    gif = Image.open(export(trace, tmp_path / "m.gif", delay_ms=250)[0])
+    assert gif.height > plain.height and gif.width == plain.width
+    durations, captions = [], []
+    for k in range(gif.n_frames):
+        gif.seek(k)
+        durations.append(gif.info["duration"])
+        captions.append(gif.convert("L").crop((0, plain.height, gif.width, gif.height)).tobytes())
+    assert durations[:-1] == [250] * (gif.n_frames - 1) and durations[-1] == 3000
+    assert len(set(captions)) == gif.n_frames  # each step's own words under the circuit
+    assert main(["export", str(EXAMPLES / "mul.gstep"), "-o", str(tmp_path / "f.gif"), "--fps", "4"]) == 0
+    fast = Image.open(tmp_path / "f.gif")
+    assert fast.info["duration"] == 250
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="needs pdflatex")
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_beamer_overlay_caption_line_compiles(tmp_path: Path, lang: str) -> None:
+    trace = trace_of("neuron")
+    export(trace, tmp_path / "n.tex", frames=True, caption=True, lang=lang)
+    overlay = (tmp_path / "n-frames.tex").read_text()
+    assert overlay.count("\\graphstepcaption{") == len(trace.steps) + 1 and "?" not in overlay.split("%")[-1]
+    _beamer(tmp_path, "\\begin{frame}\\input{n-frames.tex}\\end{frame}\n")
+    text = subprocess.run(["pdftotext", "-f", "13", "-l", "13", "slides.pdf", "-"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False).stdout
+    import unicodedata
+
+    assert ("backward at exp" if lang == "en" else "hacia atrás en exp") in unicodedata.normalize("NFC", text)

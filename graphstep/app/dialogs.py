@@ -20,6 +20,7 @@ from graphstep.cli.common import parse_values
 from graphstep.errors import GraphstepError
 from graphstep.numbers import fmt_scalar
 from graphstep.ops import fmt_const
+from graphstep.textsafe import escape
 
 
 class HelpScreen(ModalScreen[None]):
@@ -79,7 +80,8 @@ class EditScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="edit"):
             yield Label(t("edit_title", self.lang), id="edit-title")
-            yield TextArea(self.session.source.strip("\n"), id="edit-source", soft_wrap=True)
+            # control characters from a student's file are shown (and edited) as visible \uXXXX escapes
+            yield TextArea(escape(self.session.source.strip("\n")), id="edit-source", soft_wrap=True)
             yield Label(t("edit_values_label", self.lang), classes="hint")
             yield Input(values_line(self.session), id="edit-values")
             yield Static("", id="edit-error")
@@ -102,10 +104,10 @@ class EditScreen(ModalScreen[bool]):
             text = str(error)
             if "missing value" in text:
                 text += "\n" + t("missing_values", self.lang)
-            self.query_one("#edit-error", Static).update(Text(text, style="bold red"))
+            self.query_one("#edit-error", Static).update(Text(escape(text), style="bold red"))
             return
         except Exception as error:
-            self.query_one("#edit-error", Static).update(Text(f"error: {error}", style="bold red"))
+            self.query_one("#edit-error", Static).update(Text(escape(f"error: {error}"), style="bold red"))
             return
         self.dismiss(True)
 

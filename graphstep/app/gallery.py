@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from graphstep.app.messages import t
 from graphstep.app.session import Session
 from graphstep.errors import GraphstepError
+from graphstep.textsafe import escape
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NAME = 16
@@ -101,10 +102,10 @@ class GalleryScreen(Screen[None]):
         try:
             session = Session(source)
         except GraphstepError as error:
-            self.query_one("#gallery-error", Static).update(Text(str(error), "bold red"))
+            self.query_one("#gallery-error", Static).update(Text(escape(str(error)), "bold red"))
             return
         except Exception as error:
-            self.query_one("#gallery-error", Static).update(Text(f"error: {error}", "bold red"))
+            self.query_one("#gallery-error", Static).update(Text(escape(f"error: {error}"), "bold red"))
             return
         self.query_one("#gallery-error", Static).update("")
         self.app.push_screen(StepperScreen(session, from_gallery=True))

@@ -13,6 +13,7 @@ from graphstep.app.session import Session
 from graphstep.explain import assign, describe, local_formula, product_relation, sum_relation, via_text
 from graphstep.numbers import fmt, fmt_compact, fmt_matrix, fmt_shape
 from graphstep.ops import OPS
+from graphstep.textsafe import escape
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
 VALUE = "bold green"
@@ -133,7 +134,7 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     if node.span is not None and graph.source:
         start, end = node.span
         out.append(f"  {t('inspect_formula', lang)}: ", "dim")
-        out.append(graph.source[start:end].replace("\n", " ") + "\n", "italic")
+        out.append(escape(graph.source[start:end].replace("\n", " "), one_line=True) + "\n", "italic")
     if node.group is not None:
         out.append("  " + t("inspect_group", lang, op=OPS[node.group_op or ""].label() if node.group_op else "")
                    + "\n", "magenta")

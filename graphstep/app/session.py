@@ -4,6 +4,7 @@ so its behaviour is tested without a terminal."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -211,7 +212,8 @@ class Session:
         if len(given) != len(question.expected):
             raise ValueError(text)
         for part in given:
-            float(part.replace("−", "-"))
+            if not math.isfinite(float(part.replace("−", "-"))):  # 1e400, inf, nan: not a number to check
+                raise ValueError(text)
         right = all(matches_written(g, e) for g, e in zip(given, question.expected, strict=False))
         answer = ", ".join(fmt(e, self.precision) for e in question.expected)
         self.asked += 1

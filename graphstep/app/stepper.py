@@ -18,6 +18,7 @@ from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
 from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
+from graphstep.textsafe import escape
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 """Steps per second for play."""
@@ -27,7 +28,7 @@ BAR = 30
 def summary(source: str) -> str:
     """The program in one line, without comments: ``x = -2; y = 5; f = (x + y) z``."""
     lines = [line.split("#", 1)[0].strip() for line in source.splitlines()]
-    return "; ".join(line for line in lines if line)
+    return escape("; ".join(line for line in lines if line), one_line=True)
 
 
 class StepperScreen(Screen[None]):

@@ -70,6 +70,7 @@ def check(
     from graphstep.checking.safe import shown
     from graphstep.checking.trusted import difference, is_student_copy
     from graphstep.errors import GraphstepError
+    from graphstep.limits import TooManyElements
     from graphstep.parser import parse
 
     name, answers_name = shown(name, 200), shown(answers_name, 200)  # file names are echoed: escaped
@@ -79,6 +80,8 @@ def check(
     try:
         graph = parse(program)
         found = {a.key: a for a in parse_answers(exercise, name)}
+    except TooManyElements:  # arrays past the limit: `graphstep check` says it takes no arrays at all
+        raise
     except SourceError as error:
         raise FileSourceError(error, name) from None
     differs = None
@@ -95,6 +98,9 @@ def check(
         except SourceError as error:  # name the answers file: its line numbers are not the exercise's
             raise FileSourceError(error, answers_name) from None
         found.update({a.key: a for a in extra})
+    # Arrays are refused before anything is computed (a student's randn(2000, 2000) chain costs nothing).
+    if any(n.is_leaf and n.const is not None and getattr(n.const, "size", 1) != 1 for n in graph.nodes):
+        raise GraphstepError("limit.check_arrays")
     if decimals is None:
         decimals = asked_decimals(exercise)
     if decimals < 0:

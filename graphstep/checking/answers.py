@@ -17,6 +17,7 @@ line numbers of the rest) before the program is parsed.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -130,6 +131,8 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
         if value is None:
             raise SourceError(f"{written!r} is not a number (write it like -4, 0.73 or 1.5e-3)", source,
                               number_at, number_at + len(written))
+        if not math.isfinite(float(value)):
+            raise SourceError("error.number_too_large", source, number_at, number_at + len(written), number=written)
     for pattern in (_FRACTION, _LATEX_FRACTION):
         match = pattern.match(target)
         if match:

@@ -183,12 +183,14 @@ class Checker:
     def remote(self, node: int, of: int, close: Callable[[float], bool], digits: int,
                student: World) -> Diagnosis | None:
         """A mistake further up (or two), on the exact numbers, then on the student's own."""
-        grads = {n: x for _, n, o, x in self._claims if o == of}
-        for values, claims in ((self.exact_values, {}), (student.values, grads)):
-            found = diagnose_remote(Flow(self.graph, values, of, node, claims), close, digits)
-            if found is not None:
-                return found
-        return None
+        grads = {n: x for _, n, o, x in self._claims if o == of and n != node}
+        exact = Flow(self.graph, self.exact_values, of, node)
+        found = diagnose_remote(exact, close, digits)
+        if found is not None:
+            return found
+        if student.values == self.exact_values and not any(n in exact.region for n in grads):
+            return None  # the student's own numbers change nothing between the output and this node
+        return diagnose_remote(Flow(self.graph, student.values, of, node, grads), close, digits)
 
     def judge(self, answer: Answer, node: int, of: int | None, earlier: list[Verdict]) -> Verdict:
         expected = self.exact_values[node] if of is None else self.exact_grad(node, of)

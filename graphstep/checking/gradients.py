@@ -9,7 +9,10 @@ oracle independent of the ops table's gradient rules: a wrong rule there shows u
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +119,8 @@ class InputGradient:
     agree: bool
     odd_one: str | None
     """Which method disagrees with the other two ("automatic", "numerical", "symbolic"), if one does."""
+    skipped: bool = False
+    """The symbolic derivative took longer than its time budget: only the other two are compared."""
 
 
 @dataclass
@@ -124,6 +129,7 @@ class Comparison:
     values: dict[str, float]
     value: float
     expression: Any
+    """The output as a sympy expression (None when building it took longer than the time budget)."""
     step: float
     tolerance: float
     gradients: list[InputGradient]
@@ -144,31 +150,81 @@ def central_difference(graph: Graph, values: Mapping[str, float], name: str, ste
 
 
 def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float = 1e-5,
-            tolerance: float = 1e-5, simplify: str = "light") -> Comparison:
+            tolerance: float = 1e-5, simplify: str = "light",
+            symbolic_seconds: float | None = None) -> Comparison:
     """Automatic, numerical and symbolic gradients of the output for every input, and whether they agree.
 
     Two methods agree when they differ by at most ``tolerance`` × max(1, |gradient|); the automatic and the
     symbolic gradient are both exact, so they must agree to 1e-8 relative.
     """
-    if not step > 0:
-        raise GraphstepError(f"the step size must be > 0, not {step}")
+    if not 0 < step < math.inf:
+        raise GraphstepError("error.bad_step", step=step)
+    if not 0 <= tolerance < math.inf:
+        raise GraphstepError("error.bad_tolerance", tolerance=tolerance)
+    if symbolic_seconds is None:
+        symbolic_seconds = SYMBOLIC_SECONDS
     given = dict(values or {})
     trace = run(graph, given)
     if any(numpy.size(v) != 1 for v in trace.values):
         raise GraphstepError("grad compares the methods on scalar formulas; this one has arrays")
     inputs = {name: float(trace.values[i]) for name, i in graph.inputs.items()}
-    expression, symbols = to_sympy(graph)
-    at = {symbols[name]: sympy_const(x) if float(x).is_integer() else sympy.Float(x) for name, x in inputs.items()}
     kinks = tuple(sorted({w for s in trace.steps for w in s.warnings if w in ("tie", "kink")}))
     # A difference quotient of a large f loses digits to cancellation: |f|·ε/h, allowed on top.
     roundoff = 4 * numpy.finfo(float).eps * max(1.0, abs(float(trace.value))) / step
+    numerical = {name: central_difference(graph, inputs, name, step) for name in graph.inputs}
+    symbolic: dict[str, tuple[Any, float]] = {}
+    expression = None
+    # Symbolic work can grow exponentially with a formula's depth (x^x^x^x, a long chain with forks): it
+    # gets a time budget; what is not done by then is reported as skipped, and the other methods still are.
+    with time_budget(symbolic_seconds):
+        try:
+            built, symbols = to_sympy(graph)
+            formula_text(built)  # printed below: printing is symbolic work too
+            expression = built
+            at = {symbols[n]: sympy_const(x) if float(x).is_integer() else sympy.Float(x) for n, x in inputs.items()}
+            for name in graph.inputs:
+                derivative, value = symbolic_gradient(expression, symbols, inputs, name, simplify, at)
+                formula_text(derivative)
+                symbolic[name] = derivative, value
+        except TimeUp:
+            pass
     rows = []
     for name in graph.inputs:
         automatic = float(trace.grad(name))
-        numerical = central_difference(graph, inputs, name, step)
-        derivative, symbolic = symbolic_gradient(expression, symbols, inputs, name, simplify, at)
-        rows.append(_judge(name, automatic, numerical, symbolic, derivative, tolerance, roundoff))
+        derivative, value = symbolic.get(name, (None, math.nan))
+        rows.append(_judge(name, automatic, numerical[name], value, derivative, tolerance, roundoff,
+                           skipped=name not in symbolic))
     return Comparison(graph, inputs, float(trace.value), expression, step, tolerance, rows, kinks)
+
+
+SYMBOLIC_SECONDS = 5.0
+"""Time budget of grad's symbolic column (sympy) for one formula, all inputs together."""
+
+
+class TimeUp(BaseException):
+    """The symbolic work ran past its time budget (a BaseException: sympy's own ``except Exception`` must
+    not swallow it)."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeUp` inside the block after ``seconds`` (pure-Python work such as sympy's; on the
+    main thread of a system with SIGALRM, elsewhere the block simply runs)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeUp
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def symbolic_gradient(expression: Any, symbols: Mapping[str, Any], inputs: Mapping[str, float], name: str,
@@ -189,20 +245,22 @@ def _evaluate(derivative: Any, symbols: Mapping[str, Any], inputs: Mapping[str, 
         with numpy.errstate(all="ignore"):
             value = float(compiled(*[inputs[n] for n in names]))
     except (ArithmeticError, ValueError, TypeError, NameError):
-        return _number(derivative.subs(at))
+        # Numerically, with sympy's floats: exact substitution of 3 in x^x^x^x is a number of 3.6e12 digits.
+        floats = {symbol: sympy.Float(float(inputs[n]), 30) for n, symbol in symbols.items()}
+        return _number(derivative, floats)
     return value
 
 
-def _number(expr: Any) -> float:
+def _number(expr: Any, subs: Mapping[Any, Any] | None = None) -> float:
     try:
-        value = complex(expr.evalf(30))
+        value = complex(expr.evalf(30, subs=dict(subs or {})))
     except (TypeError, ValueError):
         return math.nan
     return value.real if abs(value.imag) < 1e-12 else math.nan
 
 
 def _judge(name: str, automatic: float, numerical: float, symbolic: float, formula: Any,
-           tolerance: float, roundoff: float = 0.0) -> InputGradient:
+           tolerance: float, roundoff: float = 0.0, skipped: bool = False) -> InputGradient:
     def close(a: float, b: float, tol: float, slack: float = 0.0) -> bool:
         if math.isnan(a) or math.isnan(b):
             return math.isnan(a) and math.isnan(b)
@@ -213,6 +271,9 @@ def _judge(name: str, automatic: float, numerical: float, symbolic: float, formu
         "symbolic": close(automatic, numerical, tolerance, roundoff),
         "automatic": close(numerical, symbolic, tolerance, roundoff),
     }
+    if skipped:
+        agreed = close(automatic, numerical, tolerance, roundoff)
+        return InputGradient(name, automatic, numerical, math.nan, None, agreed, None, True)
     agree = all(pairs.values())
     odd = None
     if not agree:

@@ -131,16 +131,7 @@ class Flow:
     # --- what each fault sends -------------------------------------------------------------------------
 
     def edge_sent(self, fault: Fault, upstream: float) -> float:
-        local = self.local[fault.gate][fault.position]
-        if fault.code == "sign":
-            return -upstream * local
-        if fault.code == "upstream_dropped":
-            return local
-        if fault.code == "local_dropped":
-            return upstream
-        if fault.code == "mul_swapped":
-            return upstream * self.values[fault.node]
-        return upstream * (1.0 - local)  # max_routed, relu_routed
+        return mistaken(fault.code, upstream, self.local[fault.gate][fault.position], self.values[fault.node])
 
     def node_total(self, fault: Fault, total: float, carried: Mapping[int, float],
                    sent: Mapping[tuple[int, int], float]) -> float:
@@ -187,9 +178,26 @@ class Flow:
         return self.node_total(fault, total, carried, sent) - total
 
 
+def mistaken(code: str, upstream: float, local: float, own: float) -> float:
+    """What a gate sends back along one wire with mistake ``code`` made there (``own``: the input's value)."""
+    if code == "sign":
+        return -upstream * local
+    if code == "upstream_dropped":
+        return local
+    if code == "local_dropped":
+        return upstream
+    if code == "mul_swapped":
+        return upstream * own
+    return upstream * (1.0 - local)  # max_routed, relu_routed: the gradient goes to the other input
+
+
 def search(flow: Flow, matches: Callable[[float], bool], pairs: bool = True) -> list[Found]:
     """Single faults that reproduce the number (best first); when none does, pairs of faults."""
+    if flow.answered not in flow.region:  # the output does not read the node: nothing flows back to it
+        return []
     computed, carried, sent = flow.run()
+    if flow.answered not in computed:  # an answer about a node no gradient reaches (the output is a constant)
+        return []
     base = computed[flow.answered]
     faults = [f for f in flow.faults() if flow.sensitivity.get(f.node, 0.0) != 0]
     singles: list[Found] = []

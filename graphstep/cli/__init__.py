@@ -7,9 +7,14 @@ imported only when used, so ``graphstep eval`` starts without loading any UI or 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from graphstep.errors import GraphstepError
 
@@ -52,16 +57,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     prog = "graphstep" if name == DEFAULT_COMMAND else f"graphstep {name}"
     parser = argparse.ArgumentParser(prog=prog, description=description)
     module.add_arguments(parser)
-    options = parser.parse_args(rest)
+    with safe_output():
+        options = parser.parse_args(rest)
+        return _run(module, options)
+
+
+def _run(module: Any, options: argparse.Namespace) -> int:
+    from graphstep.cli.common import check_options
+    from graphstep.limits import limits
+
     try:
-        return int(module.run(options) or 0)
+        check_options(options)
+        with limits(allow=getattr(options, "allow_path", None) or (),
+                    max_elements=getattr(options, "max_elements", None)):
+            code = int(module.run(options) or 0)
+        sys.stdout.flush()
+        return code
     except GraphstepError as error:
-        print(error.render(_lang(options)), file=sys.stderr)
-        return error.exit_code
+        return _fail(error.render(_lang(options)), error.exit_code)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except (MemoryError, RecursionError, OSError) as error:
+        return _resource_error(error, _lang(options))
+
+
+def _resource_error(error: BaseException, lang: str) -> int:
+    """A full disk under stdout, memory or stack run out: one line, exit 2 (other OS errors are bugs)."""
+    if isinstance(error, MemoryError):
+        return _fail(GraphstepError("error.out_of_memory").render(lang), 2)
+    if isinstance(error, RecursionError):
+        from graphstep.parser import MAX_DEPTH
+
+        return _fail(GraphstepError("error.too_deep", depth=MAX_DEPTH).render(lang), 2)
+    assert isinstance(error, OSError)
+    if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # > /dev/full, a full disk
+        raise error
+    _silence_stdout()
+    return _fail(GraphstepError("error.output_failed", reason=error.strerror).render(lang), 2)
+
+
+def _fail(text: str, code: int) -> int:
+    print(text, file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so Python's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+@contextmanager
+def safe_output() -> Iterator[None]:
+    """While a command runs: every character it prints that came from input is escaped (see
+    graphstep.textsafe), a terminal that is not UTF-8 gets plain ASCII spellings, and Python warnings are
+    one line each, as graphstep's own."""
+    from graphstep.textsafe import SafeStream
+
+    saved = sys.stdout, sys.stderr, warnings.showwarning
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    warnings.showwarning = _show_warning
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr, warnings.showwarning = saved
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    from graphstep.i18n import detect_lang, t
+
+    text = " ".join(str(message).split())
+    print(t("cli.warning", detect_lang(), message=text), file=sys.stderr)
 
 
 def _lang(options: argparse.Namespace) -> str:

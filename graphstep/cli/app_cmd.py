@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from graphstep.cli.common import add_lang_argument, parse_values, read_source
+from graphstep.cli.common import add_lang_argument, add_limit_arguments, parse_values, read_source, source_file
 from graphstep.i18n import detect_lang
+from graphstep.limits import limits
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,17 +18,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a formula in quotes, or a path to a .gstep file (none: a gallery of examples)")
     parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="input values, e.g. x=3 y=-4")
     parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
+    add_limit_arguments(parser)
     add_lang_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     lang = detect_lang(args.lang)
     session = None
-    if args.source is not None:
-        from graphstep.app.session import Session
+    with limits(source_file(args.source) if args.source is not None else None):
+        if args.source is not None:
+            from graphstep.app.session import Session
 
-        session = Session(read_source(args.source), parse_values(args.values), precision=max(0, args.precision))
-    from graphstep.app import GraphstepApp
+            session = Session(read_source(args.source), parse_values(args.values), precision=max(0, args.precision))
+        from graphstep.app import GraphstepApp
 
-    GraphstepApp(session, lang=lang).run()
+        GraphstepApp(session, lang=lang).run()
     return 0

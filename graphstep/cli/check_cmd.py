@@ -11,9 +11,10 @@ import shutil
 from pathlib import Path
 
 from graphstep.checking import check
-from graphstep.cli.common import add_lang_argument
+from graphstep.cli.common import add_lang_argument, add_limit_arguments
 from graphstep.errors import GraphstepError
 from graphstep.i18n import detect_lang, t
+from graphstep.limits import TooManyElements, limits
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,18 +42,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", default=None, metavar="FILE",
                         help="with --class: write the class heatmap of the circuit (.svg, .html, .pdf, .png)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    add_limit_arguments(parser, elements=False)
     add_lang_argument(parser)
 
 
 def read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is not code
-    except FileNotFoundError:
-        raise GraphstepError(f"file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise GraphstepError(f"{path}: not a text file (it is not UTF-8)") from None
-    except OSError as error:
-        raise GraphstepError(f"cannot read {path}: {error.strerror}") from None
+    from graphstep.files import read_text
+
+    return read_text(path)  # regular files only, UTF-8 (a BOM from a Windows editor is not code), size-capped
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,9 +66,15 @@ def run(args: argparse.Namespace) -> int:
     exercise = read(args.exercise)
     answers = read(args.answers) if args.answers else None
     name = Path(args.exercise).name
-    report = check(exercise, answers, args.tolerance, name=name,
-                   answers_name=Path(args.answers).name if args.answers else "answers", decimals=args.decimals,
-                   strict=args.strict)
+    # load("…") in the exercise reads from the exercise's folder; check works on numbers, so any array is
+    # refused as soon as it is written, before it is made (a student's randn(2000, 2000) chain costs nothing).
+    with limits(args.exercise, max_elements=1):
+        try:
+            report = check(exercise, answers, args.tolerance, name=name,
+                           answers_name=Path(args.answers).name if args.answers else "answers",
+                           decimals=args.decimals, strict=args.strict)
+        except TooManyElements:
+            raise GraphstepError("limit.check_arrays") from None
     if not report.verdicts:
         raise GraphstepError(t("check.no_answers", lang, file=args.answers or args.exercise))
     if args.json:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from graphstep.checking.answers import split_program
-from graphstep.errors import GraphstepError, InputError
+from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
 from graphstep.i18n import LANGUAGES
 from graphstep.lexer import canonical_name
+from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
 
 ASSIGNMENT = re.compile(r"^\s*(\\?[^\W\d]\w*(?:_\{[^{}=]*\})?)\s*=(.*)$", re.S)  # w0=, w_{0}=, \alpha=
@@ -24,6 +27,19 @@ VALUE_READERS: dict[str, Callable[[str, str], Any]] = {}
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SOURCE", help="a formula in quotes, or a path to a .gstep file")
     parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="input values, e.g. x=3 y=-4")
+    add_limit_arguments(parser)
+
+
+def add_limit_arguments(parser: argparse.ArgumentParser, elements: bool = True) -> None:
+    """``--allow-path DIR`` and ``--max-elements N``: what an untrusted program may read and hold."""
+    parser.add_argument("--allow-path", action="append", default=[], metavar="DIR",
+                        help="a folder whose files load(…) may also read (repeatable; by default a program reads "
+                             "only files in its own folder)")
+    if not elements:
+        return
+    parser.add_argument("--max-elements", type=int, default=None, metavar="N",
+                        help="the most numbers a program's arrays may hold together "
+                             f"(default {DEFAULT_MAX_ELEMENTS:,})")
 
 
 def add_lang_argument(parser: argparse.ArgumentParser) -> None:
@@ -31,21 +47,73 @@ def add_lang_argument(parser: argparse.ArgumentParser) -> None:
                         help="interface language (default: from $LANG, else English)")
 
 
+MAX_PRECISION = 17  # decimals: float64 holds about 17 significant digits
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Every command's numeric options in range, each with a one-line message (``--lr nan``, ``--seed -1``,
+    ``--precision 1000000000``), before any work starts."""
+    options = vars(args)
+
+    def need(name: str, ok: bool, what: str, **fields: Any) -> None:
+        if not ok:
+            raise InputError("option.range", flag="--" + name.replace("_", "-"), what=Phrase(what, fields),
+                             value=options[name])
+
+    def given(name: str) -> bool:
+        return options.get(name) is not None and not isinstance(options[name], bool)  # eval's --steps: a switch
+
+    for name in ("precision", "decimals"):
+        if given(name):
+            need(name, 0 <= options[name] <= MAX_PRECISION, "option.between", low=0, high=MAX_PRECISION)
+    if given("lr"):
+        need("lr", math.isfinite(options["lr"]) and options["lr"] > 0, "option.positive")
+    if given("tolerance"):
+        need("tolerance", math.isfinite(options["tolerance"]) and options["tolerance"] >= 0, "option.nonnegative")
+    if given("seed"):
+        need("seed", 0 <= options["seed"] < 2**63, "option.whole_nonnegative")
+    if given("step"):
+        step = options["step"]
+        if isinstance(step, float):
+            need("step", math.isfinite(step) and step > 0, "option.step_size")
+        else:
+            need("step", step >= 0, "option.whole_nonnegative")
+    for name in ("steps", "batch", "max_elements"):
+        if given(name):
+            need(name, options[name] >= 1, "option.at_least_one")
+
+
 def read_source(argument: str) -> str:
-    """The program text: the file's content when SOURCE names a file (or ends in .gstep), else SOURCE."""
-    path = Path(argument)
-    looks_like_file = argument.endswith(".gstep") or ("\n" not in argument and path.suffix in (".txt", ".gs"))
-    try:
-        if path.is_file():
-            # A checked exercise's answer lines (`? q = 3`) are blanked, keeping the line numbers.
-            return split_program(path.read_text(encoding="utf-8"))[0]
-    except (OSError, ValueError):
-        pass
-    except UnicodeDecodeError:
-        raise GraphstepError(f"{argument}: not a text file (it is not UTF-8)") from None
-    if looks_like_file:
+    """The program text: the file's content when SOURCE names a file (or ends in .gstep), else SOURCE.
+
+    Files are read as untrusted input (graphstep.files): regular files only, UTF-8, size-capped."""
+    from graphstep.files import read_text
+
+    path = source_file(argument)
+    if path is not None:
+        # A checked exercise's answer lines (`? q = 3`) are blanked, keeping the line numbers.
+        return split_program(read_text(path, argument))[0]
+    if _looks_like_file(argument):
         raise GraphstepError(f"file not found: {argument}")
     return argument
+
+
+def source_file(argument: str) -> Path | None:
+    """The file SOURCE names, or None when SOURCE is a formula (a file of that name wins, as documented;
+    a folder or a device is returned only when SOURCE looks like a path, so that reading it is refused)."""
+    if "\n" in argument or "\0" in argument:
+        return None
+    path = Path(argument)
+    try:
+        if path.is_file() or (path.exists() and (_looks_like_file(argument) or os.sep in argument)):
+            return path
+    except (OSError, ValueError):  # a formula too long to be a file name
+        pass
+    return None
+
+
+def _looks_like_file(argument: str) -> bool:
+    return argument.endswith(".gstep") or ("\n" not in argument and Path(argument).suffix in (".txt", ".gs"))
 
 
 def parse_values(items: Sequence[str]) -> dict[str, Any]:
@@ -71,9 +139,7 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
     """Parse SOURCE and the NAME=VALUE items; multi-letter names given on the command line stay whole."""
     values = parse_values(value_items)
     source = read_source(source_argument)
-    from graphstep.tensors import files_beside
-
-    with files_beside(source_argument):  # load("data.csv") in a file also finds data.csv next to it
+    with limits(source_file(source_argument)):  # load("data.csv") reads from the program's own folder
         graph = parse(source, names=values)
     return graph, values
 
@@ -83,7 +149,7 @@ def _read_array(name: str, text: str) -> Any:
     from graphstep.tensors import load_array
 
     try:
-        return load_array(text[1:])
+        return load_array(text[1:], confined=False)  # the command line's own file, not the program's
     except GraphstepError as error:
         raise InputError(f"the value of {name}: {error}") from None
 

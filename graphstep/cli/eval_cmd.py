@@ -7,7 +7,7 @@ import json
 
 from graphstep.backend import BACKENDS, DTYPES
 from graphstep.cli.common import add_lang_argument, add_source_arguments, load
-from graphstep.explain import describe_all
+from graphstep.explain import describe
 from graphstep.i18n import detect_lang
 from graphstep.numbers import fmt, to_jsonable
 from graphstep.trace import Trace
@@ -29,10 +29,22 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_json(trace), ensure_ascii=False))
     elif args.steps:
-        print(describe_all(trace, detect_lang(args.lang), args.precision))
+        print(numbered_steps(trace, detect_lang(args.lang), args.precision))
     else:
         print(table(trace, args.precision))
     return 0
+
+
+def numbered_steps(trace: Trace, lang: str, precision: int) -> str:
+    """Every step in words, numbered as ``export --step K`` and the HTML player count them (K = after K steps);
+    a step's further lines (a gate's other inputs, warnings) are indented under it."""
+    width = len(str(len(trace.steps)))
+    out = []
+    for k, step in enumerate(trace.steps, start=1):
+        first, *rest = describe(trace, step, lang, precision).split("\n")
+        out.append(f"{k:>{width}}  {first}")
+        out += [" " * (width + 2) + line for line in rest]
+    return "\n".join(out)
 
 
 def to_json(trace: Trace) -> dict[str, object]:

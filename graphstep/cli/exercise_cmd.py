@@ -1,4 +1,5 @@
-"""``graphstep exercise new TEMPLATE [--seed N] [--solution] [-o FILE]`` and ``graphstep exercise list``."""
+"""``graphstep exercise new TEMPLATE [--seed N] [--solution] [-o FILE]``, ``graphstep exercise list`` and
+``graphstep exercise handout EXERCISE -o FILE [--planted KIND]``."""
 
 from __future__ import annotations
 
@@ -25,6 +26,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("--solution", action="store_true", help="fill in the answers (2 decimals)")
     new.add_argument("-o", "--output", metavar="FILE", default=None, help="write to FILE instead of the terminal")
     add_lang_argument(new)
+    hand = actions.add_parser("handout", help="write the worked solution (or an erroneous example) as .tex/.pdf",
+                              description="Write the exercise's worked solution: the circuit, every forward step, "
+                                          "every backward step as upstream × local = contribution and the sums "
+                                          "at forks; with --planted, one step carries a typical mistake, and a "
+                                          "key at the end says where.")
+    hand.add_argument("exercise", metavar="EXERCISE", help="the exercise (.gstep)")
+    hand.add_argument("-o", "--output", metavar="FILE", required=True, help="solution.tex or solution.pdf")
+    hand.add_argument("--planted", metavar="KIND", default=None,
+                      help="plant one mistake of this kind: sign, fanout, upstream_dropped, mul_swapped, "
+                           "max_routed, relu_routed, chain_order, local_dropped")
+    hand.add_argument("--seed", type=int, default=0, metavar="N",
+                      help="which place the mistake is planted at, when there are several (default 0)")
+    add_lang_argument(hand)
     listing = actions.add_parser("list", help="list the templates")
     add_lang_argument(listing)
 
@@ -35,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         for name in TEMPLATES:
             print(f"{name:<10} {t('exercise.title_' + name, lang)}")
         return 0
+    if args.action == "handout":
+        return write_handout(args, lang)
     if args.template not in TEMPLATES:
         raise GraphstepError(f"unknown template {args.template!r}; choose one of: {', '.join(TEMPLATES)}")
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000)
@@ -47,5 +63,19 @@ def run(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as error:
         raise GraphstepError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def write_handout(args: argparse.Namespace, lang: str) -> int:
+    from graphstep.checking.handout import compile_pdf, handout
+    from graphstep.cli.check_cmd import read
+    from graphstep.export.atomic import write_all
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".tex", ".pdf"):
+        raise GraphstepError("handout.format", suffix=out.suffix or "(none)")
+    tex = handout(read(args.exercise), Path(args.exercise).name, lang, args.planted, args.seed)
+    write_all({out: compile_pdf(tex) if out.suffix.lower() == ".pdf" else tex.encode()})
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from graphstep.cli.common import add_lang_argument, add_source_arguments, load
+from graphstep.errors import GraphstepError
 from graphstep.export import FORMATS, DrawOptions, export
 from graphstep.export.options import RANKDIRS, SHOWS
 from graphstep.i18n import detect_lang
@@ -29,6 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="draw the state after K steps, the current gate highlighted (default: the finished run)")
     parser.add_argument("--frames", action="store_true",
                         help="one file per step (OUT-000.svg, OUT-001.svg, …) and a Beamer overlay OUT-frames.tex")
+    parser.add_argument("--caption", action=argparse.BooleanOptionalAction, default=None,
+                        help="the step's sentence under each frame: GIF frames have it (--no-caption drops it),"
+                             " a Beamer overlay gets a caption line with --caption")
+    timing = parser.add_mutually_exclusive_group()
+    timing.add_argument("--fps", type=float, default=None, metavar="N",
+                        help="GIF frames per second (default 1.1, i.e. --delay 900)")
+    timing.add_argument("--delay", type=int, default=None, metavar="MS",
+                        help="milliseconds each GIF frame shows (default 900; the last one holds 3 s)")
     parser.add_argument("--builtin", action="store_true",
                         help="use graphstep's own layout (the terminal app's) even where Graphviz is installed")
     add_lang_argument(parser)
@@ -40,8 +49,14 @@ def run(args: argparse.Namespace) -> int:
     if args.expand:
         graph = graph.expand()
     trace = graph.run(**values)
+    delay = args.delay
+    if args.fps is not None:
+        if not 0.02 <= args.fps <= 50:
+            raise GraphstepError(f"--fps must be between 0.02 and 50, got {args.fps:g}")
+        delay = round(1000 / args.fps)
     written = export(trace, Path(args.output), options, step=args.step, frames=args.frames, builtin=args.builtin,
-                     lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr))
+                     lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr),
+                     caption=args.caption, delay_ms=delay, cli=True)
     if len(written) == 1:
         print(f"wrote {written[0]}")
     elif not written[-1].name.endswith("-frames.tex"):

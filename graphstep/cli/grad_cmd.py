@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graphstep.checking.gradients import compare, formula_text  # sympy loads only for this command
+    # sympy loads only for this command
+    from graphstep.checking.gradients import SYMBOLIC_SECONDS, compare, formula_text
     from graphstep.errors import GraphstepError
 
     lang = detect_lang(args.lang)
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({
             "output": f,
             "value": to_jsonable(result.value),
-            "expression": formula_text(result.expression),
+            "expression": None if result.expression is None else formula_text(result.expression),
             "at": result.values,
             "step": result.step,
             "tolerance": result.tolerance,
@@ -52,16 +53,19 @@ def run(args: argparse.Namespace) -> int:
                 "name": g.name,
                 "automatic": to_jsonable(g.automatic),
                 "numerical": to_jsonable(g.numerical),
-                "symbolic": to_jsonable(g.symbolic),
-                "formula": formula_text(g.formula),
-                "latex": _latex(g.formula),
+                "symbolic": None if g.skipped else to_jsonable(g.symbolic),
+                "formula": None if g.skipped else formula_text(g.formula),
+                "latex": None if g.skipped else _latex(g.formula),
+                "symbolic_skipped": g.skipped,
                 "agree": g.agree,
                 "disagrees": g.odd_one,
             } for g in result.gradients],
         }, ensure_ascii=False, indent=2))
         return 0 if result.agree else 1
     p = args.precision
-    print(t("grad.header", lang, f=f, expr=formula_text(result.expression)))
+    skipped = t("grad.skipped", lang, seconds=SYMBOLIC_SECONDS)
+    expression = skipped if result.expression is None else formula_text(result.expression)
+    print(t("grad.header", lang, f=f, expr=expression))
     at = ", ".join(f"{name} = {fmt(x, p).rstrip('0').rstrip('.')}" for name, x in result.values.items())
     print(t("grad.at", lang, values=at, f=f, value=fmt(result.value, p)))
     print()
@@ -75,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
             flag = t("grad.odd", lang, method=t(f"grad.method_{g.odd_one}", lang))
         else:
             flag = t("grad.none_agree", lang)
-        rows.append((f"∂{f}/∂{g.name}", fmt(g.automatic, p), fmt(g.numerical, p), fmt(g.symbolic, p), flag))
+        rows.append((f"∂{f}/∂{g.name}", fmt(g.automatic, p), fmt(g.numerical, p),
+                     t("grad.skipped_short", lang) if g.skipped else fmt(g.symbolic, p), flag))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:4], widths[1:], strict=True)] + [row[4]]
@@ -83,11 +88,16 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(t("grad.formulas", lang))
     for g in result.gradients:
-        print(f"  ∂{f}/∂{g.name} = {formula_text(g.formula)} = {fmt(g.symbolic, p)}")
+        if g.skipped:
+            print(f"  ∂{f}/∂{g.name}: {skipped}")
+        else:
+            print(f"  ∂{f}/∂{g.name} = {formula_text(g.formula)} = {fmt(g.symbolic, p)}")
     print()
     if result.kinks:
         print(t("grad.kinks", lang, what=", ".join(result.kinks)))
-    if result.agree:
+    if result.agree and any(g.skipped for g in result.gradients):
+        print(t("grad.two_agree", lang, tol=result.tolerance))
+    elif result.agree:
         print(t("grad.all_agree", lang, tol=result.tolerance))
     else:
         bad = ", ".join(g.name for g in result.gradients if not g.agree)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from graphstep.errors import GraphstepError
 from graphstep.export.atomic import write_all
+from graphstep.export.gif import FRAME_MS
 from graphstep.export.options import DrawOptions
-from graphstep.export.render import FORMATS, Renderer, render_files
+from graphstep.export.render import FORMATS, Renderer, render_files, stale_frames
 from graphstep.graph import Graph
 from graphstep.trace import Trace
 
@@ -22,23 +24,48 @@ __all__ = ["FORMATS", "DrawOptions", "Renderer", "export", "graph_svg", "trace_s
 
 def graph_svg(graph: Graph, options: DrawOptions | None = None) -> str:
     """The graph's structure (gates, wires, names) as SVG; Graphviz's layout when ``dot`` is installed."""
-    return Renderer(graph, None, options or DrawOptions()).svg()
+    _expect("graph", graph, (Graph,), "a Graph (graphstep.parse(...))")
+    return Renderer(graph, None, _options(options)).svg()
 
 
 def trace_svg(trace: Trace, step: int | None = None, options: DrawOptions | None = None) -> str:
     """The trace drawn after ``step`` steps (the finished run by default), values green, gradients red."""
-    renderer = Renderer(trace.graph, trace, options or DrawOptions())
+    _expect("trace", trace, (Trace,), "a Trace (graph.run(...))")
+    renderer = Renderer(trace.graph, trace, _options(options))
     renderer.check_step(step)
     return renderer.svg(step)
 
 
 def export(what: Graph | Trace, path: str | Path, options: DrawOptions | None = None, *, step: int | None = None,
            frames: bool = False, builtin: bool = False, lang: str = "en",
-           note: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``what`` to ``path`` (format by extension); returns the paths written."""
+           note: Callable[[str], None] | None = None, caption: bool | None = None, delay_ms: int | None = None,
+           cli: bool = False) -> list[Path]:
+    """Write ``what`` to ``path`` (format by extension); returns the paths written. ``caption``: the step's
+    sentence in each frame (default: in a GIF, not in a Beamer overlay); ``delay_ms``: each GIF frame's time
+    (default 900); ``cli``: word error messages with the command line's option names (``--step``)."""
+    _expect("what", what, (Graph, Trace), "a Graph or a Trace")
+    _expect("path", path, (str, Path), "a file name (str or Path)")
     trace = what if isinstance(what, Trace) else None
     graph = what.graph if isinstance(what, Trace) else what
-    renderer = Renderer(graph, trace, options or DrawOptions(), builtin=builtin, lang=lang)
+    if delay_ms is not None and (isinstance(delay_ms, bool) or not isinstance(delay_ms, int)
+                                 or not 20 <= delay_ms <= 60_000):
+        raise GraphstepError(f"{'--delay' if cli else 'delay_ms'} must be between 20 and 60000 milliseconds,"
+                             f" got {delay_ms!r}")
+    renderer = Renderer(graph, trace, _options(options), builtin=builtin, lang=lang, captions=caption,
+                        delay_ms=delay_ms or FRAME_MS, cli=cli)
     files = render_files(renderer, Path(path), step=step, frames=frames, note=note)
-    write_all(files)
+    write_all(files, remove=stale_frames(Path(path), files) if frames else ())
     return list(files)
+
+
+def _expect(name: str, value: object, types: tuple[type, ...], wanted: str) -> None:
+    if not isinstance(value, types) or isinstance(value, bool):
+        raise GraphstepError(f"{name} must be {wanted}, got {type(value).__name__} {value!r}"[:200])
+
+
+def _options(options: object) -> DrawOptions:
+    if options is None:
+        return DrawOptions()
+    _expect("options", options, (DrawOptions,), "a DrawOptions (graphstep.export.DrawOptions(...))")
+    assert isinstance(options, DrawOptions)
+    return options

@@ -15,7 +15,8 @@ from graphstep.errors import GraphstepError
 
 INSTALL_HINT = ("install Graphviz with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS)"
                 " or `conda install -c conda-forge graphviz`")
-TIMEOUT_S = 300
+TIMEOUT_S = 90
+"""A safety net: graphstep predicts slow graphs (``cost``) and does not start `dot` on them."""
 
 
 def find_dot() -> str | None:
@@ -31,8 +32,21 @@ def find_dot() -> str | None:
 def require_dot(what: str) -> str:
     dot = find_dot()
     if dot is None:
+        bad = bad_setting()
+        if bad:
+            raise GraphstepError(f"{what} needs the Graphviz `dot` binary, but {bad}")
         raise GraphstepError(f"{what} needs the Graphviz `dot` binary, which was not found; {INSTALL_HINT}")
     return dot
+
+
+def bad_setting() -> str | None:
+    """What is wrong with ``GRAPHSTEP_DOT`` when it names no program (None when unset or fine)."""
+    explicit = os.environ.get("GRAPHSTEP_DOT")
+    if not explicit or os.environ.get("GRAPHSTEP_NO_DOT", "") not in ("", "0") or find_dot() is not None:
+        return None
+    why = ("does not exist" if not os.path.exists(explicit) else
+           "is a folder" if os.path.isdir(explicit) else "is not executable")
+    return f"GRAPHSTEP_DOT={explicit} {why}; point it at the `dot` program or unset it"
 
 
 def render(source: str, fmt: str, dpi: int | None = None) -> bytes:

@@ -7,14 +7,16 @@ note); .png/.pdf/.gif need Graphviz and say how to install it.
 
 from __future__ import annotations
 
+import numbers
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from graphstep.errors import GraphstepError
 from graphstep.export import graphviz
+from graphstep.export.cost import DotCost, dot_cost
 from graphstep.export.dot import to_dot
 from graphstep.export.draw import Drawing, draw
 from graphstep.export.options import DrawOptions
@@ -31,8 +33,6 @@ FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "p
            ".gif": "gif", ".html": "html"}
 NEEDS_GRAPHVIZ = ("png", "pdf", "gif")
 PNG_DPI = 144
-BIG = 1500
-"""Above this many nodes Graphviz takes a while (about 4 minutes at 5,000): the export says so."""
 
 
 @dataclass
@@ -46,28 +46,55 @@ class Renderer:
     """Use graphstep's own layout even where Graphviz is installed."""
     lang: str = "en"
     """Language of the step captions in the HTML player."""
+    captions: bool | None = None
+    """The step's sentence in each frame: GIF frames by default, Beamer overlays when asked (True)."""
+    delay_ms: int = 900
+    """How long each GIF frame shows."""
+    cli: bool = False
+    """Name arguments in error messages as the command line spells them (``--step``), not as Python does."""
+
+    def arg(self, name: str, value: str = "") -> str:
+        """``--step`` / ``--step K`` for the command line, ``step`` / ``step=K`` for Python (flags:
+        ``frames=True``)."""
+        if self.cli:
+            return f"--{name} {value}".rstrip()
+        if name == "step":
+            return f"step={value}" if value else "step"
+        return f"{name}=True"
 
     @cached_property
     def layout(self) -> Layout:
         return layered_layout(self.graph)
 
     @cached_property
+    def dot_cost(self) -> DotCost:
+        return dot_cost(self.graph)
+
+    @cached_property
+    def has_dot(self) -> bool:
+        return graphviz.find_dot() is not None
+
+    @cached_property
     def uses_graphviz(self) -> bool:
-        return not self.builtin and graphviz.find_dot() is not None
+        """Graphviz draws unless asked not to, absent, or predicted to take minutes on this graph."""
+        return not self.builtin and self.has_dot and not self.dot_cost.slow
 
     @property
     def cursors(self) -> range:
         """Every step a frame can show: 0 (nothing computed yet) … len(steps) (the finished run)."""
         return range(len(self.trace.steps) + 1) if self.trace is not None else range(1)
 
-    def check_step(self, step: int | None) -> None:
+    def check_step(self, step: object) -> None:
         if step is None:
             return
+        if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+            raise GraphstepError(f"{self.arg('step')} must be a whole number of steps, got {step!r}")
         if self.trace is None:
-            raise GraphstepError("--step needs a run of the graph")
+            raise GraphstepError(f"{self.arg('step')} needs a run of the graph (a Trace), not a bare Graph")
         last = len(self.trace.steps)
-        if not 0 <= step <= last:
-            raise GraphstepError(f"--step must be between 0 and {last} (this trace has {last} steps), got {step}")
+        if not 0 <= int(step) <= last:
+            raise GraphstepError(f"{self.arg('step')} must be between 0 and {last} (this trace has {last} steps),"
+                                 f" got {step}")
 
     @cached_property
     def scenes(self) -> Scenes:
@@ -91,7 +118,7 @@ class Renderer:
 
     def graphviz_bytes(self, fmt: str, step: int | None = None, tables: bool = False) -> bytes:
         if self.builtin:
-            raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
+            raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {self.arg('builtin')}")
         return graphviz.render(self.dot(step, tables), fmt, PNG_DPI if fmt == "png" else None)
 
     def player(self, start: int = 0) -> str:
@@ -136,11 +163,24 @@ def output_format(path: Path) -> str:
 
 
 def fallback_note(fmt: str, renderer: Renderer) -> str | None:
-    """The one-line note when Graphviz is missing and graphstep draws the picture itself."""
-    if fmt in ("svg", "html") and not renderer.uses_graphviz and not renderer.builtin:
-        return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
-                + graphviz.INSTALL_HINT + ")")
-    return None
+    """The one-line note when graphstep draws the picture itself although --builtin was not asked for."""
+    if fmt not in ("svg", "html") or renderer.uses_graphviz or renderer.builtin:
+        return None
+    if renderer.has_dot:
+        return (f"note: Graphviz would take minutes on this graph ({len(renderer.graph)} nodes,"
+                f" {renderer.dot_cost.describe()}), so graphstep drew it with its own layout in seconds")
+    bad = graphviz.bad_setting()
+    if bad:
+        return f"note: {bad}; graphstep drew the diagram with its own layout"
+    return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
+            + graphviz.INSTALL_HINT + ")")
+
+
+def too_slow_for_graphviz(fmt: str, renderer: Renderer) -> GraphstepError:
+    return GraphstepError(
+        f".{fmt} is rendered by Graphviz, which would take minutes on this graph ({len(renderer.graph)} nodes,"
+        f" {renderer.dot_cost.describe()}); graphstep's own layout draws .svg, .tex and .html in seconds"
+        " (rsvg-convert or Inkscape turn the SVG into a PNG or PDF)")
 
 
 def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
@@ -149,27 +189,28 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     fmt = output_format(path)
     renderer.check_step(step)
     if fmt in NEEDS_GRAPHVIZ and renderer.builtin:
-        raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out --builtin")
+        raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {renderer.arg('builtin')}")
     if fmt in NEEDS_GRAPHVIZ:
         graphviz.require_dot(f".{fmt} output")
+        if renderer.dot_cost.slow:
+            raise too_slow_for_graphviz(fmt, renderer)
     if fmt in ("gif", "html"):
         if frames or (step is not None and fmt == "gif"):
-            what = "--frames and --step" if fmt == "gif" else "--frames (--step K opens the player at step K)"
+            frames_arg, step_arg = renderer.arg("frames"), renderer.arg("step")
+            what = (f"{frames_arg} and {step_arg}" if fmt == "gif" else
+                    f"{frames_arg} ({renderer.arg('step', 'K')} opens the player at step K)")
             raise GraphstepError(f".{fmt} already holds every step of the trace; leave out {what}")
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
     message = fallback_note(fmt, renderer)
-    if message is None and fmt != "dot" and fmt != "tex" and renderer.uses_graphviz and len(renderer.graph) > BIG:
-        message = (f"note: Graphviz may take minutes for {len(renderer.graph)} nodes; --builtin draws them in"
-                   " seconds")
     if message and note:
         note(message)
     if not frames:
         return {path: _one(renderer, fmt, step, tables=step is not None and fmt != "html")}
     if renderer.trace is None:
-        raise GraphstepError("--frames needs a run of the graph")
+        raise GraphstepError(f"{renderer.arg('frames')} needs a run of the graph (a Trace), not a bare Graph")
     if step is not None:
-        raise GraphstepError("--frames writes every step; leave out --step")
+        raise GraphstepError(f"{renderer.arg('frames')} writes every step; leave out {renderer.arg('step')}")
     digits = max(3, len(str(len(renderer.cursors) - 1)))
     files: dict[Path, bytes] = {}
     for k in renderer.cursors:
@@ -177,12 +218,22 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
     if fmt == "dot":  # LaTeX cannot include DOT source: the frames alone
         return files
     overlay = path.with_name(f"{path.stem}-frames.tex")
+    captions = [renderer.caption(k) for k in renderer.cursors] if renderer.captions else None
     if fmt == "tex":
-        text = beamer_tikz_overlay([renderer.drawing(k) for k in renderer.cursors])
+        text = beamer_tikz_overlay([renderer.drawing(k) for k in renderer.cursors], captions)
     else:
-        text = beamer_graphics_overlay([p.name for p in files])
+        text = beamer_graphics_overlay([p.name for p in files], captions)
     files[overlay] = text.encode("utf-8")
     return files
+
+
+def stale_frames(path: Path, files: Mapping[Path, bytes]) -> list[Path]:
+    """Frames of an earlier export to ``path`` that this one does not rewrite (``OUT-018.svg`` … when the new
+    trace has 17 steps): the folder then holds exactly one set of frames."""
+    pattern = re.compile(re.escape(path.stem) + r"-\d{3,}" + re.escape(path.suffix))
+    if not path.parent.is_dir():
+        return []
+    return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name) and p not in files and p.is_file())
 
 
 def _one(renderer: Renderer, fmt: str, step: int | None, tables: bool = False) -> bytes:
@@ -198,8 +249,10 @@ def _one(renderer: Renderer, fmt: str, step: int | None, tables: bool = False) -
     if fmt == "gif":
         from graphstep.export.gif import animate
 
+        captions = [renderer.caption(k) for k in renderer.cursors] if renderer.captions is not False else None
         return animate([renderer.graphviz_bytes("png", k) for k in renderer.cursors],
-                       renderer.options.colours.background)
+                       renderer.options.colours.background, captions, renderer.options.colours.foreground,
+                       renderer.delay_ms)
     return renderer.player(step or 0).encode("utf-8")
 
 

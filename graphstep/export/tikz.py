@@ -17,10 +17,15 @@ _MATH = {
     "−": "-", "²": "^{2}", "³": "^{3}", "∑": r"\Sigma", "…": r"\ldots", "θ": r"\theta", "α": r"\alpha",
     "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "λ": r"\lambda", "μ": r"\mu",
     "π": r"\pi", "τ": r"\tau", "φ": r"\phi", "ω": r"\omega", "η": r"\eta",
+    "→": r"\to", "≈": r"\approx", "ᵀ": r"^{\top}", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∞": r"\infty",
 }
 _PLAIN = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
           "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
           ">": r"\textgreater{}", "-": "-{}"}
+
+
+_LATIN = set("áéíóúñüÁÉÍÓÚÑÜàèçÇ¿¡")
+"""Spanish (and a little more) that pdflatex reads as UTF-8 input by default."""
 
 
 def latex_text(text: str) -> str:
@@ -31,7 +36,7 @@ def latex_text(text: str) -> str:
             out.append(f"${_MATH[ch]}$")
         elif ch in _PLAIN:
             out.append(_PLAIN[ch])
-        elif ord(ch) < 128:
+        elif ord(ch) < 128 or ch in _LATIN:
             out.append(ch)
         else:
             out.append("?")
@@ -96,7 +101,7 @@ def standalone(drawing: Drawing) -> str:
     return f"{PREAMBLE}\\begin{{document}}\n{picture(drawing)}\\end{{document}}\n"
 
 
-def beamer_tikz_overlay(drawings: Sequence[Drawing]) -> str:
+def beamer_tikz_overlay(drawings: Sequence[Drawing], captions: Sequence[str] | None = None) -> str:
     """One ``\\only<k>`` per step: ``\\input`` it inside a frame; slide k shows the state after k-1 steps.
     Every picture is scaled to fit the frame (``\\linewidth`` wide, at most ``\\graphstepheight`` tall)."""
     width = max(d.width for d in drawings)
@@ -105,6 +110,18 @@ def beamer_tikz_overlay(drawings: Sequence[Drawing]) -> str:
            + _fit(width / height)]
     for k, drawing in enumerate(drawings, start=1):
         out.append(f"\\only<{k}>{{\\resizebox{{\\graphstepwidth}}{{!}}{{%\n{picture(drawing)}}}}}%\n")
+    out.append(caption_lines(captions))
+    return "".join(out)
+
+
+def caption_lines(captions: Sequence[str] | None) -> str:
+    """Under the picture, slide k's sentence (``\\graphstepcaption`` sets its style; small by default)."""
+    if not captions:
+        return ""
+    out = ["\\par\\smallskip\\providecommand{\\graphstepcaption}[1]{{\\small #1}}%\n"]
+    for k, caption in enumerate(captions, start=1):
+        text = "\\\\ ".join(latex_text(line.strip()) for line in caption.split("\n") if line.strip())
+        out.append(f"\\only<{k}>{{\\graphstepcaption{{{text}}}}}%\n")
     return "".join(out)
 
 
@@ -118,7 +135,7 @@ def _fit(aspect: float) -> str:
             "\\ifdim\\graphstepwidth>\\linewidth\\setlength{\\graphstepwidth}{\\linewidth}\\fi\n")
 
 
-def beamer_graphics_overlay(files: Sequence[str]) -> str:
+def beamer_graphics_overlay(files: Sequence[str], captions: Sequence[str] | None = None) -> str:
     """One ``\\includegraphics<k>`` per frame file; ``\\graphstepdir`` is the folder of the frames."""
     lines = [_OVERLAY_HEADER
              + "% Slide k shows the state after k-1 steps. If the frames are not in the folder you run LaTeX in,\n"
@@ -133,6 +150,7 @@ def beamer_graphics_overlay(files: Sequence[str]) -> str:
     size = "width=\\linewidth" if svg else "width=\\linewidth,height=\\graphstepheight,keepaspectratio"
     for k, name in enumerate(files, start=1):
         lines.append(f"{command}<{k}>[{size}]{{\\graphstepdir {name}}}%\n")
+    lines.append(caption_lines(captions))
     return "".join(lines)
 
 
