@@ -684,3 +684,23 @@ def test_api_argument_errors_are_clear_and_speak_python(call: Any, message: str,
         call(trace_of("neuron"))
     assert message in str(caught.value) and "--" not in str(caught.value)
     assert not any(tmp_path.iterdir())
+
+
+def test_transparent_builtin_svg_and_tikz_draw_no_background(tmp_path: Path) -> None:
+    trace = trace_of("add_mul")
+    svg = export(trace, tmp_path / "t.svg", DrawOptions(transparent=True), builtin=True)[0].read_text()
+    assert '<rect width="100%" height="100%" fill="none"/>' in svg
+    tex = export(trace, tmp_path / "t.tex", DrawOptions(transparent=True))[0].read_text()
+    assert "\\fill[" not in tex.split("\\draw")[0] and "\\path (0,0) rectangle" in tex
+
+
+@pytest.mark.parametrize("fit, rankdir", [("16:9", "LR"), ("4:3", "LR")])
+def test_fit_picks_the_direction_with_the_largest_text(fit: str, rankdir: str) -> None:
+    from graphstep.export.fit import fit_options, text_scale
+
+    sizes = {"LR": (900.0, 200.0), "TB": (300.0, 800.0)}
+    chosen = fit_options(DrawOptions(rankdir="TB"), fit, lambda o: sizes[o.rankdir])
+    assert chosen.rankdir == rankdir
+    assert text_scale(sizes["LR"], fit) > text_scale(sizes["TB"], fit)
+    tall = {"LR": (2000.0, 100.0), "TB": (200.0, 500.0)}
+    assert fit_options(DrawOptions(), "4:3", lambda o: tall[o.rankdir]).rankdir == "TB"

@@ -243,3 +243,66 @@ def test_beamer_overlay_caption_line_compiles(tmp_path: Path, lang: str) -> None
     import unicodedata
 
     assert ("backward at exp" if lang == "en" else "hacia atrás en exp") in unicodedata.normalize("NFC", text)
+
+
+SLIDE_EXAMPLES = {"neuron": 0.6, "staged": 0.55, "add_mul": 0.6, "mul": 0.6, "xor_mlp": 0.4, "mlp_batch": 0.3}
+"""The smallest number height on a 16:9 Beamer slide, relative to the slide's body text, per example: the
+issue asks 60% for the neuron; the long tensor chains are only guarded against getting smaller."""
+
+
+@pytest.mark.graphviz
+@needs_dot
+@pytest.mark.skipif(PDFLATEX is None or shutil.which("pdftotext") is None, reason="needs pdflatex and pdftotext")
+@pytest.mark.parametrize("name", list(SLIDE_EXAMPLES))
+def test_fit_16_9_text_height_on_a_beamer_slide(tmp_path: Path, name: str) -> None:
+    assert main(["export", str(EXAMPLES / f"{name}.gstep"), "-o", str(tmp_path / "fig.pdf"), "--fit", "16:9"]) == 0
+    _beamer(tmp_path, "\\begin{frame}{Backpropagation}Body text.\\par\n"
+                      "\\includegraphics[width=\\linewidth,height=0.8\\textheight,keepaspectratio]{fig.pdf}\n"
+                      "\\end{frame}\n")
+    def number_heights(pdf: str) -> list[float]:
+        box = subprocess.run(["pdftotext", "-bbox", pdf, "-"], cwd=tmp_path, capture_output=True, text=True,
+                             check=True).stdout
+        words = re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', box)
+        return [float(m.group(2)) - float(m.group(1)) for m in words
+                if re.fullmatch(r"[−-]?\d+\.\d\d", html.unescape(m.group(3)))]
+
+    # The numbers are drawn at 18 pt (--fit's size) in fig.pdf; how much the slide shrinks them gives their
+    # size on the slide, compared with Beamer's 11 pt body text.
+    on_slide, in_figure = number_heights("slides.pdf"), number_heights("fig.pdf")
+    assert on_slide and in_figure
+    ratio = 18 * (min(on_slide) / min(in_figure)) / 11
+    assert ratio >= SLIDE_EXAMPLES[name], f"{name}: numbers {ratio:.0%} of body text"
+
+
+@pytest.mark.graphviz
+@needs_dot
+def test_pdf_page_hugs_the_picture_like_the_png(tmp_path: Path) -> None:
+    from PIL import Image
+
+    trace = trace_of("neuron")
+    pdf = export(trace, tmp_path / "n.pdf")[0].read_bytes()
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert box
+    png = Image.open(export(trace, tmp_path / "n.png")[0])
+    # The PNG is 144 dpi: 2 px per point. Before, the PDF page had 36 pt more on every side.
+    assert abs(float(box.group(1)) - png.width / 2) < 4 and abs(float(box.group(2)) - png.height / 2) < 4
+
+
+@pytest.mark.graphviz
+@needs_dot
+def test_transparent_scale_dpi_and_fontsize(tmp_path: Path) -> None:
+    from PIL import Image
+
+    trace = trace_of("add_mul")
+    plain = Image.open(export(trace, tmp_path / "a.png")[0])
+    clear = Image.open(export(trace, tmp_path / "t.png", DrawOptions(transparent=True))[0]).convert("RGBA")
+    assert clear.getpixel((0, 0))[3] == 0 and plain.convert("RGBA").getpixel((0, 0))[3] == 255
+    big = Image.open(export(trace, tmp_path / "b.png", dpi=288)[0])
+    assert abs(big.width - 2 * plain.width) <= 2
+    svg = export(trace, tmp_path / "s.svg", scale=2)[0].read_text()
+    one = export(trace, tmp_path / "one.svg")[0].read_text()
+    width = lambda text: float(re.search(r'<svg[^>]*\swidth="([\d.]+)', text).group(1))
+    assert width(svg) == pytest.approx(2 * width(one), abs=0.1)
+    assert 'bgcolor="transparent"' in export(trace, tmp_path / "t.dot", DrawOptions(transparent=True))[0].read_text()
+    large = Image.open(export(trace, tmp_path / "l.png", DrawOptions(fontsize=20))[0])
+    assert large.width > plain.width

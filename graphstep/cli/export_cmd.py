@@ -30,6 +30,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="draw the state after K steps, the current gate highlighted (default: the finished run)")
     parser.add_argument("--frames", action="store_true",
                         help="one file per step (OUT-000.svg, OUT-001.svg, …) and a Beamer overlay OUT-frames.tex")
+    parser.add_argument("--fit", choices=("16:9", "4:3"), default=None,
+                        help="draw in the direction (LR or TB) whose text is largest on a slide of this shape")
+    parser.add_argument("--fontsize", type=float, default=None, metavar="PT",
+                        help="size of the numbers and gate symbols in points (default 14; 18 with --fit)")
+    parser.add_argument("--scale", type=float, default=1.0, metavar="F",
+                        help="SVG and PNG size relative to the natural size (default 1)")
+    parser.add_argument("--dpi", type=int, default=144, metavar="N", help="PNG and GIF resolution (default 144)")
+    parser.add_argument("--transparent", action="store_true",
+                        help="no background: the slide's colour shows through (PNG, PDF, SVG, TikZ)")
     parser.add_argument("--caption", action=argparse.BooleanOptionalAction, default=None,
                         help="the step's sentence under each frame: GIF frames have it (--no-caption drops it),"
                              " a Beamer overlay gets a caption line with --caption")
@@ -43,8 +52,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_lang_argument(parser)
 
 
+FIT_FONTSIZE = 18
+"""With --fit, text a little larger than the gates around it: on a slide, the numbers are what is read."""
+
+
 def run(args: argparse.Namespace) -> int:
-    options = DrawOptions(rankdir=args.rankdir, precision=args.precision, show=args.show, theme=args.theme)
+    options = DrawOptions(rankdir=args.rankdir, precision=args.precision, show=args.show, theme=args.theme,
+                          fontsize=args.fontsize or (FIT_FONTSIZE if args.fit else 14), transparent=args.transparent)
     graph, values = load(args.source, args.values)
     if args.expand:
         graph = graph.expand()
@@ -56,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         delay = round(1000 / args.fps)
     written = export(trace, Path(args.output), options, step=args.step, frames=args.frames, builtin=args.builtin,
                      lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr),
-                     caption=args.caption, delay_ms=delay, cli=True)
+                     caption=args.caption, delay_ms=delay, fit=args.fit, scale=args.scale, dpi=args.dpi, cli=True)
     if len(written) == 1:
         print(f"wrote {written[0]}")
     elif not written[-1].name.endswith("-frames.tex"):

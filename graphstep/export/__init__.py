@@ -15,7 +15,7 @@ from graphstep.errors import GraphstepError
 from graphstep.export.atomic import write_all
 from graphstep.export.gif import FRAME_MS
 from graphstep.export.options import DrawOptions
-from graphstep.export.render import FORMATS, Renderer, render_files, stale_frames
+from graphstep.export.render import FORMATS, PNG_DPI, Renderer, render_files, stale_frames
 from graphstep.graph import Graph
 from graphstep.trace import Trace
 
@@ -39,10 +39,12 @@ def trace_svg(trace: Trace, step: int | None = None, options: DrawOptions | None
 def export(what: Graph | Trace, path: str | Path, options: DrawOptions | None = None, *, step: int | None = None,
            frames: bool = False, builtin: bool = False, lang: str = "en",
            note: Callable[[str], None] | None = None, caption: bool | None = None, delay_ms: int | None = None,
-           cli: bool = False) -> list[Path]:
+           fit: str | None = None, scale: float = 1.0, dpi: int = PNG_DPI, cli: bool = False) -> list[Path]:
     """Write ``what`` to ``path`` (format by extension); returns the paths written. ``caption``: the step's
     sentence in each frame (default: in a GIF, not in a Beamer overlay); ``delay_ms``: each GIF frame's time
-    (default 900); ``cli``: word error messages with the command line's option names (``--step``)."""
+    (default 900); ``fit``: ``"16:9"`` or ``"4:3"``, draw in the direction whose text is largest on such a
+    slide; ``scale``: SVG/PNG size factor; ``dpi``: PNG resolution (default 144); ``cli``: word error
+    messages with the command line's option names (``--step``)."""
     _expect("what", what, (Graph, Trace), "a Graph or a Trace")
     _expect("path", path, (str, Path), "a file name (str or Path)")
     trace = what if isinstance(what, Trace) else None
@@ -51,8 +53,17 @@ def export(what: Graph | Trace, path: str | Path, options: DrawOptions | None = 
                                  or not 20 <= delay_ms <= 60_000):
         raise GraphstepError(f"{'--delay' if cli else 'delay_ms'} must be between 20 and 60000 milliseconds,"
                              f" got {delay_ms!r}")
-    renderer = Renderer(graph, trace, _options(options), builtin=builtin, lang=lang, captions=caption,
-                        delay_ms=delay_ms or FRAME_MS, cli=cli)
+    options = _options(options)
+    if fit is not None:
+        from graphstep.export.fit import fit_options
+
+        options = fit_options(options, fit, lambda o: Renderer(graph, trace, o, builtin=builtin).size())
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.05 <= scale <= 20:
+        raise GraphstepError(f"{'--scale' if cli else 'scale'} must be between 0.05 and 20, got {scale!r}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 18 <= dpi <= 1200:
+        raise GraphstepError(f"{'--dpi' if cli else 'dpi'} must be between 18 and 1200, got {dpi!r}")
+    renderer = Renderer(graph, trace, options, builtin=builtin, lang=lang, captions=caption,
+                        delay_ms=delay_ms or FRAME_MS, dpi=dpi, scale=float(scale), cli=cli)
     files = render_files(renderer, Path(path), step=step, frames=frames, note=note)
     write_all(files, remove=stale_frames(Path(path), files) if frames else ())
     return list(files)

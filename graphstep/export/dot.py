@@ -15,14 +15,27 @@ from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire
 FONT = "Helvetica,Arial,sans-serif"
 
 
+TRANSPARENT = "#ffffff00"
+
+
+def hidden_colour(scene: Scene, colour: str) -> str:
+    """The colour an unknown number is written in: the background's, or no colour on a transparent one."""
+    return TRANSPARENT if scene.options.transparent else colour
+
+
+def _size(scene: Scene, points: float) -> str:
+    return f"{points * scene.options.font_scale:g}"
+
+
 def to_dot(scene: Scene) -> str:
     opts = scene.options
     c = opts.colours
+    background = "transparent" if opts.transparent else c.background
     lines = [
         "digraph graphstep {",
-        f'  graph [rankdir={opts.rankdir}, bgcolor="{c.background}", fontname="{FONT}", fontcolor="{c.foreground}",'
+        f'  graph [rankdir={opts.rankdir}, bgcolor="{background}", fontname="{FONT}", fontcolor="{c.foreground}",'
         ' nodesep=0.2, ranksep=0.25, pad=0.2, newrank=true];',
-        f'  node [fontname="{FONT}", fontsize=14, color="{c.foreground}", fontcolor="{c.foreground}",'
+        f'  node [fontname="{FONT}", fontsize={_size(scene, 14)}, color="{c.foreground}", fontcolor="{c.foreground}",'
         ' penwidth=1.2];',
         f'  edge [color="{c.foreground}", arrowsize=0.7, penwidth=1.2];',
     ]
@@ -89,7 +102,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _font(label: Label, colour: str, hidden: str, size: int | None = None) -> str:
+def _font(label: Label, colour: str, hidden: str, size: str | None = None) -> str:
     """A number in its colour, or in the background colour while unknown (it keeps its space)."""
     text = _escape(label.text) or " "
     sized = f' POINT-SIZE="{size}"' if size else ""
@@ -101,11 +114,12 @@ def _node(node: SceneNode, scene: Scene) -> str:
     if node.kind == "gate":
         rows = [_escape(node.label)]
         if node.name:
-            rows.append(f'<FONT POINT-SIZE="11"><I>{_escape(node.name)}</I></FONT>')
+            rows.append(f'<FONT POINT-SIZE="{_size(scene, 11)}"><I>{_escape(node.name)}</I></FONT>')
         if node.shape:
-            rows.append(_shape(node))
+            rows.append(_shape(node, scene))
         if node.total.text:
-            rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill, 11))
+            rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill,
+                              _size(scene, 11)))
         short = len(node.label) <= 3 and len(rows) == 1
         shape = "circle" if short else "ellipse"
         fill = node.fill or (c.highlight_fill if node.current else c.gate_fill)
@@ -118,9 +132,9 @@ def _node(node: SceneNode, scene: Scene) -> str:
                 f' label=<{label}>];')
     rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
     if node.shape:
-        rows.append(_shape(node))
+        rows.append(_shape(node, scene))
     if node.total.text:
-        rows.append(_font(node.total, c.grad, c.background, 11))
+        rows.append(_font(node.total, c.grad, hidden_colour(scene, c.background), _size(scene, 11)))
     label = "<BR/>".join(rows)
     if node.fill:  # a coloured leaf: a rounded box in its colour
         return (f'  {_id(node.id)} [shape=box, style="rounded,filled", fillcolor="{node.fill}", margin=0.04,'
@@ -140,8 +154,8 @@ def _paint(wire: SceneWire) -> str:
     return f', color="{wire.colour}", penwidth=3' if wire.colour else ""
 
 
-def _shape(node: SceneNode) -> str:
-    return f'<FONT POINT-SIZE="10">{_escape(node.shape)}</FONT>'
+def _shape(node: SceneNode, scene: Scene) -> str:
+    return f'<FONT POINT-SIZE="{_size(scene, 10)}">{_escape(node.shape)}</FONT>'
 
 
 def _tables(scene: Scene) -> str:
@@ -171,8 +185,8 @@ def _tables(scene: Scene) -> str:
 
 def _wire_label(wire: SceneWire, scene: Scene) -> str:
     c = scene.options.colours
-    value = _font(wire.value, c.value, c.background)
-    grad = _font(wire.grad, c.grad, c.background)
+    value = _font(wire.value, c.value, hidden_colour(scene, c.background))
+    grad = _font(wire.grad, c.grad, hidden_colour(scene, c.background))
     table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
     if scene.options.rankdir == "LR":
         body = (f"<TR><TD>{value}</TD></TR>"

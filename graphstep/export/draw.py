@@ -127,7 +127,8 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
             boxes.append(found[0])
             texts.append(found[1])
     width, height = (frame.extent_u, frame.extent_v) if frame.lr else (frame.extent_v, frame.extent_u)
-    drawing = Drawing(round(width, 1), round(height, 1), c.background, c.foreground, tuple(boxes), tuple(paths),
+    background = "none" if scene.options.transparent else c.background
+    drawing = Drawing(round(width, 1), round(height, 1), background, c.foreground, tuple(boxes), tuple(paths),
                       tuple(arrows), tuple(ellipses), tuple(texts))
     leaves = [(cx - s.rx, cy - s.ry, cx + s.rx, cy + s.ry) for i, s in frame.shapes.items()
               for cx, cy in [frame.centre(i)]]

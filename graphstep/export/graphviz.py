@@ -55,6 +55,8 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
     command = [dot, f"-T{fmt}"]
     if dpi:
         command.append(f"-Gdpi={dpi}")
+    if fmt == "pdf":
+        command.append("-Gmargin=0")  # cairo's default half-inch page margin: the page hugs the picture
     try:
         done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
                               check=False, env=_fixed_clock_env())

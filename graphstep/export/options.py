@@ -19,6 +19,10 @@ class DrawOptions:
     show: str = "both"
     """Numbers on the wires: forward ``values`` (green, above), ``grads`` (red, below), ``both`` or ``none``."""
     theme: str = "light"
+    fontsize: float = 14
+    """Size of the numbers and gate symbols in points (names and shapes are drawn a little smaller)."""
+    transparent: bool = False
+    """No background: the slide's own colour shows through (PNG, PDF, SVG, TikZ)."""
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
@@ -29,6 +33,14 @@ class DrawOptions:
             raise GraphstepError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
         if not 0 <= self.precision <= 12:
             raise GraphstepError(f"precision must be between 0 and 12, got {self.precision}")
+        if isinstance(self.fontsize, bool) or not isinstance(self.fontsize, (int, float)) \
+                or not 4 <= self.fontsize <= 72:
+            raise GraphstepError(f"fontsize must be between 4 and 72 points, got {self.fontsize!r}")
+
+    @property
+    def font_scale(self) -> float:
+        """The font size relative to the default 14 pt."""
+        return self.fontsize / 14
 
     @property
     def colours(self) -> Theme:

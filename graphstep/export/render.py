@@ -50,6 +50,10 @@ class Renderer:
     """The step's sentence in each frame: GIF frames by default, Beamer overlays when asked (True)."""
     delay_ms: int = 900
     """How long each GIF frame shows."""
+    dpi: int = PNG_DPI
+    """Pixels per inch of PNG (and GIF) output."""
+    scale: float = 1.0
+    """Size of SVG and PNG output relative to the natural size (fonts included)."""
     cli: bool = False
     """Name arguments in error messages as the command line spells them (``--step``), not as Python does."""
 
@@ -113,13 +117,23 @@ class Renderer:
 
     def svg(self, step: int | None = None, tables: bool = False) -> str:
         if self.uses_graphviz:
-            return graphviz.render(self.dot(step, tables), "svg").decode("utf-8")
-        return to_svg(self.drawing(step))
+            svg = graphviz.render(self.dot(step, tables), "svg").decode("utf-8")
+        else:
+            svg = to_svg(self.drawing(step))
+        return scale_svg(svg, self.scale) if self.scale != 1 else svg
+
+    def size(self) -> tuple[float, float]:
+        """The finished picture's width and height in points (Graphviz's layout, or graphstep's)."""
+        if self.uses_graphviz:
+            first = graphviz.render(self.dot(None), "plain").decode("utf-8").split("\n", 1)[0].split()
+            return float(first[2]) * 72, float(first[3]) * 72
+        drawing = self.drawing(None)
+        return drawing.width * 0.75, drawing.height * 0.75
 
     def graphviz_bytes(self, fmt: str, step: int | None = None, tables: bool = False) -> bytes:
         if self.builtin:
             raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {self.arg('builtin')}")
-        return graphviz.render(self.dot(step, tables), fmt, PNG_DPI if fmt == "png" else None)
+        return graphviz.render(self.dot(step, tables), fmt, round(self.dpi * self.scale) if fmt == "png" else None)
 
     def player(self, start: int = 0) -> str:
         """The HTML player: the finished run drawn once, its numbers shown step by step; opens at ``start``."""
@@ -265,6 +279,18 @@ def side_by_side(blocks: list[list[str]], gap: int = 4) -> str:
     lines = [(" " * gap).join((block[i] if i < len(block) else "").ljust(w) for block, w in zip(blocks, widths))
              .rstrip() for i in range(rows)]
     return "\n".join(lines)
+
+
+def scale_svg(svg: str, factor: float) -> str:
+    """The SVG shown ``factor`` times as large: its width and height change, its viewBox stays."""
+
+    def scaled(match: re.Match[str]) -> str:
+        return f'{match.group(1)}="{float(match.group(2)) * factor:.2f}{match.group(3)}"'
+
+    head, _, rest = svg.partition("<svg")
+    tag, _, body = rest.partition(">")
+    tag = re.sub(r'\b(width|height)="([\d.]+)(pt|px)?"', scaled, tag)
+    return f"{head}<svg{tag}>{body}"
 
 
 def strip_prolog(svg: str) -> str:

@@ -59,7 +59,7 @@ def _colours(drawing: Drawing) -> dict[str, str]:
     found += [t.colour for t in drawing.texts]
     names: dict[str, str] = {}
     for colour in found:
-        if colour not in names:
+        if colour not in names and colour != "none":
             names[colour] = f"gs{len(names)}"
     return names
 
@@ -69,7 +69,10 @@ def picture(drawing: Drawing) -> str:
     names = _colours(drawing)
     out = ["\\begin{tikzpicture}[x=0.75pt,y=-0.75pt,line join=round]"]
     out += [f"\\definecolor{{{name}}}{{HTML}}{{{colour.lstrip('#').upper()}}}" for colour, name in names.items()]
-    out.append(f"\\fill[{names[drawing.background]}] (0,0) rectangle ({_n(drawing.width)},{_n(drawing.height)});")
+    if drawing.background != "none":
+        out.append(f"\\fill[{names[drawing.background]}] (0,0) rectangle ({_n(drawing.width)},{_n(drawing.height)});")
+    else:  # transparent: an invisible rectangle keeps the picture's size
+        out.append(f"\\path (0,0) rectangle ({_n(drawing.width)},{_n(drawing.height)});")
     for box in drawing.boxes:
         out.append(f"\\draw[{names[box.stroke]},dashed,rounded corners=6pt] ({_n(box.x)},{_n(box.y)}) rectangle"
                    f" ({_n(box.x + box.w)},{_n(box.y + box.h)});")
