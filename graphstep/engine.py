@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy
 
-from graphstep import fusion
 from graphstep.backend import asarray, check_dtype, device_of, get_namespace, reduce_to_shape
 from graphstep.errors import GraphstepError, InputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
@@ -39,9 +38,9 @@ def run(
     check_dtype(dtype)
     leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
     check_sizes(graph, leaf_values)
-    if not record and fusion.applicable(graph, leaf_values, backend):
+    if not record and _fusion().applicable(graph, leaf_values, backend):
         try:
-            fused_values, fused_grads = fusion.run_fused(graph, leaf_values, dtype)
+            fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
             return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
         except Exception:  # anything the fused path cannot do, the plain loop below does (and reports)
             pass
@@ -83,6 +82,14 @@ def run(
                 previous = grads[source]
                 grads[source] = g if previous is None else previous + g
     return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype)
+
+
+def _fusion() -> Any:
+    """graphstep.fusion, imported on first use: it brings numexpr, which a formula's run never needs
+    (a tenth of `graphstep eval`'s start-up)."""
+    from graphstep import fusion
+
+    return fusion
 
 
 def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str, device: Any = None) -> dict[int, Any]:

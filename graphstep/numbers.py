@@ -44,7 +44,8 @@ def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION) -> str:
         return f"[{shape}: empty]"
     if a.size <= 4 and a.ndim == 1:
         return "[" + ", ".join(fmt_scalar(float(v), precision) for v in a) + "]"
-    low, mean, high = (_in_scale(float(v), a, precision) for v in (a.min(), a.mean(), a.max()))
+    with numpy.errstate(all="ignore"):  # the mean of inf and -inf is nan, shown as such, not warned about
+        low, mean, high = (_in_scale(float(v), a, precision) for v in (a.min(), a.mean(), a.max()))
     return f"[{shape}: min {low}, mean {mean}, max {high}]"
 
 
@@ -59,7 +60,8 @@ def fmt_compact(value: Any, precision: int = DEFAULT_PRECISION) -> str:
     if value.size == 0:
         return "empty"
     shape = "×".join(str(d) for d in value.shape)
-    return f"{shape} μ{_in_scale(float(value.mean()), value, precision)}"
+    with numpy.errstate(all="ignore"):
+        return f"{shape} μ{_in_scale(float(value.mean()), value, precision)}"
 
 
 def _in_scale(x: float, array: numpy.ndarray, precision: int) -> str:

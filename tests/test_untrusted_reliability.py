@@ -188,3 +188,12 @@ def test_a_terminal_that_is_not_utf8(encoding: str) -> None:
     done = subprocess.run([sys.executable, "-m", "graphstep", "eval", "xy", "x=1", "y=2"], capture_output=True,
                           cwd=ROOT, env=env, timeout=120)
     assert b"df/dx = 2.00" in done.stdout  # ∂ spelled d where the terminal has no ∂
+
+
+def test_summaries_of_arrays_with_inf_do_not_warn() -> None:
+    from graphstep.numbers import fmt, fmt_compact
+
+    values = numpy.array([numpy.inf, -numpy.inf, 1.0] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # found by benchmarks/fuzz.py: numpy's "invalid value" reached stderr
+        assert "nan" in fmt(values) and "nan" in fmt_compact(values)

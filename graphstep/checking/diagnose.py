@@ -74,7 +74,7 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
         return found
     total = world.grad_computed.get(node, 0.0)
     edges = world.edges.get(node, [])
-    name = graph.nodes[node].display_name
+    name = graph.display_name(node)  # as every view names it: never an internal id
     common = {"name": name, "right": num(total), "how": how(graph, world, node, of, digits)}
     if total != 0:
         found.append((Diagnosis("sign", common), -total))
@@ -147,7 +147,8 @@ def gate_text(graph: Graph, node_id: int) -> str:
     """How a message names a gate: its label, and its name when it has one (``* (q)``)."""
     node = graph.nodes[node_id]
     label = times(node.label)
-    return f"{label} ({node.name})" if node.name else label
+    name = graph.circuit_name(node_id)  # the name on the circuit: the user's or the automatic one (q, s)
+    return f"{label} ({name})" if name else label
 
 
 def times(text: str) -> str:
