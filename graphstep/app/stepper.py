@@ -18,6 +18,7 @@ from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
 from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
+from graphstep.i18n import LANGUAGES
 from graphstep.textsafe import escape
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
@@ -375,7 +376,8 @@ class StepperScreen(Screen[None]):
     # --- the rest -----------------------------------------------------------------------------------------
 
     def action_lang(self) -> None:
-        self.app.lang = "es" if self.lang == "en" else "en"  # type: ignore[attr-defined]
+        following = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)] if self.lang in LANGUAGES else "en"
+        self.app.lang = following  # type: ignore[attr-defined]
         self.message = t("lang_changed", self.lang)
         self.update_view(follow=False)
 

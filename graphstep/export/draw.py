@@ -183,7 +183,8 @@ def _node(frame: Frame, node: SceneNode, c: Theme) -> tuple[Ellipse | None, list
     if node.shape:
         lines.append((node.shape, SHAPE_SIZE, False, c.foreground, "shape"))
     if node.total.text:
-        lines.append((node.total.text if node.total.known else "", SMALL_SIZE, False, c.grad, "grad"))
+        # Gradients italic: a second cue besides the colour (the empty line keeps an unknown total's room).
+        lines.append((node.total.text if node.total.known else "", SMALL_SIZE, True, c.grad, "grad"))
     ellipse = None
     if node.kind == "gate":
         fill, stroke, width = ((c.highlight_fill, c.highlight_line, 2.5) if node.current
@@ -305,11 +306,11 @@ def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colo
             continue
         if lr:
             x, y = xy(u, v - 5 if role == "value" else v + 4 + NUMBER_SIZE * 0.78)
-            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, False, role, label.at))
+            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, role == "grad", role, label.at))
         else:
             x, y = xy(u, v - 5 if role == "value" else v + 5)
             found.append(Text(x, round(y + NUMBER_SIZE * 0.35, 1), label.text, colour,
-                              "end" if role == "value" else "start", NUMBER_SIZE, False, role, label.at))
+                              "end" if role == "value" else "start", NUMBER_SIZE, role == "grad", role, label.at))
     return found
 
 
