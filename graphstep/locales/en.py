@@ -186,6 +186,8 @@ MESSAGES: dict[str, str] = {
     "exercise.solution": "SOLUTION (2 decimals, as on the blackboard)",
     "exercise.instructions": "Work the forward pass, then the backward pass, on paper. Write each number after the = of\nits ? line (2 decimals are fine), then run:  graphstep check {file}",
     "exercise.answers": "answers: values forward, then gradients from the output back to the inputs",
+    # --- graphstep eval
+    "eval.saved": "gradients saved in {folder}: {files}",
     # --- graphstep train
     "train.step": "step {step}/{steps}  loss {loss}",
     "train.final": "final loss on all the data: {final} (started at {first}, lr {lr}, {steps} steps)",

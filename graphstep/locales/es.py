@@ -185,6 +185,8 @@ MESSAGES: dict[str, str] = {
     "exercise.solution": "SOLUCIÓN (2 decimales, como en el pizarrón)",
     "exercise.instructions": "Haz el paso hacia adelante y luego el paso hacia atrás en papel. Escribe cada número\ndespués del = de su línea ? (2 decimales alcanzan) y ejecuta:  graphstep check {file}",
     "exercise.answers": "respuestas: valores hacia adelante, luego gradientes desde la salida hacia las entradas",
+    # --- graphstep eval
+    "eval.saved": "gradientes guardados en {folder}: {files}",
     # --- graphstep train
     "train.step": "paso {step}/{steps}  pérdida {loss}",
     "train.final": "pérdida final sobre todos los datos: {final} (empezó en {first}, lr {lr}, {steps} pasos)",
