@@ -71,7 +71,7 @@ def expected_labels(session: Session, cursor: int) -> dict[tuple[int, int], str]
             if cursor > trace.forward_end:
                 found[(slot.y, slot.x + slot.width)] = fmt_compact(trace.node_grads[graph.output])
         elif key in state.edge_grads:
-            found[(slot.y, slot.x + slot.width)] = fmt_compact(trace._sent[key[0]][key[1]])  # type: ignore[index]
+            found[(slot.y, slot.x + slot.width)] = fmt_compact(trace.sent[key[0]][key[1]])  # type: ignore[index]
     return found
 
 

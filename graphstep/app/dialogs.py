@@ -16,11 +16,11 @@ from textual.widgets import Input, Label, Static, TextArea
 from graphstep.app.keys import KEYS, key_name
 from graphstep.app.messages import t
 from graphstep.app.session import Session
-from graphstep.cli.common import parse_values
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, MissingInputError
 from graphstep.numbers import fmt_scalar
 from graphstep.ops import fmt_const
 from graphstep.textsafe import escape
+from graphstep.values import parse_values
 
 
 class HelpScreen(ModalScreen[None]):
@@ -103,8 +103,8 @@ class EditScreen(ModalScreen[bool]):
             values: dict[str, Any] = parse_values(line.replace(",", " ").split())
             self.session.load(source, values, lenient=True)
         except GraphstepError as error:
-            text = str(error)
-            if "missing value" in text:
+            text = error.render(self.lang)
+            if isinstance(error, MissingInputError):
                 text += "\n" + t("missing_values", self.lang)
             self.query_one("#edit-error", Static).update(Text(escape(text), style="bold red"))
             return

@@ -28,7 +28,10 @@ class Question:
 
 
 class Session:
-    """One formula being stepped through."""
+    """One formula being stepped through.
+
+    Every ``cached_property`` of a session is derived from its graph and trace: :meth:`_set` drops them all
+    (found by looking at the class, so a new one cannot be forgotten) whenever the run changes."""
 
     def __init__(self, source: str, values: Mapping[str, Any] | None = None, precision: int = 2) -> None:
         self.precision = precision
@@ -51,7 +54,7 @@ class Session:
 
     def _set(self, graph: Graph, trace: Trace) -> None:
         self.graph, self.trace = graph, trace
-        for cached in ("geometry", "steps", "has_tensors", "_base_to_view", "_view_to_base", "composites"):
+        for cached in _derived(type(self)):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -61,7 +64,7 @@ class Session:
     @cached_property
     def geometry(self) -> Geometry:
         trace = self.trace
-        return build(self.graph, trace.values, trace.node_grads, trace._sent, self.precision)
+        return build(self.graph, trace.values, trace.node_grads, trace.sent, self.precision)
 
     @cached_property
     def has_tensors(self) -> bool:
@@ -160,10 +163,6 @@ class Session:
         gate of its chain)."""
         return self._base_to_view.get(base_id)
 
-    def expandable(self) -> list[int]:
-        """View nodes that are composite gates (could be expanded) or belong to an expanded chain."""
-        return [n.id for n in self.graph.nodes if not n.is_leaf and n.id in self.composites]
-
     # --- quiz --------------------------------------------------------------------------------------------
 
     def question(self, lang: str) -> Question | None:
@@ -227,3 +226,9 @@ class Session:
         self.right = self.asked = 0
         self.answered: list[tuple[str, str]] = []
         """(checker target, number) of every quiz answer so far: the context of the next diagnosis."""
+
+
+def _derived(cls: type) -> tuple[str, ...]:
+    """The names of every ``cached_property`` of ``cls`` and its bases: the values derived from one run."""
+    return tuple(name for klass in cls.__mro__ for name, member in vars(klass).items()
+                 if isinstance(member, cached_property))

@@ -20,6 +20,7 @@ from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
 from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
+from graphstep.i18n import LANGUAGES
 from graphstep.textsafe import escape
 
 WIDE = 100
@@ -400,7 +401,8 @@ class StepperScreen(Screen[None]):
     # --- the rest -----------------------------------------------------------------------------------------
 
     def action_lang(self) -> None:
-        self.app.lang = "es" if self.lang == "en" else "en"  # type: ignore[attr-defined]
+        following = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)] if self.lang in LANGUAGES else "en"
+        self.app.lang = following  # type: ignore[attr-defined]
         self.message = t("lang_changed", self.lang)
         self.update_view(follow=False)
 

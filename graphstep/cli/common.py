@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,9 @@ from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
 from graphstep.i18n import LANGUAGES
-from graphstep.lexer import canonical_name
 from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
-
-ASSIGNMENT = re.compile(r"^\s*(\\?[^\W\d]\w*(?:_\{[^{}=]*\})?)\s*=(.*)$", re.S)  # w0=, w_{0}=, \alpha=
-
-VALUE_READERS: dict[str, Callable[[str, str], Any]] = {}
-"""Readers for non-numeric NAME=VALUE forms, by prefix (``@`` loads a file; registered by the tensor module)."""
+from graphstep.values import parse_values
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,7 +88,7 @@ def read_source(argument: str) -> str:
         # A checked exercise's answer lines (`? q = 3`) are blanked, keeping the line numbers.
         return split_program(read_text(path, argument))[0]
     if _looks_like_file(argument):
-        raise GraphstepError(f"file not found: {argument}")
+        raise GraphstepError("error.file_not_found", path=argument)
     return argument
 
 
@@ -116,25 +110,6 @@ def _looks_like_file(argument: str) -> bool:
     return argument.endswith(".gstep") or ("\n" not in argument and Path(argument).suffix in (".txt", ".gs"))
 
 
-def parse_values(items: Sequence[str]) -> dict[str, Any]:
-    """``["x=3", "y=-4"]`` → ``{"x": 3.0, "y": -4.0}``, with a clear message for anything else."""
-    values: dict[str, Any] = {}
-    for item in items:
-        match = ASSIGNMENT.match(item)
-        if not match:
-            raise InputError(f"expected NAME=VALUE (like x=3), got {item!r}")
-        name, text = canonical_name(match.group(1)), match.group(2).strip()
-        reader = next((r for prefix, r in VALUE_READERS.items() if text.startswith(prefix)), None)
-        if reader is not None:
-            values[name] = reader(name, text)
-            continue
-        try:
-            values[name] = float(text.replace("−", "-"))
-        except ValueError:
-            raise InputError(f"the value of {name} must be a number, got {text!r} (in {item!r})") from None
-    return values
-
-
 def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[str, Any]]:
     """Parse SOURCE and the NAME=VALUE items; multi-letter names given on the command line stay whole."""
     values = parse_values(value_items)
@@ -142,16 +117,3 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
     with limits(source_file(source_argument)):  # load("data.csv") reads from the program's own folder
         graph = parse(source, names=values)
     return graph, values
-
-
-def _read_array(name: str, text: str) -> Any:
-    """``X=@x.npy`` or ``X=@data.csv``: the input's value is the array in that file."""
-    from graphstep.tensors import load_array
-
-    try:
-        return load_array(text[1:], confined=False)  # the command line's own file, not the program's
-    except GraphstepError as error:
-        raise InputError(f"the value of {name}: {error}") from None
-
-
-VALUE_READERS["@"] = _read_array

@@ -260,7 +260,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         if node.shape:
             lines.append((node.shape, SHAPE_SIZE, False, c.foreground, "shape"))
         if node.total.known:
-            lines.append((node.total.text, SMALL_SIZE, False, c.grad, "grad"))
+            lines.append((node.total.text, SMALL_SIZE, True, c.grad, "grad"))  # gradients italic: a 2nd cue
         elif node.total.text:
             lines.append(("", SMALL_SIZE, False, c.grad, "grad"))
         if node.kind == "gate":
@@ -456,9 +456,9 @@ def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colo
             continue
         if lr:
             x, y = xy(u, v - 5 if role == "value" else v + 4 + NUMBER_SIZE * 0.78)
-            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, False, role, label.at))
+            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, role == "grad", role, label.at))
         else:
             x, y = xy(u, v - 5 if role == "value" else v + 5)
             found.append(Text(x, round(y + NUMBER_SIZE * 0.35, 1), label.text, colour,
-                              "end" if role == "value" else "start", NUMBER_SIZE, False, role, label.at))
+                              "end" if role == "value" else "start", NUMBER_SIZE, role == "grad", role, label.at))
     return found
