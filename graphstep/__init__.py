@@ -8,7 +8,6 @@
 The core (``parse``, ``ops``, ``graph``, ``engine``, ``trace``) imports no UI or rendering library.
 """
 
-from graphstep import tensors as _tensors  # noqa: F401  (registers zeros, randn, load, param, sum(axis=…))
 from graphstep.errors import GraphstepError, InputError, SourceError
 from graphstep.graph import Graph, Node
 from graphstep.parser import parse

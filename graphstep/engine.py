@@ -6,18 +6,23 @@ of a million nodes needs no deep call stack. Every run allocates fresh gradient 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 import numpy
 
 from graphstep.backend import asarray, check_dtype, device_of, get_namespace, reduce_to_shape
-from graphstep.errors import GraphstepError, InputError, Phrase, line_and_column
+from graphstep.errors import GraphstepError, InputError, MissingInputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.limits import Budget, shape_size
 from graphstep.ops import OPS
 from graphstep.trace import Trace
+
+log = logging.getLogger(__name__)
+CANNOT_FUSE = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError)
+"""Errors that make the fused path give a run back to the plain loop (which then reports any real one)."""
 
 
 def run(
@@ -37,13 +42,16 @@ def run(
     xp = get_namespace(backend)
     check_dtype(dtype)
     leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
-    check_sizes(graph, leaf_values)
+    if backend != "dask":  # Dask holds a chunk at a time, never the whole batch: no cap on the total
+        check_sizes(graph, leaf_values)
     if not record and _fusion().applicable(graph, leaf_values, backend):
         try:
             fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
             return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
-        except Exception:  # anything the fused path cannot do, the plain loop below does (and reports)
-            pass
+        except _fusion().Unfusable as reason:  # an op the fused path cannot write: the plain loop below runs it
+            log.debug("cannot fuse this run (%s); running the plain loop", reason)
+        except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
+            log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
     nodes = graph.nodes
     n = len(nodes)
     vals: list[Any] = [None] * n
@@ -96,7 +104,19 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str, de
     """Each leaf's value as a backend array: given values first, then defaults bound in the source."""
     if xp is not numpy:  # any array API namespace (numpy's own stays the short, fast call below)
         return _bind(graph, values, lambda value: asarray(xp, value, dtype, device))
-    return _bind(graph, values, lambda value: numpy.asarray(value, dtype=dtype))
+    return _bind(graph, values, lambda value: _numpy_value(value, dtype))
+
+
+def _numpy_value(value: Any, dtype: str) -> Any:
+    """A value as a numpy array, or a numpy scalar when it is one number: a gate's result on numbers is a
+    numpy scalar anyway, and arithmetic on a 0-d array costs ten times as much (a big scalar graph's run)."""
+    if type(value) is float or type(value) is int:  # the common case, without the array on the way
+        return _SCALAR_TYPES[dtype](value)
+    array = numpy.asarray(value, dtype=dtype)
+    return array[()] if array.ndim == 0 else array
+
+
+_SCALAR_TYPES = {"float64": numpy.float64, "float32": numpy.float32}
 
 
 def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, Any]:
@@ -104,8 +124,8 @@ def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, An
         values = {graph.resolve(name): value for name, value in values.items()}
     unknown = [name for name in values if name not in graph.inputs]
     if unknown:
-        known = ", ".join(graph.inputs) or "none"
-        raise InputError(f"no input named {unknown[0]!r} in this formula (its inputs: {known})")
+        known = ", ".join(graph.inputs) or Phrase("error.none")
+        raise InputError("error.no_such_input", name=unknown[0], known=known)
     bound: dict[int, Any] = {}
     for node in graph.nodes:
         if node.op == CONST:
@@ -114,23 +134,23 @@ def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, An
             name = node.name or ""
             value = values.get(name, node.const)
             if value is None:
-                raise InputError(f"missing value for input {name!r}: give it as {name}=VALUE")
-            if numpy.iscomplexobj(value):
+                raise MissingInputError("error.missing_value", name=name)
+            if type(value) is not float and numpy.iscomplexobj(value):  # (a plain float is common, and cheap)
                 raise InputError("error.complex_input", name=name)
             try:
                 bound[node.id] = convert(value)
             except (ValueError, TypeError):
-                raise InputError(f"input {name!r} must be a number or an array of numbers, not {value!r}") from None
+                raise InputError("error.input_not_number", name=name, value=value) from None
     return bound
 
 
 def _node_error(graph: Graph, node: Node, vals: list[Any], error: Exception) -> GraphstepError:
     shapes = ", ".join(str(getattr(vals[i], "shape", ())) for i in node.inputs)
-    where = ""
-    if node.span is not None:
-        line, column = line_and_column(graph.source, node.span[0])
-        where = f" at line {line}, column {column}"
-    return GraphstepError(f"cannot compute {node.label}{where} on inputs of shapes {shapes}: {error}")
+    if node.span is None:
+        return GraphstepError("error.cannot_compute_node", gate=node.label, shapes=shapes, error=error)
+    line, column = line_and_column(graph.source, node.span[0])
+    return GraphstepError("error.cannot_compute_node_at", gate=node.label, line=line, column=column, shapes=shapes,
+                          error=error)
 
 
 def check_sizes(graph: Graph, leaves: Mapping[int, Any]) -> None:

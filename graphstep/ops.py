@@ -1,8 +1,10 @@
 """The ops table: every operation graphstep knows, defined once.
 
-Each entry holds the gate's symbol, its arity, the forward function, the local gradient rule, the LaTeX
-form and the human explanation of the rule (English and Spanish). Views, the engine, the checker and the
-exporters all read this table; none of them knows an op's math on its own. Adding an op is one entry.
+Each entry holds the gate's symbol, its arity, the forward function, the local gradient rule and the LaTeX
+form; the human explanation of the rule is ``rule.<name>`` in each language's catalogue
+(``graphstep/locales``). Views, the engine, the checker and the exporters all read this table; none of them
+knows an op's math on its own. Adding an op is one entry here plus its rule sentence in each catalogue (the
+import-time check below refuses an op without one).
 
 Conventions:
 - ``forward(xp, args, c)`` returns the op's value; ``xp`` is the array namespace (numpy or cupy), ``args``
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from graphstep.i18n import has, t
 
 Emit = Callable[[str, Sequence[int], Any], int]
 """``emit(op_name, input_ids, const) -> node id``: how a composite op builds its primitive chain."""
@@ -33,8 +37,6 @@ class Op:
     arity: int
     forward: Callable[..., Any]
     latex: str
-    rule_en: str
-    rule_es: str
     local: Callable[..., tuple[Any, ...]] | None = None
     vjp: Callable[..., tuple[Any, ...]] | None = None
     local_formula: tuple[str, ...] = ()
@@ -42,14 +44,14 @@ class Op:
     expand: Callable[[Emit, Sequence[int], Any], int] | None = None
     takes_const: bool = False
     elementwise: bool = True
-    tags: frozenset[str] = field(default_factory=frozenset)
 
     def label(self, const: Any = None) -> str:
         """The gate's text: ``*``, ``exp``, ``+1``, ``*-1``, ``1/x``."""
         return self.symbol(const) if callable(self.symbol) else self.symbol
 
     def rule(self, lang: str = "en") -> str:
-        return self.rule_es if lang == "es" else self.rule_en
+        """The human explanation of the gradient rule (``rule.<name>`` in the catalogues)."""
+        return t(f"rule.{self.name}", lang)
 
     def gradients(self, xp: Any, upstream: Any, args: Sequence[Any], out: Any, const: Any) -> tuple[Any, ...]:
         """Vector-Jacobian product: the gradient this op sends to each of its inputs."""
@@ -162,8 +164,6 @@ define(Op(
     local=lambda xp, a, out, c: (1.0, 1.0),
     local_formula=("1", "1"),
     latex="{0} + {1}",
-    rule_en="add distributes the gradient: each input receives the upstream gradient unchanged",
-    rule_es="la suma distribuye el gradiente: cada entrada recibe el gradiente de arriba sin cambios",
 ))
 define(Op(
     name="sub", symbol="-", arity=2,
@@ -171,8 +171,6 @@ define(Op(
     local=lambda xp, a, out, c: (1.0, -1.0),
     local_formula=("1", "-1"),
     latex="{0} - {1}",
-    rule_en="subtract passes the gradient to the first input and its negative to the second",
-    rule_es="la resta pasa el gradiente a la primera entrada y su opuesto a la segunda",
 ))
 define(Op(
     name="mul", symbol="*", arity=2,
@@ -180,8 +178,6 @@ define(Op(
     local=lambda xp, a, out, c: (a[1], a[0]),
     local_formula=("{1}", "{0}"),
     latex="{0} \\cdot {1}",
-    rule_en="mul swaps its inputs: each input's gradient is the upstream gradient times the other input",
-    rule_es="el producto intercambia sus entradas: cada una recibe el gradiente de arriba por la otra",
 ))
 define(Op(
     name="div", symbol="/", arity=2,
@@ -189,8 +185,6 @@ define(Op(
     local=lambda xp, a, out, c: (1.0 / a[1], -a[0] / (a[1] * a[1])),
     local_formula=("1/{1}", "-{0}/{1}²"),
     latex="\\frac{{{0}}}{{{1}}}",
-    rule_en="divide: the numerator gets upstream/denominator, the denominator -upstream·numerator/denominator²",
-    rule_es="la división: el numerador recibe arriba/denominador, el denominador -arriba·numerador/denominador²",
     warn=_warn_div,
 ))
 define(Op(
@@ -199,8 +193,6 @@ define(Op(
     local=lambda xp, a, out, c: (a[1] * a[0] ** (a[1] - 1.0), _pow_exponent_local(xp, a[0], out)),
     local_formula=("{1}·{0}^({1}-1)", "{out}·ln({0})"),
     latex="{{{0}}}^{{{1}}}",
-    rule_en="power: the base gets b·a^(b-1) times upstream, the exponent a^b·ln(a) times upstream",
-    rule_es="la potencia: la base recibe b·a^(b-1) por el gradiente de arriba, el exponente a^b·ln(a)",
 ))
 define(Op(
     name="max", symbol="max", arity=2,
@@ -208,8 +200,6 @@ define(Op(
     local=lambda xp, a, out, c: _max_split(xp, a[0], a[1]),
     local_formula=("𝟙({0} ≥ {1})", "𝟙({1} ≥ {0})"),
     latex="\\max({0}, {1})",
-    rule_en="max routes the gradient: only the larger input receives it (a tie splits it evenly)",
-    rule_es="el máximo enruta el gradiente: sólo la entrada mayor lo recibe (un empate lo reparte)",
     warn=_warn_tie,
 ))
 define(Op(
@@ -218,8 +208,6 @@ define(Op(
     local=lambda xp, a, out, c: _max_split(xp, a[1], a[0]),
     local_formula=("𝟙({0} ≤ {1})", "𝟙({1} ≤ {0})"),
     latex="\\min({0}, {1})",
-    rule_en="min routes the gradient: only the smaller input receives it (a tie splits it evenly)",
-    rule_es="el mínimo enruta el gradiente: sólo la entrada menor lo recibe (un empate lo reparte)",
     warn=_warn_tie,
 ))
 
@@ -247,8 +235,6 @@ define(Op(
     forward=lambda xp, a, c: a[0] @ a[1],
     vjp=_matmul_vjp,
     latex="{0} {1}",
-    rule_en="matrix product: the left input gets upstream · rightᵀ, the right input gets leftᵀ · upstream",
-    rule_es="producto matricial: la izquierda recibe arriba · derechaᵀ, la derecha recibe izquierdaᵀ · arriba",
     elementwise=False,
 ))
 
@@ -260,8 +246,6 @@ define(Op(
     local=lambda xp, a, out, c: (1.0,),
     local_formula=("1",),
     latex="{0} + {c}",
-    rule_en="adding a constant passes the gradient through unchanged",
-    rule_es="sumar una constante deja pasar el gradiente sin cambios",
 ))
 define(Op(
     name="rsub_const", symbol=lambda c: f"{fmt_const(c)}-x", arity=1, takes_const=True,
@@ -269,8 +253,6 @@ define(Op(
     local=lambda xp, a, out, c: (-1.0,),
     local_formula=("-1",),
     latex="{c} - {0}",
-    rule_en="subtracting from a constant flips the sign of the gradient",
-    rule_es="restar de una constante cambia el signo del gradiente",
 ))
 define(Op(
     name="mul_const", symbol=lambda c: f"*{fmt_const(c)}", arity=1, takes_const=True,
@@ -278,8 +260,6 @@ define(Op(
     local=lambda xp, a, out, c: (c,),
     local_formula=("{c}",),
     latex="{c} \\cdot {0}",
-    rule_en="multiplying by a constant scales the gradient by that constant",
-    rule_es="multiplicar por una constante escala el gradiente por esa constante",
 ))
 define(Op(
     name="div_const", symbol=lambda c: f"/{fmt_const(c)}", arity=1, takes_const=True,
@@ -287,8 +267,6 @@ define(Op(
     local=lambda xp, a, out, c: (1.0 / c,),  # c is never 0: the parser refuses x/0
     local_formula=("1/{c}",),
     latex="\\frac{{{0}}}{{{c}}}",
-    rule_en="dividing by a constant divides the gradient by that constant",
-    rule_es="dividir por una constante divide el gradiente por esa constante",
 ))
 define(Op(
     name="rdiv_const", symbol=lambda c: f"{fmt_const(c)}/x", arity=1, takes_const=True,
@@ -296,8 +274,6 @@ define(Op(
     local=lambda xp, a, out, c: (-c / (a[0] * a[0]),),
     local_formula=("-{c}/{0}²",),
     latex="\\frac{{{c}}}{{{0}}}",
-    rule_en="c/x: the local derivative is -c/x²",
-    rule_es="c/x: la derivada local es -c/x²",
     warn=_warn_rdiv,
 ))
 define(Op(
@@ -306,8 +282,6 @@ define(Op(
     local=lambda xp, a, out, c: (c * a[0] ** (c - 1.0),),
     local_formula=("{c}·{0}^{cm1}",),
     latex="{{{0}}}^{{{c}}}",
-    rule_en="power rule: the local derivative of x^c is c·x^(c-1)",
-    rule_es="regla de la potencia: la derivada local de x^c es c·x^(c-1)",
 ))
 define(Op(
     name="rpow_const", symbol=lambda c: f"{fmt_const(c)}^x", arity=1, takes_const=True,
@@ -315,8 +289,6 @@ define(Op(
     local=lambda xp, a, out, c: (out * math.log(c) if c > 0 else out * math.nan,),
     local_formula=("ln({c})·{out}",),
     latex="{c}^{{{0}}}",
-    rule_en="exponential with base c: the local derivative of c^x is ln(c)·c^x",
-    rule_es="exponencial de base c: la derivada local de c^x es ln(c)·c^x",
 ))
 define(Op(
     name="max_const", symbol=lambda c: f"max(·,{fmt_const(c)})", arity=1, takes_const=True,
@@ -324,8 +296,6 @@ define(Op(
     local=lambda xp, a, out, c: (_max_split(xp, a[0], c)[0],),
     local_formula=("𝟙({0} ≥ {c})",),
     latex="\\max({0}, {c})",
-    rule_en="max with a constant routes the gradient through only where the input is larger",
-    rule_es="el máximo con una constante deja pasar el gradiente sólo donde la entrada es mayor",
     warn=_warn_tie,
 ))
 define(Op(
@@ -334,8 +304,6 @@ define(Op(
     local=lambda xp, a, out, c: (_max_split(xp, c, a[0])[0],),
     local_formula=("𝟙({0} ≤ {c})",),
     latex="\\min({0}, {c})",
-    rule_en="min with a constant routes the gradient through only where the input is smaller",
-    rule_es="el mínimo con una constante deja pasar el gradiente sólo donde la entrada es menor",
     warn=_warn_tie,
 ))
 
@@ -347,8 +315,6 @@ define(Op(
     local=lambda xp, a, out, c: (out,),
     local_formula=("exp({0})",),
     latex="e^{{{0}}}",
-    rule_en="exp: the local derivative is exp(x) itself, the gate's own output",
-    rule_es="exp: la derivada local es exp(x), la propia salida de la compuerta",
 ))
 define(Op(
     name="log", symbol="log", arity=1,
@@ -356,8 +322,6 @@ define(Op(
     local=lambda xp, a, out, c: (1.0 / a[0],),
     local_formula=("1/{0}",),
     latex="\\log({0})",
-    rule_en="log: the local derivative is 1/x",
-    rule_es="log: la derivada local es 1/x",
     warn=_warn_log,
 ))
 define(Op(
@@ -366,8 +330,6 @@ define(Op(
     local=lambda xp, a, out, c: (0.5 / out,),
     local_formula=("1/(2·√{0})",),
     latex="\\sqrt{{{0}}}",
-    rule_en="square root: the local derivative is 1/(2·√x)",
-    rule_es="raíz cuadrada: la derivada local es 1/(2·√x)",
     warn=_warn_sqrt,
 ))
 define(Op(
@@ -376,8 +338,6 @@ define(Op(
     local=lambda xp, a, out, c: (xp.sign(a[0]),),
     local_formula=("sign({0})",),
     latex="\\left|{0}\\right|",
-    rule_en="abs passes the gradient with the sign of its input (0 at 0, as PyTorch)",
-    rule_es="el valor absoluto pasa el gradiente con el signo de su entrada (0 en 0, como PyTorch)",
     warn=_warn_kink,
 ))
 define(Op(
@@ -386,8 +346,6 @@ define(Op(
     local=lambda xp, a, out, c: (xp.cos(a[0]),),
     local_formula=("cos({0})",),
     latex="\\sin({0})",
-    rule_en="sin: the local derivative is cos(x)",
-    rule_es="sin: la derivada local es cos(x)",
 ))
 define(Op(
     name="cos", symbol="cos", arity=1,
@@ -395,8 +353,6 @@ define(Op(
     local=lambda xp, a, out, c: (-xp.sin(a[0]),),
     local_formula=("-sin({0})",),
     latex="\\cos({0})",
-    rule_en="cos: the local derivative is -sin(x)",
-    rule_es="cos: la derivada local es -sin(x)",
 ))
 define(Op(
     name="relu", symbol="relu", arity=1,
@@ -404,8 +360,6 @@ define(Op(
     local=lambda xp, a, out, c: (_indicator(xp, a[0] > 0, a[0]),),
     local_formula=("𝟙({0} > 0)",),
     latex="\\mathrm{{relu}}({0})",
-    rule_en="relu lets the gradient through where the input is positive and blocks it elsewhere (0 at 0)",
-    rule_es="relu deja pasar el gradiente donde la entrada es positiva y lo bloquea en otro caso (0 en 0)",
     warn=_warn_kink,
 ))
 
@@ -432,10 +386,7 @@ define(Op(
     local=lambda xp, a, out, c: (out * (1.0 - out),),
     local_formula=("σ({0})·(1-σ({0}))",),
     latex="\\sigma({0})",
-    rule_en="sigmoid: the local derivative is σ(x)·(1-σ(x)), read off the gate's own output",
-    rule_es="sigmoide: la derivada local es σ(x)·(1-σ(x)), calculada con la propia salida",
     expand=_expand_sigmoid,
-    tags=frozenset({"composite"}),
 ))
 define(Op(
     name="tanh", symbol="tanh", arity=1,
@@ -443,10 +394,7 @@ define(Op(
     local=lambda xp, a, out, c: (1.0 - out * out,),
     local_formula=("1-tanh²({0})",),
     latex="\\tanh({0})",
-    rule_en="tanh: the local derivative is 1-tanh²(x), read off the gate's own output",
-    rule_es="tanh: la derivada local es 1-tanh²(x), calculada con la propia salida",
     expand=_expand_tanh,
-    tags=frozenset({"composite"}),
 ))
 
 # --- tensor ops: reductions, transpose, softmax and the losses ---------------------------------------------
@@ -505,18 +453,14 @@ define(Op(
     forward=_sum_forward,
     vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, c),),
     latex="\\sum {0}",
-    rule_en="sum copies the upstream gradient to every element it added up",
-    rule_es="la suma copia el gradiente de arriba en cada elemento que sumó",
-    elementwise=False, tags=frozenset({"tensor"}),
+    elementwise=False,
 ))
 define(Op(
     name="mean", symbol=_axis_symbol("mean"), arity=1,
     forward=_mean_forward,
     vjp=lambda xp, g, a, out, c: (_unreduce(xp, g, a[0].shape, c) / _count(a[0].shape, _axis(c)),),
     latex="\\overline{{{0}}}",
-    rule_en="mean gives every element it averaged the upstream gradient divided by their count",
-    rule_es="la media da a cada elemento promediado el gradiente de arriba dividido por su número",
-    elementwise=False, tags=frozenset({"tensor"}),
+    elementwise=False,
 ))
 
 
@@ -529,9 +473,7 @@ define(Op(
     forward=lambda xp, a, c: _transpose(xp, a[0]),
     vjp=lambda xp, g, a, out, c: (_transpose(xp, g),),
     latex="{{{0}}}^\\top",
-    rule_en="transpose sends the upstream gradient back transposed",
-    rule_es="la traspuesta devuelve el gradiente de arriba traspuesto",
-    elementwise=False, tags=frozenset({"tensor"}),
+    elementwise=False,
 ))
 
 
@@ -578,20 +520,16 @@ define(Op(
     forward=lambda xp, a, c: xp.exp(_log_softmax(xp, a[0], _softmax_axis(c))),
     vjp=lambda xp, g, a, out, c: (out * (g - _along(xp, "sum", g * out, _softmax_axis(c))),),
     latex="\\mathrm{{softmax}}({0})",
-    rule_en="softmax: each input gets s·(upstream - Σ upstream·s), s the softmax output",
-    rule_es="softmax: cada entrada recibe s·(arriba - Σ arriba·s), con s la salida del softmax",
     expand=_expand_softmax,
-    elementwise=False, tags=frozenset({"tensor", "composite"}),
+    elementwise=False,
 ))
 define(Op(
     name="log_softmax", symbol=_axis_symbol("log_softmax"), arity=1,
     forward=lambda xp, a, c: _log_softmax(xp, a[0], _softmax_axis(c)),
     vjp=lambda xp, g, a, out, c: (g - xp.exp(out) * _along(xp, "sum", g, _softmax_axis(c)),),
     latex="\\log \\mathrm{{softmax}}({0})",
-    rule_en="log_softmax: each input gets upstream - softmax·Σ upstream",
-    rule_es="log_softmax: cada entrada recibe arriba - softmax·Σ arriba",
     expand=_expand_log_softmax,
-    elementwise=False, tags=frozenset({"tensor", "composite"}),
+    elementwise=False,
 ))
 
 
@@ -654,9 +592,7 @@ define(Op(
     forward=_cross_entropy,
     vjp=_cross_entropy_vjp,
     latex="\\mathrm{{CE}}({0}, {1})",
-    rule_en="cross-entropy of softmax(logits): the logits get (softmax - one-hot label) / batch size times upstream",
-    rule_es="entropía cruzada del softmax(logits): los logits reciben (softmax - etiqueta one-hot) / tamaño del lote por el gradiente de arriba",
-    elementwise=False, tags=frozenset({"tensor", "loss"}),
+    elementwise=False,
 ))
 
 _LOG_FLOOR = -100.0  # PyTorch's binary_cross_entropy clamps each log at -100, so p = 0 or 1 stays finite
@@ -686,10 +622,8 @@ define(Op(
     forward=_bce,
     vjp=_bce_vjp,
     latex="\\mathrm{{BCE}}({0}, {1})",
-    rule_en="binary cross-entropy: the prediction p gets (p - y) / (p(1-p)) / count times upstream",
-    rule_es="entropía cruzada binaria: la predicción p recibe (p - y) / (p(1-p)) / número de elementos por el gradiente de arriba",
     warn=_warn_probability,
-    elementwise=False, tags=frozenset({"tensor", "loss"}),
+    elementwise=False,
 ))
 
 
@@ -704,9 +638,7 @@ define(Op(
     forward=lambda xp, a, c: xp.mean((a[0] - a[1]) ** 2),
     vjp=_mse_vjp,
     latex="\\mathrm{{MSE}}({0}, {1})",
-    rule_en="mean squared error: the prediction gets 2·(prediction - target) / count times upstream, the target its negative",
-    rule_es="error cuadrático medio: la predicción recibe 2·(predicción - objetivo) / número por el gradiente de arriba, el objetivo su opuesto",
-    elementwise=False, tags=frozenset({"tensor", "loss"}),
+    elementwise=False,
 ))
 
 CONST_VARIANTS: dict[str, tuple[str | None, str | None]] = {
@@ -730,9 +662,9 @@ FUNCTIONS: dict[str, str] = {
 }
 """Function names the language knows (more are registered by the modules that define their ops)."""
 
-CALL_NAMES: set[str] = set()
-"""Names of calls that build a value while parsing (``zeros``, ``randn``, ``load``, ``param``): no op of their
-own; the parser's ``CALLS`` holds their rules (registered by graphstep.tensors)."""
+CALL_NAMES: frozenset[str] = frozenset({"zeros", "ones", "randn", "load", "param"})
+"""Names of calls that build a value while parsing: no op of their own; their rules are the table
+``graphstep.tensors.RULES`` (which checks that it covers exactly these and the reductions with ``axis=``)."""
 
 
 def _check_table() -> None:
@@ -743,7 +675,7 @@ def _check_table() -> None:
             problems.append("no gradient rule")
         if op.local is not None and len(op.local_formula) != op.arity:
             problems.append("local_formula does not match arity")
-        if not (op.latex and op.rule_en and op.rule_es and op.label(1.0)):
+        if not (op.latex and has(f"rule.{name}") and op.label(1.0)):
             problems.append("missing latex, rule text or symbol")
         if problems:
             raise AssertionError(f"op {name!r}: {', '.join(problems)}")

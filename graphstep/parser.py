@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy
 
@@ -22,7 +22,9 @@ from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
 from graphstep.limits import Budget, TooManyElements, TooManyElementsAt, result_size
+from graphstep.operands import CallHandler, Const, Operand, Ref
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
+from graphstep.tensors import RULES as TENSOR_CALLS
 
 # Binding powers: (left, right). Right-associative power has right < left.
 INFIX: dict[str, tuple[int, int, str]] = {
@@ -39,28 +41,10 @@ POSTFIX_POWER = 50  # x²
 MAX_DEPTH = 1000  # nesting deeper than this is refused with a message, not a RecursionError
 
 
-class Const(NamedTuple):  # named tuples: made for every operand, and much cheaper than frozen dataclasses
-    """A constant operand (folded, never a node unless it must be)."""
-
-    value: Any
-    start: int
-    end: int
-    euler: bool = False  # the name `e`: `e^{x}` means exp(x)
-
-
-class Ref(NamedTuple):
-    """An operand that is a graph node."""
-
-    id: int
-    start: int
-    end: int
-
-
-Operand = Const | Ref
-CallHandler = Callable[["Parser", str, list[Operand], dict[str, Operand], tuple[int, int]], Operand]
-CALLS: dict[str, CallHandler] = {}
-"""Functions with their own argument rules (tensor constructors, reductions with ``axis=``); the others
-are looked up in ``ops.FUNCTIONS`` and take their op's arity in positional operands."""
+CALLS: dict[str, CallHandler] = TENSOR_CALLS
+"""Functions with their own argument rules (tensor constructors, reductions with ``axis=``), an explicit
+table in graphstep.tensors; the others are looked up in ``ops.FUNCTIONS`` and take their op's arity in
+positional operands."""
 
 # `name =` at a statement start, or `name=` as a keyword argument after `(` or `,` (`randn(2, seed=1)`)
 _BINDING = re.compile(r"(?m)(?:^|;|[(,])[ \t]*([^\W\d]\w*)[ \t]*=(?!=)")
@@ -289,8 +273,8 @@ class Parser:
         if kind == "FUNC":
             return self.call(token)
         if kind == "FRAC":
-            numerator = self.brace_group(token)
-            denominator = self.brace_group(token)
+            numerator = self.brace_group()
+            denominator = self.brace_group()
             return self.apply("div", [numerator, denominator], (start, denominator.end))
         if kind == "STRING":
             return Const(value, start, end)
@@ -298,7 +282,7 @@ class Parser:
             raise self.error("error.expected_operand", start, None, found=self.describe(token))
         raise self.error("error.expected_operand", start, end, found=self.describe(token))
 
-    def brace_group(self, frac: Token) -> Operand:
+    def brace_group(self) -> Operand:
         opened = self.tokens[self.pos]
         if not self.at("OP", "{"):
             raise self.error("error.frac_braces", opened[START], opened[END])

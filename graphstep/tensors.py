@@ -3,13 +3,14 @@
 ``zeros(2, 3)``, ``ones(4)``, ``randn(2, 3, seed=1)`` and ``load("x.npy")`` build a constant while parsing (so
 ``X = load("x.csv")`` binds an input whose default is that array); ``param(…)`` marks a value trainable for
 ``graphstep train``; ``sum(X, axis=1)``, ``mean``, ``softmax`` and ``log_softmax`` take an optional axis.
-The ops themselves live in the ops table (graphstep.ops); this module only registers how the calls read.
+The ops themselves live in the ops table (graphstep.ops); this module's ``RULES`` is how the calls read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy
 
@@ -17,8 +18,11 @@ from graphstep.errors import GraphstepError
 from graphstep.files import decode, reachable, read_bytes
 from graphstep.graph import INPUT, Graph
 from graphstep.limits import check_count, current, shape_size
+from graphstep.operands import Const, Operand
 from graphstep.ops import CALL_NAMES, KEEPDIMS
-from graphstep.parser import CALLS, Const, Operand, Parser
+
+if TYPE_CHECKING:
+    from graphstep.parser import Parser
 
 Span = tuple[int, int]
 MAX_DIMENSIONS = 32  # numpy's arrays have at most 32 (numpy 1) or 64 (numpy 2) axes
@@ -217,6 +221,7 @@ RULES: dict[str, Callable[..., Operand]] = {
     "softmax": _with_axis("softmax"),
     "log_softmax": _with_axis("log_softmax"),
 }
-
-CALLS.update(RULES)
-CALL_NAMES.update(name for name in RULES if name not in ("sum", "mean", "softmax", "log_softmax"))
+"""How each call with its own argument rules reads (the parser's ``CALLS``): the constructors of
+``ops.CALL_NAMES`` and the reductions that take ``axis=``."""
+if set(RULES) != CALL_NAMES | {"sum", "mean", "softmax", "log_softmax"}:  # import-time check, as in ops
+    raise AssertionError("tensors.RULES and ops.CALL_NAMES disagree")

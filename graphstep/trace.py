@@ -107,7 +107,9 @@ class Trace:
         self.xp = xp
         self.values = values
         self.node_grads = grads
-        self._sent = sent
+        self.sent = sent
+        """``sent[consumer][position]``: the gradient the gate ``consumer`` sent back along its input wire
+        ``position`` (None for a leaf; the whole record is None for a run without a step record)."""
         self.backend = backend
         self.dtype = dtype
 
@@ -139,7 +141,7 @@ class Trace:
         from graphstep.numbers import fmt
 
         grads = ", ".join(f"∂{self.graph.output_name}/∂{k}={fmt(v)}" for k, v in self.grads.items())
-        steps = f"{len(self.steps)} steps" if self._sent is not None else "no step record"
+        steps = f"{len(self.steps)} steps" if self.sent is not None else "no step record"
         return f"<Trace {self.graph.output_name}={fmt(self.value)}; {grads}; {steps}>"
 
     def _repr_svg_(self) -> str | None:
@@ -148,7 +150,7 @@ class Trace:
             from graphstep.export import trace_svg
         except ImportError:
             return None
-        if self._sent is None:  # a run without a step record: the plain repr says what it can
+        if self.sent is None:  # a run without a step record: the plain repr says what it can
             return None
         return trace_svg(self)
 
@@ -157,9 +159,9 @@ class Trace:
     @cached_property
     def steps(self) -> tuple[Step, ...]:
         """Forward steps in topological order, then the backward steps in reverse, with accumulations."""
-        if self._sent is None:
+        if self.sent is None:
             raise GraphstepError("this run kept no step record (record=False); run it again with record=True")
-        graph, values, sent, grads = self.graph, self.values, self._sent, self.node_grads
+        graph, values, sent, grads = self.graph, self.values, self.sent, self.node_grads
         xp = self.xp
         nodes = graph.nodes
         steps: list[Step] = []
@@ -250,7 +252,7 @@ class Trace:
         edges = {}
         for (consumer, position), k in edge_at.items():
             if k < cursor:
-                edges[(consumer, position)] = self._sent[consumer][position]  # type: ignore[index]
+                edges[(consumer, position)] = self.sent[consumer][position]  # type: ignore[index]
         current = self.steps[cursor - 1] if cursor > 0 else None
         phase: Any = "start" if cursor == 0 else ("done" if cursor == len(self.steps) else current.phase)  # type: ignore[union-attr]
         return TraceState(cursor, values, grads, edges, current, phase)

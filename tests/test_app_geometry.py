@@ -42,7 +42,7 @@ def cells(geometry: Geometry) -> dict[tuple[int, int], str]:
 
 def check_no_overlap(graph: Graph) -> Geometry:
     trace = graph.run()
-    geometry = build(graph, trace.values, trace.node_grads, trace._sent)
+    geometry = build(graph, trace.values, trace.node_grads, trace.sent)
     occupied = cells(geometry)  # asserts that no two runs share a cell
     boxes = list(geometry.boxes.values())
     for i, a in enumerate(boxes):
@@ -79,7 +79,7 @@ def test_random_graphs_up_to_40_nodes_have_no_overlaps(seed: int) -> None:
 def test_every_edge_has_its_numbers_and_the_output_its_stub() -> None:
     graph = graphstep.parse((Path(graphstep.__file__).parent / "examples" / "neuron.gstep").read_text())
     trace = graph.run()
-    geometry = build(graph, trace.values, trace.node_grads, trace._sent)
+    geometry = build(graph, trace.values, trace.node_grads, trace.sent)
     edges = {(n.id, p) for n in graph.nodes for p in range(len(n.inputs))}
     assert set(geometry.value_slots) == edges | {OUT_EDGE}
     assert set(geometry.grad_slots) == edges | {OUT_EDGE}
@@ -88,7 +88,7 @@ def test_every_edge_has_its_numbers_and_the_output_its_stub() -> None:
 def test_neuron_fits_a_120_by_40_terminal_and_reads_left_to_right() -> None:
     graph = graphstep.parse((Path(graphstep.__file__).parent / "examples" / "neuron.gstep").read_text())
     trace = graph.run()
-    geometry = build(graph, trace.values, trace.node_grads, trace._sent)
+    geometry = build(graph, trace.values, trace.node_grads, trace.sent)
     assert geometry.width <= 120 and geometry.height <= 26
     # every gate sits to the right of all its inputs
     for node in graph.nodes:
@@ -106,7 +106,7 @@ def test_neuron_fits_a_120_by_40_terminal_and_reads_left_to_right() -> None:
 def test_wires_join_with_box_drawing_characters() -> None:
     graph = graphstep.parse("f = x*x + y")
     trace = graph.run(x=3, y=1)
-    text = plain_text(build(graph, trace.values, trace.node_grads, trace._sent))
+    text = plain_text(build(graph, trace.values, trace.node_grads, trace.sent))
     assert "┤" in text and "├" in text  # ports into and out of the gates
     assert "x" in text.splitlines()[max(i for i, line in enumerate(text.splitlines()) if "x" in line)]
 
@@ -116,7 +116,7 @@ def test_two_wires_crossing_do_not_read_as_a_junction() -> None:
     branching four ways keeps its ``┼``."""
     graph = graphstep.parse((Path(graphstep.__file__).parent / "examples" / "staged.gstep").read_text())
     trace = graph.run()
-    lines = plain_text(build(graph, trace.values, trace.node_grads, trace._sent)).splitlines()
+    lines = plain_text(build(graph, trace.values, trace.node_grads, trace.sent)).splitlines()
 
     def at(x: int, y: int) -> str:
         return lines[y][x] if 0 <= y < len(lines) and x < len(lines[y]) else " "

@@ -58,3 +58,20 @@ def test_eval_prints_its_error_in_spanish() -> None:
     assert result.stderr.splitlines()[1] == "  --> línea 1, columna 3"
     assert result.stderr.splitlines()[0] == ("error: se esperaba un número, un nombre o '(' "
                                              "pero se encontró el final de la fórmula")
+
+
+def test_a_missing_value_is_its_own_error_so_the_app_does_not_read_english_text() -> None:
+    from graphstep.errors import MissingInputError
+    from graphstep.parser import parse
+
+    with pytest.raises(MissingInputError) as error:
+        parse("f = x + y; x = 1").run()
+    assert error.value.render("es") == "error: falta el valor de la entrada 'y': dalo como y=VALOR"
+
+
+def test_every_op_explains_its_rule_in_every_language() -> None:
+    from graphstep.ops import OPS
+
+    for lang in LANGUAGES:
+        assert all(f"rule.{name}" in catalogue(lang) for name in OPS)
+    assert not [key for key in catalogue("en") if key.startswith("rule.") and key[5:] not in OPS]

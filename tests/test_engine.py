@@ -123,3 +123,20 @@ def test_repr_is_readable():
 
     fast = run(t.graph, {"x": 4, "y": -3}, record=False)
     assert repr(fast) == "<Trace f=-12.00; ∂f/∂x=-3.00, ∂f/∂y=4.00; no step record>"
+
+
+def test_a_run_the_fused_path_cannot_write_says_so_in_the_debug_log(caplog: pytest.LogCaptureFixture,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy
+
+    from graphstep import engine, fusion
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise fusion.Unfusable("no fused form for this test")
+
+    monkeypatch.setattr(fusion, "run_fused", refuse)
+    monkeypatch.setattr(fusion, "applicable", lambda *args: True)
+    with caplog.at_level("DEBUG", logger="graphstep.engine"):
+        trace = engine.run(graphstep.parse("f = exp(x) * y"), {"x": numpy.zeros(3), "y": numpy.ones(3)}, record=False)
+    assert trace.value.tolist() == [1.0, 1.0, 1.0]
+    assert "cannot fuse this run (no fused form for this test)" in caplog.text

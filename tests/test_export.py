@@ -56,9 +56,9 @@ def test_neuron_dot_carries_the_lecture_numbers() -> None:
     dot = Renderer(trace_of("neuron").graph, trace_of("neuron")).dot()
     # cs231n's sigmoid neuron: f = 0.73; ∂f/∂w0 = -0.20, ∂f/∂x0 = 0.39, ∂f/∂w1 = -0.39, ∂f/∂x1 = -0.59.
     for number in ["0.73", "1.00", "-0.53", "0.37", "1.37", "-0.20", "0.39", "-0.39", "-0.59", "0.20"]:
-        assert f">{number}</FONT>" in dot
+        assert f">{number}</FONT>" in dot or f">{number}</I></FONT>" in dot
     assert '#005a3e">0.73<' in dot  # the output value in green
-    assert '#c25400">-0.59<' in dot  # a gradient in red
+    assert '#c25400"><I>-0.59<' in dot  # a gradient in red (and italic)
 
 
 def test_dot_is_the_same_bytes_every_time() -> None:
@@ -68,8 +68,8 @@ def test_dot_is_the_same_bytes_every_time() -> None:
 
 
 @pytest.mark.parametrize("show, present, absent", [
-    ("values", ["#005a3e\">0.73<"], ["#c25400\">-0.59<"]),
-    ("grads", ["#c25400\">-0.59<"], ["#005a3e\">0.73<"]),
+    ("values", ["#005a3e\">0.73<"], ["#c25400\"><I>-0.59<"]),
+    ("grads", ["#c25400\"><I>-0.59<"], ["#005a3e\">0.73<"]),
     ("none", [], ["0.73", "-0.59"]),
 ])
 def test_show_option_picks_the_numbers(show: str, present: list[str], absent: list[str]) -> None:
@@ -704,3 +704,21 @@ def test_fit_picks_the_direction_with_the_largest_text(fit: str, rankdir: str) -
     assert text_scale(sizes["LR"], fit) > text_scale(sizes["TB"], fit)
     tall = {"LR": (2000.0, 100.0), "TB": (200.0, 500.0)}
     assert fit_options(DrawOptions(), "4:3", lambda o: tall[o.rankdir]).rankdir == "TB"
+
+
+def test_gradients_carry_a_second_cue_besides_colour_in_every_writer(tmp_path: Path) -> None:
+    """Under deuteranopia the value and gradient colours can look alike: gradients are also italic."""
+    trace = trace_of("add_mul")
+    from graphstep.theme import THEMES
+
+    for theme in THEMES:
+        options = DrawOptions(theme=theme)
+        dot = Renderer(trace.graph, trace, options).dot()
+        grads = re.findall(r'<FONT COLOR="([^"]+)">(<I>)?-?\d', dot)
+        assert grads and all(italic for colour, italic in grads if colour == options.colours.grad)
+        assert all(not italic for colour, italic in grads if colour == options.colours.value)
+        drawing = Renderer(trace.graph, trace, options, builtin=True).drawing()
+        assert {t.italic for t in drawing.texts if t.role == "grad" and t.text} == {True}
+        assert {t.italic for t in drawing.texts if t.role == "value"} == {False}
+        tex = export(trace, tmp_path / f"{theme}.tex", options)[0].read_text()
+        assert tex.count("\\itshape") >= len([t for t in drawing.texts if t.role == "grad" and t.text])

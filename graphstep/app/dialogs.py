@@ -16,11 +16,11 @@ from textual.widgets import Input, Label, Static, TextArea
 from graphstep.app.keys import KEYS, key_name
 from graphstep.app.messages import t
 from graphstep.app.session import Session
-from graphstep.cli.common import parse_values
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, MissingInputError
 from graphstep.numbers import fmt_scalar
 from graphstep.ops import fmt_const
 from graphstep.textsafe import escape
+from graphstep.values import parse_values
 
 
 class HelpScreen(ModalScreen[None]):
@@ -69,6 +69,7 @@ class EditScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "apply", priority=True),
         Binding("escape", "cancel", "cancel", priority=True),
+        Binding("ctrl+a", "select_all", "select all", priority=True),
     ]
 
     def __init__(self, session: Session, lang: str, focus_values: bool = False) -> None:
@@ -85,7 +86,8 @@ class EditScreen(ModalScreen[bool]):
             yield Label(t("edit_values_label", self.lang), classes="hint")
             yield Input(values_line(self.session), id="edit-values")
             yield Static("", id="edit-error")
-            yield Label(f"{t('edit_apply', self.lang)}   {t('edit_cancel', self.lang)}", classes="hint")
+            yield Label(f"{t('edit_apply', self.lang)}   {t('edit_cancel', self.lang)}   "
+                        f"{t('edit_select_all', self.lang)}", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#edit-values" if self.focus_values else "#edit-source").focus()
@@ -101,8 +103,8 @@ class EditScreen(ModalScreen[bool]):
             values: dict[str, Any] = parse_values(line.replace(",", " ").split())
             self.session.load(source, values, lenient=True)
         except GraphstepError as error:
-            text = str(error)
-            if "missing value" in text:
+            text = error.render(self.lang)
+            if isinstance(error, MissingInputError):
                 text += "\n" + t("missing_values", self.lang)
             self.query_one("#edit-error", Static).update(Text(escape(text), style="bold red"))
             return
@@ -110,6 +112,12 @@ class EditScreen(ModalScreen[bool]):
             self.query_one("#edit-error", Static).update(Text(escape(f"error: {error}"), style="bold red"))
             return
         self.dismiss(True)
+
+    def action_select_all(self) -> None:
+        """Select the whole formula (or the values line), so that typing replaces it."""
+        focused = self.focused
+        if isinstance(focused, (TextArea, Input)):
+            focused.select_all()
 
     def action_cancel(self) -> None:
         self.dismiss(False)

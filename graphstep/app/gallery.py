@@ -102,7 +102,7 @@ class GalleryScreen(Screen[None]):
         try:
             session = Session(source)
         except GraphstepError as error:
-            self.query_one("#gallery-error", Static).update(Text(escape(str(error)), "bold red"))
+            self.query_one("#gallery-error", Static).update(Text(escape(error.render(self.lang)), "bold red"))
             return
         except Exception as error:
             self.query_one("#gallery-error", Static).update(Text(escape(f"error: {error}"), "bold red"))

@@ -63,6 +63,7 @@ def bindings() -> list[Binding]:
         if key.action == "pan":
             found += [Binding(k, f"pan({dx}, {dy})", show=False, priority=True) for k, (dx, dy) in PAN.items()]
         else:
-            found.append(Binding(key.keys, key.action, key.message, show=False, priority=key.keys == "tab"
-                                 or key.keys == "shift+tab"))
+            # Tab and z work from inside the quiz box too (it takes only numbers: z is never typed there)
+            found.append(Binding(key.keys, key.action, key.message, show=False,
+                                 priority=key.keys in ("tab", "shift+tab", "z")))
     return found

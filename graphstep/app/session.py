@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy
 
-from graphstep.app.geometry import Geometry, build
+from graphstep.app.geometry import Geometry, place
 from graphstep.app.messages import t
 from graphstep.explain import assign, gate_text, via_text
 from graphstep.graph import Graph
-from graphstep.numbers import fmt, matches_written
 from graphstep.ops import OPS
 from graphstep.parser import parse
+from graphstep.scene import Scene, Scenes
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace, TraceState
 
 
@@ -29,12 +29,14 @@ class Question:
 
 
 class Session:
-    """One formula being stepped through."""
+    """One formula being stepped through.
+
+    Every ``cached_property`` of a session is derived from its graph and trace: :meth:`_set` drops them all
+    (found by looking at the class, so a new one cannot be forgotten) whenever the run changes."""
 
     def __init__(self, source: str, values: Mapping[str, Any] | None = None, precision: int = 2) -> None:
         self.precision = precision
-        self.right = 0
-        self.asked = 0
+        self.reset_score()
         self.cursor = 0
         self.load(source, dict(values or {}))
 
@@ -53,7 +55,7 @@ class Session:
 
     def _set(self, graph: Graph, trace: Trace) -> None:
         self.graph, self.trace = graph, trace
-        for cached in ("geometry", "steps", "has_tensors", "_base_to_view", "_view_to_base", "composites"):
+        for cached in _derived(type(self)):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -61,9 +63,19 @@ class Session:
         return self.trace.steps
 
     @cached_property
+    def scenes(self) -> Scenes:
+        from graphstep.export.options import DrawOptions
+
+        return Scenes(self.graph, self.trace, DrawOptions(precision=self.precision))
+
+    def scene(self) -> Scene:
+        """What the circuit shows at the cursor: the numbers known, the highlighted gate, wires and numbers."""
+        return self.scenes.at(self.cursor)
+
+    @cached_property
     def geometry(self) -> Geometry:
-        trace = self.trace
-        return build(self.graph, trace.values, trace.node_grads, trace._sent, self.precision)
+        """Where everything sits, sized for the finished run's numbers (so stepping never moves anything)."""
+        return place(self.graph, self.scenes.at())
 
     @cached_property
     def has_tensors(self) -> bool:
@@ -157,9 +169,10 @@ class Session:
             found[view_id] = base_id
         return found
 
-    def expandable(self) -> list[int]:
-        """View nodes that are composite gates (could be expanded) or belong to an expanded chain."""
-        return [n.id for n in self.graph.nodes if not n.is_leaf and n.id in self.composites]
+    def view_of(self, base_id: int) -> int | None:
+        """The view node that stands for the base graph's node ``base_id`` (an expanded composite: the last
+        gate of its chain)."""
+        return self._base_to_view.get(base_id)
 
     # --- quiz --------------------------------------------------------------------------------------------
 
@@ -191,26 +204,42 @@ class Session:
         return Question(prompt, tuple(float(v) for v in expected))
 
     def answer(self, text: str, lang: str) -> tuple[bool, str]:
-        """Check the answer to the next step's question, reveal the step, and keep score.
+        """Check the answer to the next step's question, reveal the step, and keep score. A wrong number
+        gets its reason from the checker's diagnosis (:mod:`graphstep.app.quiz`).
         Raises ValueError when ``text`` is not one number per expected value."""
+        from graphstep.app.quiz import judge
+
         question = self.question(lang)
         if question is None:
             self.goto(self.cursor + 1)
             return True, ""
-        given = [part for part in text.replace(",", " ").replace(";", " ").split() if part]
+        given = [part.replace("−", "-") for part in text.replace(",", " ").replace(";", " ").split() if part]
         if len(given) != len(question.expected):
             raise ValueError(text)
         for part in given:
-            if not math.isfinite(float(part.replace("−", "-"))):  # 1e400, inf, nan: not a number to check
+            if not math.isfinite(float(part)):  # 1e400, inf, nan: not a number to check
                 raise ValueError(text)
-        right = all(matches_written(g, e) for g, e in zip(given, question.expected, strict=False))
-        answer = ", ".join(fmt(e, self.precision) for e in question.expected)
+        step = self.steps[self.cursor]
+        judged = [judge(self.trace, step, i, g, e, self.precision, lang, self.answered)
+                  for i, (g, e) in enumerate(zip(given, question.expected, strict=True))]
+        self.answered += [(j.target, g) for j, g in zip(judged, given, strict=True) if j.target is not None]
+        right = all(j.right for j in judged)
+        answer = ", ".join(j.answer for j in judged)
         self.asked += 1
         self.right += int(right)
         self.goto(self.cursor + 1)
         if right:
             return True, t("quiz_right", lang, answer=answer)
-        return False, t("quiz_wrong", lang, given=", ".join(given), answer=answer)
+        why = " ".join(j.why for j in judged if j.why)
+        return False, t("quiz_wrong", lang, given=", ".join(given), answer=answer) + (f": {why}" if why else "")
 
     def reset_score(self) -> None:
         self.right = self.asked = 0
+        self.answered: list[tuple[str, str]] = []
+        """(checker target, number) of every quiz answer so far: the context of the next diagnosis."""
+
+
+def _derived(cls: type) -> tuple[str, ...]:
+    """The names of every ``cached_property`` of ``cls`` and its bases: the values derived from one run."""
+    return tuple(name for klass in cls.__mro__ for name, member in vars(klass).items()
+                 if isinstance(member, cached_property))

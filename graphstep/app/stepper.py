@@ -18,6 +18,7 @@ from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
 from graphstep.app.panel import inspect_text, legend_text, step_text
 from graphstep.app.session import Session
+from graphstep.i18n import LANGUAGES
 from graphstep.textsafe import escape
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
@@ -25,14 +26,38 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 BAR = 30
 
 
-def summary(source: str) -> str:
-    """The program in one line, without comments: ``x = -2; y = 5; f = (x + y) z``."""
-    lines = [line.split("#", 1)[0].strip() for line in source.splitlines()]
-    return escape("; ".join(line for line in lines if line), one_line=True)
+def summary(source: str, values: dict[str, Any] | None = None) -> str:
+    """The program in one line, without comments: ``x = -2; y = 5; f = (x + y) z``; an input given a new
+    value (``v``, or NAME=VALUE on the command line) shows that value, not the one in the source."""
+    lines = [part.strip() for line in source.splitlines() for part in line.split("#", 1)[0].split(";")]
+    values = {name: v for name, v in (values or {}).items() if _is_scalar(v)}
+    shown, bound = [], set()
+    for line in lines:
+        name = line.partition("=")[0].strip() if "=" in line else ""
+        if name in values:
+            line = f"{name} = {float(values[name]):.6g}"
+            bound.add(name)
+        if line:
+            shown.append(line)
+    given = [f"{name} = {float(v):.6g}" for name, v in values.items() if name not in bound]
+    return escape("; ".join(given + shown), one_line=True)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (int, float)) or getattr(value, "ndim", None) == 0
+
+
+class QuizInput(Input):
+    """The quiz's answer box: numbers only, so ``z`` (end the quiz) reaches the screen's binding."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key != "z" and super().check_consume_key(key, character)
 
 
 class StepperScreen(Screen[None]):
     BINDINGS = bindings()  # type: ignore[assignment]
+    AUTO_FOCUS = None
+    """Nothing takes the focus by itself: the step keys belong to the screen (the quiz box asks for it)."""
 
     def __init__(self, session: Session, from_gallery: bool = False) -> None:
         super().__init__()
@@ -42,6 +67,7 @@ class StepperScreen(Screen[None]):
         self.timer: Timer | None = None
         self.quiz = False
         self.message: Text | str = ""
+        self.last_verdict: Text | None = None
 
     @property
     def lang(self) -> str:
@@ -51,15 +77,17 @@ class StepperScreen(Screen[None]):
         yield Static(id="title")
         yield CircuitCanvas(self.session, id="canvas")
         with Horizontal(id="bottom"):
-            with VerticalScroll(id="explain-box"):
+            # The panels scroll with the mouse wheel but never take the focus: a focused scroll view would
+            # eat Home/End and the arrows, and the step keys must work whatever was clicked last.
+            with VerticalScroll(id="explain-box", can_focus=False):
                 yield Static(id="explain")
-            with VerticalScroll(id="inspect-box"):
+            with VerticalScroll(id="inspect-box", can_focus=False):
                 yield Static(id="inspect")
         yield Static(id="timeline")
         yield Static(id="status")
         with Horizontal(id="quizbar"):
             yield Label(id="quiz-prompt")
-            yield Input(id="quiz-input", restrict=r"[-−0-9.,;eE+ ]*")
+            yield QuizInput(id="quiz-input", restrict=r"[-−0-9.,;eE+ ]*")
         yield Static(id="footer")
 
     @property
@@ -93,7 +121,7 @@ class StepperScreen(Screen[None]):
         canvas.refresh_state(follow)
         title = Text()
         title.append(" graphstep ", "bold reverse")
-        title.append("  " + summary(session.source))
+        title.append("  " + summary(session.source, session.current_values))
         self.query_one("#title", Static).update(title)
         self.query_one("#explain", Static).update(step_text(session, lang))
         node = canvas.selected
@@ -157,8 +185,9 @@ class StepperScreen(Screen[None]):
     def go(self, cursor: int) -> None:
         self.session.goto(cursor)
         if self.quiz and self.session.cursor >= self.session.total and self.session.asked:
-            self.message = Text(t("quiz_final", self.lang, right=self.session.right, asked=self.session.asked),
-                                "bold magenta")
+            final = Text(t("quiz_final", self.lang, right=self.session.right, asked=self.session.asked),
+                         "bold magenta")
+            self.message = final + Text("  ·  ") + self.last_verdict if self.last_verdict else final
         self.update_view()
 
     def action_next(self) -> None:
@@ -252,12 +281,14 @@ class StepperScreen(Screen[None]):
         if node is None:
             current = self.session.state().current
             node = current.node if current is not None else None
+        base = self.session.composite_of(node) if node is not None else None
         done = self.session.toggle(node) if node is not None else None
-        if done is None:
+        if done is None or base is None:
             self.notice(t("nothing_to_expand", self.lang))
             return
         what, op = done
-        self.canvas.selected = None
+        # keep the gate selected: the expanded chain's last gate, or the collapsed composite, so x again undoes
+        self.canvas.selected = self.session.view_of(base)
         self.message = t(what, self.lang, op=op)
         self.update_view()
 
@@ -286,8 +317,18 @@ class StepperScreen(Screen[None]):
     def action_quiz(self) -> None:
         self.stop()
         self.quiz = not self.quiz
-        self.session.reset_score()
-        self.message = t("quiz_on" if self.quiz else "quiz_off", self.lang)
+        if self.quiz:
+            self.session.reset_score()
+            self.last_verdict = None
+            self.message = t("quiz_on", self.lang)
+        else:  # the score and the last verdict stay in view
+            message = Text(t("quiz_off", self.lang))
+            if self.session.asked:
+                message += Text("  ·  " + t("quiz_score", self.lang, right=self.session.right,
+                                              asked=self.session.asked), "bold magenta")
+            if self.last_verdict is not None:
+                message += Text("  ·  ") + self.last_verdict
+            self.message = message
         self.update_view()
         if self.quiz:
             self.query_one("#quiz-input", Input).focus()
@@ -301,8 +342,10 @@ class StepperScreen(Screen[None]):
             self.query_one("#quiz-prompt", Label).update(
                 question.prompt if question else t("quiz_not_asked", self.lang) if skipped else "")
             self.query_one("#quiz-input", Input).disabled = question is None
-        elif self.focused is not None and self.focused.id == "quiz-input":
-            self.set_focus(None)
+        else:
+            self.query_one("#quiz-input", Input).disabled = True
+            if self.focused is not None and self.focused.id == "quiz-input":
+                self.set_focus(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -317,19 +360,24 @@ class StepperScreen(Screen[None]):
             self.notice(Text(t("quiz_bad_number", self.lang), "yellow"))
             return
         box.value = ""
-        self.message = Text(feedback, "bold green" if right else "bold red")
+        self.message = self.last_verdict = Text(feedback, "bold green" if right else "bold red")
         self.go(self.session.cursor)
 
     def on_key(self, event: Any) -> None:
-        # Inside the quiz box, Esc leaves quiz mode (the box would otherwise keep every key).
-        if event.key == "escape" and self.focused is not None and self.focused.id == "quiz-input":
+        # Inside the quiz box, as its hint says: Esc skips the step (shows it unanswered); z (a priority
+        # binding) ends the quiz.
+        if self.focused is None or self.focused.id != "quiz-input":
+            return
+        if event.key == "escape":
             event.stop()
-            self.action_quiz()
+            self.query_one("#quiz-input", Input).value = ""
+            self.go(self.session.cursor + 1)
 
     # --- the rest -----------------------------------------------------------------------------------------
 
     def action_lang(self) -> None:
-        self.app.lang = "es" if self.lang == "en" else "en"  # type: ignore[attr-defined]
+        following = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)] if self.lang in LANGUAGES else "en"
+        self.app.lang = following  # type: ignore[attr-defined]
         self.message = t("lang_changed", self.lang)
         self.update_view(follow=False)
 

@@ -56,16 +56,14 @@ SYMPY_OPS: dict[str, SympyRule] = {
 }
 """Each elementwise op as a sympy expression (written independently of the ops table's rules)."""
 
-SIMPLIFY = ("light", "full", "none")
-"""How the symbolic derivative is tidied: ``light`` (one fraction, common factors out: fast, and keeps the
-blackboard's exponentials), ``full`` (sympy.simplify: shortest, may rewrite into cosh, slow on big formulas)
-or ``none`` (the derivative as sympy.diff gives it)."""
 FULL_SIMPLIFY_LIMIT = 120
 """Above this many operations sympy.simplify can take minutes; ``full`` falls back to ``light``."""
 
 
 def simplified(derivative: Any, how: str) -> Any:
-    """The derivative tidied as ``how`` says, never longer than it came."""
+    """The derivative tidied as ``how`` says, never longer than it came: ``light`` (one fraction, common
+    factors out: fast, and keeps the blackboard's exponentials), ``full`` (sympy.simplify: shortest, may
+    rewrite into cosh, slow on big formulas) or ``none`` (the derivative as sympy.diff gives it)."""
     if how == "none":
         return derivative
     if how == "full" and sympy.count_ops(derivative) <= FULL_SIMPLIFY_LIMIT:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +14,9 @@ from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
 from graphstep.i18n import LANGUAGES
-from graphstep.lexer import canonical_name
 from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
-
-ASSIGNMENT = re.compile(r"^\s*(\\?[^\W\d]\w*(?:_\{[^{}=]*\})?)\s*=(.*)$", re.S)  # w0=, w_{0}=, \alpha=
-
-VALUE_READERS: dict[str, Callable[[str, str], Any]] = {}
-"""Readers for non-numeric NAME=VALUE forms, by prefix (``@`` loads a file; registered by the tensor module)."""
+from graphstep.values import parse_values
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,7 +89,7 @@ def read_source(argument: str) -> str:
         # A checked exercise's answer lines (`? q = 3`) are blanked, keeping the line numbers.
         return split_program(read_text(path, argument))[0]
     if _looks_like_file(argument):
-        raise GraphstepError(f"file not found: {argument}")
+        raise GraphstepError("error.file_not_found", path=argument)
     return argument
 
 
@@ -116,25 +111,6 @@ def _looks_like_file(argument: str) -> bool:
     return argument.endswith(".gstep") or ("\n" not in argument and Path(argument).suffix in (".txt", ".gs"))
 
 
-def parse_values(items: Sequence[str]) -> dict[str, Any]:
-    """``["x=3", "y=-4"]`` → ``{"x": 3.0, "y": -4.0}``, with a clear message for anything else."""
-    values: dict[str, Any] = {}
-    for item in items:
-        match = ASSIGNMENT.match(item)
-        if not match:
-            raise InputError(f"expected NAME=VALUE (like x=3), got {item!r}")
-        name, text = canonical_name(match.group(1)), match.group(2).strip()
-        reader = next((r for prefix, r in VALUE_READERS.items() if text.startswith(prefix)), None)
-        if reader is not None:
-            values[name] = reader(name, text)
-            continue
-        try:
-            values[name] = float(text.replace("−", "-"))
-        except ValueError:
-            raise InputError(f"the value of {name} must be a number, got {text!r} (in {item!r})") from None
-    return values
-
-
 def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[str, Any]]:
     """Parse SOURCE and the NAME=VALUE items; multi-letter names given on the command line stay whole."""
     values = parse_values(value_items)
@@ -144,14 +120,54 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
     return graph, values
 
 
-def _read_array(name: str, text: str) -> Any:
-    """``X=@x.npy`` or ``X=@data.csv``: the input's value is the array in that file."""
-    from graphstep.tensors import load_array
+def add_dask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --backend dask: the dask.distributed scheduler (tcp://host:8786); "
+                             "default: a cluster started on this machine")
+    parser.add_argument("--chunk-rows", type=int, default=None, metavar="N",
+                        help="with --backend dask: rows of a batch per chunk (default: about 64 MiB a chunk)")
 
+
+@contextmanager
+def dask_client(args: argparse.Namespace) -> Iterator[None]:
+    """For --backend dask: a client of the cluster (--scheduler, else a local one) while the block runs, and
+    NAME=@file inputs opened lazily, --chunk-rows rows per chunk. Other backends: the options are refused."""
+    if args.chunk_rows is not None and args.chunk_rows < 1:
+        raise InputError("--chunk-rows must be at least 1")
+    if args.backend != "dask":
+        if args.scheduler or args.chunk_rows:
+            raise InputError("--scheduler and --chunk-rows are options of --backend dask")
+        yield
+        return
+    from graphstep.daskio import connect
+
+    client = connect(args.scheduler)
     try:
-        return load_array(text[1:], confined=False)  # the command line's own file, not the program's
-    except GraphstepError as error:
-        raise InputError(f"the value of {name}: {error}") from None
+        with lazy_array_files(args.backend, args.chunk_rows):
+            yield
+    finally:
+        client.close()
 
 
-VALUE_READERS["@"] = _read_array
+@contextmanager
+def lazy_array_files(backend: str, rows: int | None = None) -> Iterator[None]:
+    """With the dask backend, ``X=@big.npy`` opens the file as a lazy Dask array, ``rows`` rows per chunk
+    (read by the workers chunk by chunk) instead of reading it into memory."""
+    if backend != "dask":
+        yield
+        return
+    from graphstep import values as value_text
+    from graphstep.daskio import open_lazy
+
+    def lazy(name: str, text: str) -> Any:
+        try:
+            return open_lazy(text[1:], rows)
+        except GraphstepError as error:
+            raise InputError("error.value_of", name=name, error=error) from None
+
+    saved = value_text.VALUE_READERS["@"]
+    value_text.VALUE_READERS["@"] = lazy
+    try:
+        yield
+    finally:
+        value_text.VALUE_READERS["@"] = saved

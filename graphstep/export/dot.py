@@ -9,8 +9,8 @@ Unknown numbers are written in the background colour, so every frame of a trace 
 
 from __future__ import annotations
 
-from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.numbers import fmt_scalar
+from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -102,9 +102,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _font(label: Label, colour: str, hidden: str, size: str | None = None) -> str:
-    """A number in its colour, or in the background colour while unknown (it keeps its space)."""
+def _font(label: Label, colour: str, hidden: str, size: str | None = None, italic: bool = False) -> str:
+    """A number in its colour, or in the background colour while unknown (it keeps its space). Gradients
+    are italic: a second cue besides colour and position, for readers who cannot tell the two colours apart."""
     text = _escape(label.text) or " "
+    if italic and label.text:
+        text = f"<I>{text}</I>"
     sized = f' POINT-SIZE="{size}"' if size else ""
     return f'<FONT COLOR="{colour if label.known else hidden}"{sized}>{text}</FONT>'
 
@@ -119,7 +122,7 @@ def _node(node: SceneNode, scene: Scene) -> str:
             rows.append(_shape(node, scene))
         if node.total.text:
             rows.append(_font(node.total, c.grad, c.gate_fill if not node.current else c.highlight_fill,
-                              _size(scene, 11)))
+                              _size(scene, 11), italic=True))
         short = len(node.label) <= 3 and len(rows) == 1
         shape = "circle" if short else "ellipse"
         fill = node.fill or (c.highlight_fill if node.current else c.gate_fill)
@@ -134,7 +137,7 @@ def _node(node: SceneNode, scene: Scene) -> str:
     if node.shape:
         rows.append(_shape(node, scene))
     if node.total.text:
-        rows.append(_font(node.total, c.grad, hidden_colour(scene, c.background), _size(scene, 11)))
+        rows.append(_font(node.total, c.grad, hidden_colour(scene, c.background), _size(scene, 11), italic=True))
     label = "<BR/>".join(rows)
     if node.fill:  # a coloured leaf: a rounded box in its colour
         return (f'  {_id(node.id)} [shape=box, style="rounded,filled", fillcolor="{node.fill}", margin=0.04,'
@@ -186,7 +189,7 @@ def _tables(scene: Scene) -> str:
 def _wire_label(wire: SceneWire, scene: Scene) -> str:
     c = scene.options.colours
     value = _font(wire.value, c.value, hidden_colour(scene, c.background))
-    grad = _font(wire.grad, c.grad, hidden_colour(scene, c.background))
+    grad = _font(wire.grad, c.grad, hidden_colour(scene, c.background), italic=True)
     table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
     if scene.options.rankdir == "LR":
         body = (f"<TR><TD>{value}</TD></TR>"

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from graphstep.export.options import DrawOptions
 from graphstep.export.scene import SINK, Scene
+from graphstep.i18n import LANGUAGES, t
 
 _PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -103,12 +104,6 @@ button {{ font-size: 1em; }}
 </html>
 """
 
-_WORDS = {
-    "en": {"step": "step", "prev": "previous step (←, PageUp)", "next": "next step (→, PageDown, Space)"},
-    "es": {"step": "paso", "prev": "paso anterior (←, RePág)", "next": "paso siguiente (→, AvPág, espacio)"},
-}
-
-
 def player(svg: str, captions: Sequence[str], current: Sequence[int | None], options: DrawOptions, *,
            title: str = "steps", matrices: Sequence[str] | None = None, start: int = 0, lang: str = "en") -> str:
     """``svg``: the finished run, numbers marked with ``data-k`` and gates with ``data-node`` (see
@@ -120,11 +115,11 @@ def player(svg: str, captions: Sequence[str], current: Sequence[int | None], opt
                       ensure_ascii=False, separators=(",", ":"))
     data = data.replace("</", "<\\/")  # nothing inside can close the <script> element
     c = options.colours
-    words = _WORDS.get(lang, _WORDS["en"])
-    return _PAGE.format(title=escape(title), lang=lang if lang in _WORDS else "en", bg=c.background,
+    return _PAGE.format(title=escape(title), lang=lang if lang in LANGUAGES else "en", bg=c.background,
                         fg=c.foreground, hl_fill=c.highlight_fill, hl_line=c.highlight_line, last=last,
-                        start=max(0, min(start, last)), svg=svg, data=data, step_word=words["step"],
-                        prev_title=escape(words["prev"]), next_title=escape(words["next"]))
+                        start=max(0, min(start, last)), svg=svg, data=data,
+                        step_word=t("export.player_step", lang), prev_title=escape(t("export.player_prev", lang)),
+                        next_title=escape(t("export.player_next", lang)))
 
 
 _GROUP = re.compile(r'(<g id="[^"]*" class="node")>\s*<title>([^<]*)</title>(.*?)</g>', re.S)

@@ -3,7 +3,7 @@ CSS, no fonts to fetch), so browsers, rsvg and Inkscape show it alike; ids name 
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from graphstep.export.draw import Drawing, Point
 
@@ -54,5 +54,3 @@ def to_svg(drawing: Drawing, title: str = "graphstep", steps: bool = False) -> s
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
-
-__all__ = ["quoteattr", "to_svg"]
