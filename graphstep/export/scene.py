@@ -15,6 +15,7 @@ from typing import Any
 
 from graphstep.backend import to_host
 from graphstep.explain import sigma_mark
+from graphstep.export import typography as typeset
 from graphstep.export.options import DrawOptions
 from graphstep.graph import CONST, INPUT, Graph
 from graphstep.numbers import fmt_compact, fmt_matrix, fmt_shape
@@ -116,7 +117,7 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
               at: dict[Any, int]) -> Label:
         if not wanted or key not in table_final:
             return NO_LABEL
-        return Label(fmt_compact(table_final[key], p), key in table_now, at.get(key, 0))
+        return Label(typeset.number(fmt_compact(table_final[key], p)), key in table_now, at.get(key, 0))
 
     nodes: list[SceneNode] = []
     wires: list[SceneWire] = []
@@ -131,7 +132,10 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
             total = Label(f"Σ {mark}{summed.text}", summed.known, summed.at) if summed.text else NO_LABEL
         name = graph.circuit_name(node.id) if kind == "gate" and node.id != graph.output else None
         shape = tensor_shape(final.values.get(node.id)) if final is not None else ""
-        nodes.append(SceneNode(node.id, kind, node.label, name, total, node.id == current, node.group, shape))
+        text = (typeset.gate(node.label) if kind == "gate" else typeset.name(node.label) if kind == "input"
+                else typeset.number(node.label))
+        nodes.append(SceneNode(node.id, kind, text, typeset.name(name) if name else None, total, node.id == current,
+                               node.group, shape))
         for position, source in enumerate(node.inputs):
             value = grad = NO_LABEL
             if final is not None and state is not None:
@@ -142,7 +146,7 @@ def build_scene(graph: Graph, trace: Trace | None = None, cursor: int | None = N
     if final is not None and state is not None:
         value = label(final.values, state.values, graph.output, options.values, value_at)
         grad = label(final.grads, state.grads, graph.output, options.grads, grad_at)
-    nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
+    nodes.append(SceneNode(SINK, "sink", typeset.name(graph.output_name), None, NO_LABEL, False, None))
     wires.append(SceneWire(graph.output, SINK, 0, value, grad))
     shown = tuple(current_tables(trace, cursor, p)) if tables and trace is not None and cursor is not None else ()
     return Scene(tuple(nodes), tuple(wires), _clusters(graph), options, cursor, shown)
