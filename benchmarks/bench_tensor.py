@@ -1,6 +1,7 @@
 """Batched forward + backward: graphstep against PyTorch eager, in the same run, as ratios.
 
     python benchmarks/bench_tensor.py [--quick] [--repeat 5]
+    python benchmarks/bench_tensor.py --dask 1e8 [--chunk-rows 5000000]
 
 Rows: the lecture's sigmoid neuron over N = 10^6 and 10^7 points (x0, x1 arrays; w0, w1, w2 scalars whose
 gradients are summed over the batch), in float64 and float32; and MLPs on a batch of 10^5 (the lecture's
@@ -9,7 +10,10 @@ gradients are summed over the batch), in float64 and float32; and MLPs on a batc
 same with fresh arrays every run, the plain engine loop without fusion, PyTorch eager on the CPU, and
 ratios (> 1: graphstep is faster). Times are the best of --repeat runs after one warm-up (the least
 disturbed by other work on the machine). With CuPy and a GPU it also times the cupy backend against
-PyTorch CUDA and reports the share of the GPU's memory bandwidth reached.
+PyTorch CUDA and reports the share of the GPU's memory bandwidth reached (benchmarks/bench_gpu.py adds the
+torch-CUDA backend and the MLP). With --dask N: the neuron over N points stored in two .npy files, numpy
+(load, fused fast path) against the dask backend on a local cluster reading the files chunk by chunk,
+each in a fresh process: time and peak memory (the data are written first, slice by slice).
 
 On some machines OPENBLAS_CORETYPE is set for safety and slows numpy's BLAS: for numbers comparable with
 other runs, unset it (and OPENBLAS_L2_SIZE) for this command alone.
@@ -174,7 +178,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only N = 10^6 and a batch of 10^4")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dask", type=float, default=None, metavar="N",
+                        help="only the Dask row: the neuron over N points (e.g. 1e8) from .npy files, against numpy")
+    parser.add_argument("--chunk-rows", type=int, default=5_000_000, help="rows per Dask chunk (default 5·10^6)")
     args = parser.parse_args()
+    if args.dask:
+        print("\n".join(dask_rows(int(args.dask), args.chunk_rows)))
+        return
     try:
         from threadpoolctl import threadpool_info
 
@@ -208,3 +218,87 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- Dask on one machine: a batch read from .npy files chunk by chunk, against numpy in one pass ---------
+
+DASK_CHILD = r"""
+import sys, time, json
+import numpy as np
+import graphstep
+from graphstep.engine import run
+from graphstep.summary import summarize
+from graphstep.limits import limits
+mode, folder, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
+limits(max_elements=10**11).__enter__()  # numpy holds every array of the run: allow it (a benchmark, not a student)
+graph = graphstep.parse(sys.argv[4])
+weights = {"w0": 2.0, "w1": -3.0, "w2": -3.0}
+start = time.perf_counter()
+if mode == "numpy":
+    values = {n: np.load(f"{folder}/{n}.npy") for n in ("x0", "x1")}
+    trace = run(graph, {**values, **weights}, record=False)
+    client = None
+else:
+    from graphstep.daskio import connect, open_array
+    from pathlib import Path
+    client = connect(None)
+    start = time.perf_counter()  # the local cluster's start-up (about a second) is not the computation
+    values = {n: open_array(Path(folder) / f"{n}.npy", rows) for n in ("x0", "x1")}
+    trace = run(graph, {**values, **weights}, backend="dask", record=False)
+ids = [graph.output] + [graph.inputs[n] for n in ("x0", "x1", "w0", "w1", "w2")]
+shown = summarize(trace.xp, [trace.values[graph.output]] + [trace.node_grads[i] for i in ids[1:]])
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "f_mean": shown[0].mean, "w0": float(shown[3])}))
+"""
+
+
+def dask_case(n: int, rows: int) -> dict[str, dict[str, float]]:
+    """The neuron over n points stored as two .npy files: numpy (np.load, then the fused fast path) against
+    Dask on a local cluster (the files read chunk by chunk), each in a fresh process; the summaries of
+    the output and of every gradient, as `graphstep eval --json` shows them. Peak memory: the most resident
+    memory of the process and its children, sampled every 20 ms."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    import psutil
+
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(dir=".") as folder:
+        rng = np.random.default_rng(0)
+        for name in ("x0", "x1"):  # written in slices: making the data needs no 10^8-point array in memory
+            target = np.lib.format.open_memmap(f"{folder}/{name}.npy", mode="w+", dtype="float64", shape=(n,))
+            for start in range(0, n, 10**7):
+                target[start:start + 10**7] = rng.standard_normal(min(10**7, n - start))
+            target.flush()
+            del target
+        for mode in ("numpy", "dask"):
+            process = subprocess.Popen([sys.executable, "-c", DASK_CHILD, mode, folder, str(rows), NEURON],
+                                       stdout=subprocess.PIPE, text=True)
+            watched = psutil.Process(process.pid)
+            peak = 0
+            while process.poll() is None:
+                try:
+                    tree = [watched, *watched.children(recursive=True)]
+                    peak = max(peak, sum(p.memory_info().rss for p in tree))
+                except psutil.Error:
+                    pass
+                time.sleep(0.02)
+            out = json.loads(process.stdout.read() if process.stdout else "{}")
+            results[mode] = {**out, "peak_bytes": peak}
+    return results
+
+
+def dask_rows(n: int, rows: int) -> list[str]:
+    r = dask_case(n, rows)
+    numpy_, dask_ = r["numpy"], r["dask"]
+    agree = abs(dask_["w0"] - numpy_["w0"]) <= 1e-9 * abs(numpy_["w0"])
+    return [
+        f"neuron N={n:.0e} float64 from .npy files (summaries of f and every gradient):",
+        f"  numpy, one pass: {numpy_['seconds']:7.2f} s, peak memory {numpy_['peak_bytes'] / 2**30:5.2f} GiB",
+        f"  dask, chunks of {rows} rows: {dask_['seconds']:7.2f} s, peak memory {dask_['peak_bytes'] / 2**30:5.2f} GiB",
+        f"  dask/numpy: time {dask_['seconds'] / numpy_['seconds']:.2f}×, memory "
+        f"{dask_['peak_bytes'] / numpy_['peak_bytes']:.2f}×; same ∂f/∂w0 to 1e-9: {agree}",
+    ]

@@ -103,6 +103,17 @@ def open_array(path: Path, rows: int | None = None) -> Any:
                          asarray=True, meta=numpy.empty((0,) * source.ndim, dtype=source.dtype))
 
 
+def open_lazy(text: str, rows: int | None = None) -> Any:
+    """``NAME=@file`` for the dask backend: a .npy/.csv/.txt file named directly is opened lazily; anything
+    else (a data file of the examples, found the way ``load`` finds it) is read and then chunked."""
+    path = Path(text).expanduser()
+    if path.is_file() and path.suffix in (".npy", ".csv", ".txt"):
+        return open_array(path, rows)
+    from graphstep.tensors import load_array
+
+    return as_dask(load_array(text, confined=False), numpy.dtype(float), rows)  # the command line's own file
+
+
 # --- the cluster ------------------------------------------------------------------------------------------------
 
 
@@ -115,7 +126,7 @@ def connect(address: str | None) -> Any:
         raise GraphstepError("computing on a cluster needs dask.distributed: pip install 'dask[distributed]'") from None
     if address:
         try:
-            return Client(address, timeout="10s")
+            return Client(address, timeout="5s")
         except (OSError, TimeoutError) as error:
             raise GraphstepError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         except ValueError as error:

@@ -246,35 +246,46 @@ def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str,
     """Values and gradients, like the plain engine, with elementwise chains fused (see the module doc)."""
     scope = Scope(dtype, pool)
     xp = Namespace(scope)
-    nodes = graph.nodes
-    n = len(nodes)
+    keep, read_back = _arrays_needed(graph, xp, scope)
+    exprs, vals = _forward(graph, leaves, scope, xp, keep, read_back)
+    return vals, _backward(graph, scope, xp, exprs, vals)
+
+
+def _arrays_needed(graph: Graph, xp: Namespace, scope: Scope) -> tuple[list[bool], list[bool]]:
+    """Per node: must its value be an array (``keep``), and does a local derivative read it (``read_back``)?"""
+    n = len(graph.nodes)
     consumers = graph.consumers
-    needed = graph.ancestors_of_output
-    reads = [_reads(node, xp, scope) for node in nodes]
-    keep = [False] * n  # must this node's value be an array?
-    read_back = [False] * n  # does a local derivative read this node's value?
-    for node in nodes:
+    keep = [False] * n
+    read_back = [False] * n
+    for node in graph.nodes:
+        reads = _reads(node, xp, scope)
         if node.is_leaf or node.id == graph.output or node.name or len(consumers[node.id]) > 1:
             keep[node.id] = True
-        if "out" in reads[node.id]:
+        if "out" in reads:
             read_back[node.id] = True
+        elementwise = node.is_leaf or OPS[node.op].elementwise
         for position, source in enumerate(node.inputs):
-            if not OPS[node.op].elementwise:
+            if not elementwise:
                 keep[source] = True
-            elif f"a{position}" in reads[node.id]:
+            elif f"a{position}" in reads:
                 read_back[source] = True
+    return keep, read_back
 
-    exprs: list[Expr | None] = [None] * n
+
+def _forward(graph: Graph, leaves: dict[int, Any], scope: Scope, xp: Namespace, keep: list[bool],
+             read_back: list[bool]) -> tuple[list[Expr], list[Any]]:
+    """Each node's expression; its value only where it must be (or is better) stored."""
+    n = len(graph.nodes)
+    exprs: list[Any] = [None] * n
     vals: list[Any] = [None] * n
-    for node in nodes:
+    for node in graph.nodes:
         if node.op in (INPUT, CONST):
             vals[node.id] = leaves[node.id]
             exprs[node.id] = scope.var(leaves[node.id])
             continue
         op = OPS[node.op]
-        args = [exprs[i] for i in node.inputs]
         if op.elementwise:
-            expr = op.forward(xp, args, node.const)
+            expr = op.forward(xp, [exprs[i] for i in node.inputs], node.const)
             # A value the backward pass reads is stored, unless recomputing it is cheaper than memory
             # traffic (`e + 1`: one add on values already read, against a write and two reads).
             if keep[node.id] or _too_big(expr) or (read_back[node.id] and not _cheap(expr)):
@@ -285,42 +296,68 @@ def run_fused(graph: Graph, leaves: dict[int, Any], dtype: str,
                 vals[node.id] = op.forward(numpy, [vals[i] for i in node.inputs], node.const)
             expr = scope.var(vals[node.id])
         exprs[node.id] = expr
+    return exprs, vals
 
-    grads: list[Any] = [None] * n
-    pending: list[list[Expr]] = [[] for _ in range(n)]
+
+def _backward(graph: Graph, scope: Scope, xp: Namespace, exprs: list[Expr], vals: list[Any]) -> list[Any]:
+    """Gradients in reverse order: expressions flow back, arrays only where a gradient must be kept."""
+    nodes = graph.nodes
+    grads: list[Any] = [None] * len(nodes)
+    pending: list[list[Expr]] = [[] for _ in nodes]
     output = graph.output
     one = scope.lift(1.0)  # ∂f/∂f = 1, a constant with the output's shape: no array of ones to read
     pending[output].append(Expr(scope, one.text, one.names, tuple(numpy.shape(vals[output]))))
+    needed = graph.ancestors_of_output
     for node in reversed(nodes[: output + 1]):
         parts = pending[node.id]
         if node.id not in needed or not parts:
             continue
-        upstream = parts[0]
-        for part in parts[1:]:
-            upstream = upstream + part
         pending[node.id] = []
-        shape = numpy.shape(vals[node.id]) if vals[node.id] is not None else exprs[node.id].shape
-        if node.is_leaf or node.name or len(node.inputs) > 1 or _too_big(upstream) or not OPS[node.op].elementwise:
-            grads[node.id] = _materialize(scope, upstream, shape)
+        upstream = _total(parts)
+        if _keeps_grad(node, upstream):
+            grads[node.id] = _materialize(scope, upstream, _shape(node.id, vals, exprs))
             if upstream.names:  # a constant (the seed ∂f/∂f = 1) stays a literal in the expressions
                 upstream = scope.var(grads[node.id])
         if node.is_leaf:
             continue
-        op = OPS[node.op]
-        if op.elementwise:
-            args = [exprs[i] for i in node.inputs]
-            locals_ = op.local(xp, args, exprs[node.id], node.const)  # type: ignore[misc]
-            contributions = [_times(scope, upstream, d) for d in locals_]
-        else:
-            with numpy.errstate(all="ignore"):
-                sent = op.gradients(numpy, grads[node.id], [vals[i] for i in node.inputs], vals[node.id], node.const)
-            contributions = [scope.var(g) for g in sent]
-        for source, part in zip(node.inputs, contributions):
-            target = numpy.shape(vals[source]) if vals[source] is not None else exprs[source].shape
+        for source, part in zip(node.inputs, _contributions(node, scope, xp, upstream, exprs, vals, grads)):
+            target = _shape(source, vals, exprs)
             if part.shape != target:  # a broadcast input: sum its gradient back to its own shape
                 part = scope.var(_reduce(scope, part, target))
             pending[source].append(part)
-    return vals, grads
+    return grads
+
+
+def _total(parts: list[Expr]) -> Expr:
+    upstream = parts[0]
+    for part in parts[1:]:
+        upstream = upstream + part
+    return upstream
+
+
+def _keeps_grad(node: Any, upstream: Expr) -> bool:
+    """Must this node's gradient be an array: a leaf's, a named node's, a gate with several inputs (read
+    more than once), a matrix op's input, or an expression grown too long?"""
+    return (node.is_leaf or bool(node.name) or len(node.inputs) > 1 or _too_big(upstream)
+            or not OPS[node.op].elementwise)
+
+
+def _shape(node_id: int, vals: list[Any], exprs: list[Expr]) -> tuple[int, ...]:
+    value = vals[node_id]
+    return tuple(numpy.shape(value)) if value is not None else exprs[node_id].shape
+
+
+def _contributions(node: Any, scope: Scope, xp: Namespace, upstream: Expr, exprs: list[Expr], vals: list[Any],
+                   grads: list[Any]) -> list[Expr]:
+    """What the gate sends to each input: upstream × local derivative (elementwise), or its vjp's arrays."""
+    op = OPS[node.op]
+    if op.elementwise:
+        args = [exprs[i] for i in node.inputs]
+        locals_ = op.local(xp, args, exprs[node.id], node.const)  # type: ignore[misc]
+        return [_times(scope, upstream, d) for d in locals_]
+    with numpy.errstate(all="ignore"):
+        sent = op.gradients(numpy, grads[node.id], [vals[i] for i in node.inputs], vals[node.id], node.const)
+    return [scope.var(g) for g in sent]
 
 
 def _reads(node: Any, xp: Namespace, scope: Scope) -> frozenset[str]:

@@ -8,13 +8,14 @@ the ``train`` command draws the progress bar and the plots.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
 
-from graphstep.backend import asarray, device_of, get_namespace, to_host
+from graphstep.backend import asarray, device_of, get_namespace, is_lazy, to_host
 from graphstep.engine import run
 from graphstep.errors import GraphstepError, InputError
 from graphstep.graph import Graph
@@ -53,62 +54,110 @@ def train(
     progress: Progress | None = None,
 ) -> TrainResult:
     """Run ``steps`` steps of (mini-batch) gradient descent; ``batch=None`` uses all rows every step."""
+    _check_numbers(lr, steps, batch)
+    xp = get_namespace(backend)
+    inputs = {**graph.defaults, **dict(values or {})}
+    names = _trained(graph, inputs, params)
+    data, rows = _data_inputs(inputs, names)
+    lazy = any(is_lazy(v) for v in data.values())
+    step_backend = "numpy" if lazy else backend  # a Dask batch: each step runs on one chunk, in memory
+    step_xp = numpy if lazy else xp
+    weights = {name: asarray(step_xp, numpy.array(inputs[name], dtype=float), dtype, device_of(step_backend))
+               for name in names}
+    if batch is not None and rows == 0:
+        raise InputError("--batch needs data: an array input whose rows are the samples")
+    fixed = {k: v for k, v in inputs.items() if k not in weights and k not in data}
+    # A Dask batch stays on disk: each step's mini-batch is drawn from one chunk read into memory.
+    draws = _chunk_batches(data, batch, seed) if lazy else _batches(data, rows, batch, seed)
+    losses: list[float] = []
+    for step in range(1, steps + 1):
+        trace = run(graph, {**fixed, **next(draws), **weights}, backend=step_backend, dtype=dtype, record=False)
+        losses.append(_descend(trace, weights, lr))
+        if progress is not None:
+            progress(step, losses[-1])
+    final = run(graph, {**fixed, **data, **weights}, backend=backend, dtype=dtype, record=False)
+    final_loss, (accuracy, correct, samples) = _final(graph, final.values)
+    trained = {name: to_host(w) for name, w in weights.items()}
+    return TrainResult(losses, final_loss, trained, accuracy, correct, samples, list(data))
+
+
+def _check_numbers(lr: float, steps: int, batch: int | None) -> None:
     if lr <= 0 or steps < 1:
         raise InputError("the learning rate must be positive and the number of steps at least 1")
-    xp = get_namespace(backend)
-    given = dict(values or {})
+    if batch is not None and not 1 <= batch:
+        raise InputError("the batch size must be at least 1")
+
+
+def _descend(trace: Any, weights: dict[str, Any], lr: float) -> float:
+    """One step W = W - δ ∇W L on every weight; the step's loss."""
+    graph = trace.graph
+    for name in weights:
+        grad = trace.node_grads[graph.inputs[name]]
+        if grad is not None:
+            weights[name] = weights[name] - lr * grad
+    return _scalar_loss(trace.values[graph.output])
+
+
+Batches = Iterator[dict[str, Any]]
+
+
+def _batches(data: dict[str, Any], rows: int, batch: int | None, seed: int) -> Batches:
+    """All rows every step, or mini-batches of ``batch`` rows: every sample once per epoch, in a fresh order."""
+    if batch is None or batch >= rows:
+        while True:
+            yield data
+    rng = numpy.random.default_rng(seed)
+    while True:
+        order = rng.permutation(rows)
+        for start in range(0, rows - batch + 1, batch):
+            pick = order[start:start + batch]
+            yield {k: v[pick] for k, v in data.items()}
+
+
+def _chunk_batches(data: dict[str, Any], batch: int | None, seed: int) -> Batches:
+    """Mini-batches of a Dask batch: the chunks in a fresh random order each epoch, one chunk in memory at a
+    time (all data inputs' rows of it, read in one compute), cut into mini-batches of ``batch`` rows (the
+    whole chunk when no batch size is given)."""
+    from graphstep.daskio import compute
+
+    first = next(iter(data.values()))
+    aligned = {k: v if v.chunks[0] == first.chunks[0] else v.rechunk({0: first.chunks[0]}) for k, v in data.items()}
+    bounds = numpy.cumsum((0, *first.chunks[0]))
+    rng = numpy.random.default_rng(seed)
+    while True:
+        for chunk in rng.permutation(len(first.chunks[0])):
+            rows = slice(int(bounds[chunk]), int(bounds[chunk + 1]))
+            block = dict(zip(aligned, compute(*(v[rows] for v in aligned.values()))))
+            yield from _one_pass(block, rows.stop - rows.start, batch, rng)
+
+
+def _one_pass(block: dict[str, Any], rows: int, batch: int | None, rng: numpy.random.Generator) -> Batches:
+    if batch is None or batch >= rows:
+        yield block
+        return
+    order = rng.permutation(rows)
+    for start in range(0, rows - batch + 1, batch):
+        pick = order[start:start + batch]
+        yield {k: v[pick] for k, v in block.items()}
+
+
+def _trained(graph: Graph, inputs: Mapping[str, Any], params: Sequence[str] | None) -> list[str]:
+    """The names of the parameters to train, each an input with a starting value."""
     names = list(params) if params else parameters(graph)
     if not names:
         raise InputError("this program marks no parameter to train: write its starting value inside param(…), "
                          "like W = param(randn(2, 3, seed=1)), or name them with --params")
-    inputs = {**graph.defaults, **given}
     for name in names:
         if name not in graph.inputs:
             raise InputError(f"{name!r} is not an input of this program, so it cannot be trained")
         if name not in inputs:
             raise InputError(f"the parameter {name!r} needs a starting value: {name} = param(…)")
-    device = device_of(backend)
-    weights = {name: asarray(xp, numpy.array(inputs[name], dtype=float), dtype, device) for name in names}
-    data, rows = _data_inputs(inputs, names)
-    if batch is not None and not 1 <= batch:
-        raise InputError("the batch size must be at least 1")
-    if batch is not None and rows == 0:
-        raise InputError("--batch needs data: an array input whose rows are the samples")
-    fixed = {k: v for k, v in inputs.items() if k not in weights and k not in data}
-    rng = numpy.random.default_rng(seed)
-    order = numpy.arange(rows)
-    cursor = rows  # start with a fresh permutation
-    ids = {name: graph.inputs[name] for name in names}
-    losses: list[float] = []
-    for step in range(1, steps + 1):
-        if batch is None or batch >= rows:
-            chunk = data
-        else:
-            if cursor + batch > rows:  # a new epoch: every sample once before any repeats
-                order = rng.permutation(rows)
-                cursor = 0
-            pick = order[cursor:cursor + batch]
-            cursor += batch
-            chunk = {k: v[pick] for k, v in data.items()}
-        trace = run(graph, {**fixed, **chunk, **weights}, backend=backend, dtype=dtype, record=False)
-        loss = _scalar_loss(trace.values[graph.output])
-        for name, node_id in ids.items():
-            grad = trace.node_grads[node_id]
-            if grad is not None:
-                weights[name] = weights[name] - lr * grad  # W = W - δ ∇W L
-        losses.append(loss)
-        if progress is not None:
-            progress(step, loss)
-    final = run(graph, {**fixed, **data, **weights}, backend=backend, dtype=dtype, record=False)
-    accuracy, correct, samples = _accuracy(graph, final.values)
-    trained = {name: to_host(w) for name, w in weights.items()}
-    return TrainResult(losses, _scalar_loss(final.values[graph.output]), trained, accuracy, correct, samples,
-                       list(data))
+    return names
 
 
-def _data_inputs(inputs: Mapping[str, Any], params: Sequence[str]) -> tuple[dict[str, numpy.ndarray], int]:
+def _data_inputs(inputs: Mapping[str, Any], params: Sequence[str]) -> tuple[dict[str, Any], int]:
     """The array inputs that share the first one's number of rows: their rows are the samples."""
-    arrays = {k: numpy.asarray(v, dtype=float) for k, v in inputs.items() if k not in params}
+    arrays = {k: v if is_lazy(v) else numpy.asarray(v, dtype=float) for k, v in inputs.items() if k not in params}
     arrays = {k: v for k, v in arrays.items() if v.ndim >= 1}
     if not arrays:
         return {}, 0
@@ -125,17 +174,45 @@ def _scalar_loss(value: Any) -> float:
     return float(host)
 
 
-def _accuracy(graph: Graph, vals: Sequence[Any]) -> tuple[float | None, int, int]:
-    """Accuracy of the classifier the loss reads: argmax of the logits (cross_entropy) or p > 0.5 (bce)."""
+def _final(graph: Graph, vals: Sequence[Any]) -> tuple[float, tuple[float | None, int, int]]:
+    """The loss on all the data and the classifier's accuracy, computed together (one pass over a Dask batch)."""
+    right = _right(graph, vals)
+    if right is None:
+        return _scalar_loss(vals[graph.output]), (None, 0, 0)
+    xp = _namespace(right)
+    count = math.prod(right.shape)
+    loss, correct = _host(vals[graph.output], xp.sum(xp.astype(right, xp.int64)))
+    return _scalar_loss(loss), (float(correct) / max(1, count), int(correct), count)
+
+
+def _right(graph: Graph, vals: Sequence[Any]) -> Any:
+    """Per sample, is the classifier right: argmax of the logits (cross_entropy) or p > 0.5 (bce)? None for
+    other losses."""
     node = graph.nodes[graph.output]
     if node.op not in ("cross_entropy", "bce"):
-        return None, 0, 0
-    scores, labels = (to_host(vals[i]) for i in node.inputs)
-    scores, labels = numpy.atleast_1d(scores), numpy.atleast_1d(labels)
-    if node.op == "cross_entropy":
-        guess = numpy.argmax(scores, axis=-1)
-        truth = numpy.argmax(labels, axis=-1) if labels.shape == scores.shape else labels
-    else:
-        guess, truth = scores > 0.5, labels > 0.5
-    right = numpy.asarray(guess == truth)
-    return float(right.mean()), int(right.sum()), int(right.size)
+        return None
+    scores, labels = (vals[i] for i in node.inputs)
+    xp = _namespace(scores)
+    if scores.ndim == 0:
+        scores, labels = xp.reshape(scores, (1,)), xp.reshape(labels, (1,))
+    if node.op == "bce":
+        return (scores > 0.5) == (labels > 0.5)
+    guess = xp.argmax(scores, axis=-1)
+    truth = xp.argmax(labels, axis=-1) if labels.shape == scores.shape else xp.astype(labels, guess.dtype)
+    return guess == truth
+
+
+def _namespace(value: Any) -> Any:
+    if isinstance(value, numpy.ndarray) or numpy.isscalar(value):
+        return numpy
+    import array_api_compat
+
+    return array_api_compat.array_namespace(value)
+
+
+def _host(*values: Any) -> list[Any]:
+    if any(is_lazy(v) for v in values):
+        from graphstep.daskio import compute
+
+        values = tuple(compute(*values))
+    return [to_host(v) for v in values]

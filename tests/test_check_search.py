@@ -122,3 +122,19 @@ def test_bad_input_headline_names_file_line_and_column() -> None:
 def test_a_node_the_output_does_not_read_has_no_mistake_to_find() -> None:
     report = check("x = 1\ny = 2\nf = 3x\n? ∂f/∂y = 5\n")
     assert verdicts(report)["∂f/∂y"] == ("wrong", "unknown")
+
+
+def test_the_max_note_says_which_input_is_larger() -> None:
+    report = check("x = 3\ny = -4\nz = 2\nw = -1\nq = xy\nm = max(z, w)\nf = 2(q + m)\n? ∂f/∂w = 2\n")
+    assert verdicts(report)["∂f/∂w"] == ("wrong", "max_routed")
+    assert "only the larger input, z (2.00), receives it" in note(report.verdicts[0])
+    assert "sólo la entrada mayor, z (2.00), lo recibe" in note(report.verdicts[0], "es")
+
+
+def test_a_value_mistake_further_up_is_found() -> None:
+    report = check("x = 3\ny = -4\nz = 2\nw = -1\nf = 2(xy + max(z, w))\n? f = -26\n")
+    assert verdicts(report)["f"] == ("wrong", "max_picked")
+    assert "the max gate passed on the other input: -1.00 instead of 2.00" in note(report.verdicts[0])
+    report = check(RELU + "? f = -3\n")
+    assert verdicts(report)["f"] == ("wrong", "relu_value")
+    assert "relu dejó pasar una entrada negativa (en relu)" in report.render("es")

@@ -16,7 +16,7 @@ import numpy
 
 from graphstep.checking.answers import Answer
 from graphstep.checking.diagnose import Diagnosis, candidates, how, trim
-from graphstep.checking.remote import diagnose_remote
+from graphstep.checking.remote import diagnose_remote, value_remote
 from graphstep.checking.search import Flow
 from graphstep.checking.worlds import World, backward, forward
 from graphstep.engine import run
@@ -275,8 +275,10 @@ class Checker:
             for diagnosis, value in candidates(self.graph, world, node, of, shown):
                 if close(value) and all(d.code != diagnosis.code for d in found):
                     found.append(diagnosis)
-        if not found and of is not None:
-            remote = self.remote(node, of, close, digits, student)
+        if not found:
+            claims = {n: x for a, n, o, x in self._claims if o is None and n != node}
+            remote = (value_remote(self.graph, student, self.leaves, claims, node, close, digits) if of is None
+                      else self.remote(node, of, close, digits, student))
             if remote is not None:
                 found.append(remote)
         if not found:

@@ -214,14 +214,10 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
 
 
 def _read(path: Path) -> str:
-    if path.stat().st_size > MAX_BYTES:
-        raise GraphstepError("class.too_big", file=shown(path.name), limit=MAX_BYTES)
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise GraphstepError("class.not_text", file=shown(path.name)) from None
-    except OSError as error:
-        raise GraphstepError("class.unreadable", file=shown(path.name), reason=str(error.strerror)) from None
+    from graphstep.files import decode, read_bytes
+
+    shown_name = shown(path.name)
+    return decode(read_bytes(path, MAX_BYTES, shown_name), shown_name)  # regular files, capped, strict UTF-8
 
 
 def _percent(x: float) -> str:

@@ -7,12 +7,13 @@ student's own), and every local derivative comes from the ops table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
 
-from graphstep.checking.worlds import World
+from graphstep.checking.worlds import Edge, World
 from graphstep.explain import formula
 from graphstep.graph import Graph
 from graphstep.numbers import fmt
@@ -60,22 +61,13 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
     def num(x: float | None) -> str:
         return trim(x, digits)
 
-    found: list[tuple[Diagnosis, float]] = []
     if of is None:
-        value = world.computed[node]
-        gate = graph.nodes[node]
-        if value != 0:
-            found.append((Diagnosis("sign", {"right": num(value)}), -value))
-        if gate.op in ("max", "min"):
-            a, b = (world.values[i] for i in gate.inputs)
-            chosen, other = (a, b) if value == a else (b, a)
-            found.append((Diagnosis("max_picked", {"gate": gate.label, "right": num(chosen),
-                                                   "other": num(other)}), other))
-        return found
+        return value_candidates(graph, world, node, num)
     total = world.grad_computed.get(node, 0.0)
     edges = world.edges.get(node, [])
     name = graph.display_name(node)  # as every view names it: never an internal id
     common = {"name": name, "right": num(total), "how": how(graph, world, node, of, digits)}
+    found: list[tuple[Diagnosis, float]] = []
     if total != 0:
         found.append((Diagnosis("sign", common), -total))
     if len(edges) > 1:
@@ -84,21 +76,7 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
             found.append((Diagnosis("fanout", {**common, "count": str(len(edges)), "gate": gate_text(graph, e.consumer),
                                                "parts": parts}), e.sent))
     for e in edges:
-        rest = total - e.sent
-        consumer = graph.nodes[e.consumer]
-        fields = {**common, "gate": gate_text(graph, e.consumer), "upstream": num(e.upstream), "local": num(e.local),
-                  "sent": num(e.sent)}
-        if e.local is not None:
-            found.append((Diagnosis("upstream_dropped", fields), rest + e.local))
-        if consumer.op == "mul" and consumer.inputs[0] != consumer.inputs[1]:
-            own = world.values[node]
-            other = world.values[consumer.inputs[1 - e.position]]
-            found.append((Diagnosis("mul_swapped", {**fields, "own": num(own), "other": num(other)}),
-                          rest + e.upstream * own))
-        if consumer.op in ROUTING_OPS and e.local is not None:
-            code = "relu_routed" if consumer.op == "relu" else "max_routed"
-            found.append((Diagnosis(code, {**fields, "input": num(world.values[node])}),
-                          rest + e.upstream * (1.0 - e.local)))
+        found += edge_candidates(graph, world, node, e, common, num)
     if len(edges) > 1 and all(e.local is not None for e in edges):
         found.append((Diagnosis("upstream_dropped", {**common, "gate": gate_text(graph, edges[0].consumer),
                                                      "upstream": num(edges[0].upstream),
@@ -107,13 +85,51 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
     chain = chain_order(graph, world, node, common)
     if chain is not None:
         found.append(chain)
-    for e in edges:
-        if e.local is not None and e.local != 1:
-            found.append((Diagnosis("local_dropped", {**common, "gate": gate_text(graph, e.consumer),
-                                                      "upstream": num(e.upstream), "local": num(e.local),
-                                                      "sent": num(e.sent)}), total - e.sent + e.upstream))
     order = {code: i for i, code in enumerate(DIAGNOSES)}
     found.sort(key=lambda item: order.get(item[0].code, len(order)))
+    return found
+
+
+def value_candidates(graph: Graph, world: World, node: int, num: Callable[[float | None], str]
+                     ) -> list[tuple[Diagnosis, float]]:
+    """A value's usual mistakes: the sign, and a max/min gate passing on the other input."""
+    found: list[tuple[Diagnosis, float]] = []
+    value = world.computed[node]
+    gate = graph.nodes[node]
+    if value != 0:
+        found.append((Diagnosis("sign", {"right": num(value)}), -value))
+    if gate.op in ("max", "min"):
+        a, b = (world.values[i] for i in gate.inputs)
+        chosen, other = (a, b) if value == a else (b, a)
+        found.append((Diagnosis("max_picked", {"gate": gate.label, "right": num(chosen), "other": num(other)}),
+                      other))
+    return found
+
+
+def edge_candidates(graph: Graph, world: World, node: int, e: Edge, common: dict[str, str],
+                    num: Callable[[float | None], str]) -> list[tuple[Diagnosis, float]]:
+    """The mistakes one gate can make on the wire back to ``node``: each with the total it gives."""
+    total = world.grad_computed.get(node, 0.0)
+    rest = total - e.sent
+    consumer = graph.nodes[e.consumer]
+    fields = {**common, "gate": gate_text(graph, e.consumer), "upstream": num(e.upstream), "local": num(e.local),
+              "sent": num(e.sent)}
+    found: list[tuple[Diagnosis, float]] = []
+    if e.local is not None:
+        found.append((Diagnosis("upstream_dropped", fields), rest + e.local))
+    if consumer.op == "mul" and consumer.inputs[0] != consumer.inputs[1]:
+        own = world.values[node]
+        other = world.values[consumer.inputs[1 - e.position]]
+        found.append((Diagnosis("mul_swapped", {**fields, "own": num(own), "other": num(other)}),
+                      rest + e.upstream * own))
+    if consumer.op in ROUTING_OPS and e.local is not None:
+        code = "relu_routed" if consumer.op == "relu" else "max_routed"
+        larger = max(consumer.inputs, key=lambda i: world.values[i])
+        where = {"input": num(world.values[node]), "larger": graph.display_name(larger),
+                 "larger_value": num(world.values[larger])}
+        found.append((Diagnosis(code, {**fields, **where}), rest + e.upstream * (1.0 - e.local)))
+    if e.local is not None and e.local != 1:
+        found.append((Diagnosis("local_dropped", fields), total - e.sent + e.upstream))
     return found
 
 

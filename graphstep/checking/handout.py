@@ -57,48 +57,64 @@ def backward_steps(graph: Graph, values: list[float], fault: Fault | None, digit
     """Every wire's contribution (upstream × local = sent), output to inputs, and the sums at forks;
     with ``fault`` made (the step that makes it is marked)."""
     grads = faulty_gradients(graph, values, fault)
-    f = graph.output_name
     steps: list[Step] = []
-    received: dict[int, list[tuple[int, float]]] = {}
+    received: dict[int, list[float]] = {}
     for node in reversed(graph.nodes[: graph.output + 1]):
         if node.id not in grads:
             continue
-        parts = received.get(node.id, [])
-        if len(parts) > 1:
-            planted = fault is not None and fault.node == node.id and fault.position < 0
-            shown = [parts[fault.pick]] if planted and fault is not None and fault.code == "fanout" else parts
-            terms = " + ".join(trim(x, digits) for _, x in shown).replace("+ -", "- ")
-            total = trim(grads[node.id], digits)
-            again = sum(float(trim(x, digits)) for _, x in shown)
-            steps.append(Step(t("handout.fork", lang, name=graph.display_name(node.id), count=len(parts)) +
-                              f": ∂{f}/∂{graph.display_name(node.id)} = {terms} {equals(again, total, digits)} "
-                              f"{total}", planted))
-        if node.is_leaf:
-            continue
-        args = [numpy.float64(values[i]) for i in node.inputs]
-        local = OPS[node.op].gradients(numpy, numpy.float64(1.0), args, numpy.float64(values[node.id]), node.const)
-        upstream = grads[node.id]
-        for p, i in enumerate(node.inputs):
-            edge = fault is not None and fault.gate == node.id and fault.position == p
-            chain = fault is not None and fault.code == "chain_order" and fault.node == i and fault.position < 0
-            loc, up_shown = float(local[p]), upstream
-            sent = upstream * loc
-            if edge and fault is not None:  # written as the student would: the mistake is in the factor
-                sent = mistaken(fault.code, upstream, loc, values[i])
-                if fault.code == "upstream_dropped":
-                    up_shown = 1.0
-                elif upstream:
-                    loc = sent / upstream
-            if chain:
-                sent = grads[i]
-                loc = sent / upstream if upstream else loc
-            received.setdefault(i, []).append((node.id, sent))
-            gate = times(node.label) + (f" ({node.name})" if node.name else "")
-            up, lo, out = trim(up_shown, digits), trim(loc, digits), trim(sent, digits)
-            sign = equals(float(up) * float(lo), out, digits)
-            steps.append(Step(t("handout.at_gate", lang, gate=gate) +
-                              f": ∂{f}/∂{graph.display_name(i)} += {up} × {lo} {sign} {out}", edge or chain))
+        if len(received.get(node.id, [])) > 1:
+            steps.append(_fork_step(graph, node.id, received[node.id], grads[node.id], fault, digits, lang))
+        if not node.is_leaf:
+            steps += _edge_steps(graph, node.id, values, grads, fault, digits, lang, received)
     return steps
+
+
+def _fork_step(graph: Graph, node: int, parts: list[float], total: float, fault: Fault | None, digits: int,
+               lang: str) -> Step:
+    """``x fans out to 2 gates, the contributions add up: ∂f/∂x = a + b = total`` (a planted fan-out
+    mistake keeps one branch only)."""
+    planted = fault is not None and fault.node == node and fault.position < 0
+    shown = [parts[fault.pick]] if planted and fault is not None and fault.code == "fanout" else parts
+    terms = " + ".join(trim(x, digits) for x in shown).replace("+ -", "- ")
+    result = trim(total, digits)
+    again = sum(float(trim(x, digits)) for x in shown)
+    name = graph.display_name(node)
+    return Step(t("handout.fork", lang, name=name, count=len(parts)) +
+                f": ∂{graph.output_name}/∂{name} = {terms} {equals(again, result, digits)} {result}", planted)
+
+
+def _edge_steps(graph: Graph, gate: int, values: list[float], grads: dict[int, float], fault: Fault | None,
+                digits: int, lang: str, received: dict[int, list[float]]) -> list[Step]:
+    """One step per input wire of ``gate``: what it sends back; what each input received is noted."""
+    node = graph.nodes[gate]
+    args = [numpy.float64(values[i]) for i in node.inputs]
+    local = OPS[node.op].gradients(numpy, numpy.float64(1.0), args, numpy.float64(values[gate]), node.const)
+    upstream = grads[gate]
+    label = times(node.label) + (f" ({node.name})" if node.name else "")
+    steps = []
+    for p, i in enumerate(node.inputs):
+        planted = fault is not None and ((fault.gate == gate and fault.position == p) or
+                                         (fault.code == "chain_order" and fault.node == i and fault.position < 0))
+        shown_up, loc, sent = _factors(fault if planted else None, upstream, float(local[p]), values[i], grads[i])
+        received.setdefault(i, []).append(sent)
+        up, lo, out = trim(shown_up, digits), trim(loc, digits), trim(sent, digits)
+        steps.append(Step(t("handout.at_gate", lang, gate=label) + f": ∂{graph.output_name}/∂{graph.display_name(i)}"
+                          f" += {up} × {lo} {equals(float(up) * float(lo), out, digits)} {out}", planted))
+    return steps
+
+
+def _factors(fault: Fault | None, upstream: float, local: float, own: float,
+             total: float) -> tuple[float, float, float]:
+    """(upstream as written, local as written, contribution) of one wire; with a planted ``fault``, written as
+    the student making it would: the mistake is in the factor, the product is right."""
+    if fault is None:
+        return upstream, local, upstream * local
+    if fault.code == "chain_order":  # the one wire into the chain's start carries the wrong total
+        return upstream, total / upstream if upstream else local, total
+    sent = mistaken(fault.code, upstream, local, own)
+    if fault.code == "upstream_dropped":
+        return 1.0, local, sent
+    return upstream, sent / upstream if upstream else local, sent
 
 
 def equals(again: float, shown: str, digits: int) -> str:

@@ -7,11 +7,12 @@ relu gate, opened the wrong way") and what it sent instead of the right number.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphstep.checking.diagnose import Diagnosis, gate_text, trim
 from graphstep.checking.search import Fault, Flow, Found, Run, search
+from graphstep.checking.worlds import World, forward
 from graphstep.graph import Graph
 
 
@@ -83,3 +84,34 @@ def fault_fields(flow: Flow, fault: Fault, run: Run, digits: int) -> dict[str, A
         assert chain is not None
         fields.update(inner=graph.nodes[chain[0]].label, outer=graph.nodes[chain[1]].label)
     return fields
+
+
+def value_remote(graph: Graph, world: World, leaves: Mapping[int, float], claims: Mapping[int, float], node: int,
+                 matches: Callable[[float], bool], digits: int) -> Diagnosis | None:
+    """A forward mistake at a gate before ``node`` that reproduces its value: a max/min gate passing on the
+    other input, a relu letting a negative input through, an intermediate's sign flipped."""
+    ancestors = {node}
+    for gate in reversed(graph.nodes[: node + 1]):
+        if gate.id in ancestors:
+            ancestors.update(gate.inputs)
+    for gate_id in sorted(ancestors - {node}, reverse=True):  # nearest the answer first
+        gate = graph.nodes[gate_id]
+        if gate.is_leaf or gate_id in claims:
+            continue
+        right = world.computed[gate_id]
+        tries: list[tuple[str, float]] = [("sign_value", -right)] if right != 0 else []
+        if gate.op in ("max", "min"):
+            a, b = (world.values[i] for i in gate.inputs)
+            tries.append(("max_picked", b if right == a else a))
+        if gate.op == "relu" and world.values[gate.inputs[0]] < 0:
+            tries.append(("relu_value", world.values[gate.inputs[0]]))
+        for code, wrong in tries:
+            value = forward(graph, leaves, {**claims, gate_id: wrong}).computed[node]
+            if matches(value):
+                fields = {"code": code, "gate": gate_text(graph, gate_id), "where": gate_text(graph, gate_id),
+                          "node": node_name(graph, gate_id), "right": trim(right, digits),
+                          "wrong": trim(wrong, digits), "node_level": False}
+                return Diagnosis("sign" if code == "sign_value" else code,
+                                 {"remote": True, "forward": True, "faults": [fields], "result": trim(value, digits),
+                                  "gate": fields["gate"], "name": node_name(graph, node)})
+    return None

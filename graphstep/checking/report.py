@@ -190,7 +190,8 @@ def remote_note(verdict: Verdict, diagnosis: Diagnosis, lang: str) -> str:
     parts = [t(what_key(p), lang, **p) for p in diagnosis.fields["faults"]]
     common = {"claim": verdict.answer.number, "result": diagnosis.fields["result"], "name": diagnosis.fields["name"]}
     if len(parts) == 1:
-        return t("check.note_remote", lang, what=parts[0], **common)
+        key = "check.note_remote_value" if diagnosis.fields.get("forward") else "check.note_remote"
+        return t(key, lang, what=parts[0], **common)
     return t("check.note_pair", lang, first=parts[0], second=parts[1], **common)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,56 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
     with limits(source_file(source_argument)):  # load("data.csv") reads from the program's own folder
         graph = parse(source, names=values)
     return graph, values
+
+
+def add_dask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --backend dask: the dask.distributed scheduler (tcp://host:8786); "
+                             "default: a cluster started on this machine")
+    parser.add_argument("--chunk-rows", type=int, default=None, metavar="N",
+                        help="with --backend dask: rows of a batch per chunk (default: about 64 MiB a chunk)")
+
+
+@contextmanager
+def dask_client(args: argparse.Namespace) -> Iterator[None]:
+    """For --backend dask: a client of the cluster (--scheduler, else a local one) while the block runs, and
+    NAME=@file inputs opened lazily, --chunk-rows rows per chunk. Other backends: the options are refused."""
+    if args.chunk_rows is not None and args.chunk_rows < 1:
+        raise InputError("--chunk-rows must be at least 1")
+    if args.backend != "dask":
+        if args.scheduler or args.chunk_rows:
+            raise InputError("--scheduler and --chunk-rows are options of --backend dask")
+        yield
+        return
+    from graphstep.daskio import connect
+
+    client = connect(args.scheduler)
+    try:
+        with lazy_array_files(args.backend, args.chunk_rows):
+            yield
+    finally:
+        client.close()
+
+
+@contextmanager
+def lazy_array_files(backend: str, rows: int | None = None) -> Iterator[None]:
+    """With the dask backend, ``X=@big.npy`` opens the file as a lazy Dask array, ``rows`` rows per chunk
+    (read by the workers chunk by chunk) instead of reading it into memory."""
+    if backend != "dask":
+        yield
+        return
+    from graphstep import values as value_text
+    from graphstep.daskio import open_lazy
+
+    def lazy(name: str, text: str) -> Any:
+        try:
+            return open_lazy(text[1:], rows)
+        except GraphstepError as error:
+            raise InputError("error.value_of", name=name, error=error) from None
+
+    saved = value_text.VALUE_READERS["@"]
+    value_text.VALUE_READERS["@"] = lazy
+    try:
+        yield
+    finally:
+        value_text.VALUE_READERS["@"] = saved

@@ -1,38 +1,66 @@
-"""``graphstep eval SOURCE [NAME=VALUE ...] [--json] [--steps]``: values and gradients in the terminal."""
+"""``graphstep eval SOURCE [NAME=VALUE ...] [--json] [--steps]``: values and gradients in the terminal.
+
+Arrays are summarised (shape, dtype, min/mean/max) in the table and in JSON, computed for all nodes in one
+pass, so a batch of any size prints fast; ``--full-arrays`` writes every number in JSON and
+``--save-grads DIR`` writes the input gradients as .npy files. ``--backend dask`` reads ``NAME=@file``
+batches lazily, chunk by chunk, and computes on a dask.distributed cluster (``--scheduler``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
+from typing import Any
 
+from graphstep import engine
 from graphstep.backend import BACKENDS, DTYPES
-from graphstep.cli.common import add_lang_argument, add_source_arguments, load
+from graphstep.cli.common import add_dask_arguments, add_lang_argument, add_source_arguments, dask_client, load
+from graphstep.errors import InputError
 from graphstep.explain import describe
-from graphstep.i18n import detect_lang
-from graphstep.numbers import fmt, to_jsonable
+from graphstep.i18n import detect_lang, t
+from graphstep.numbers import fmt, fmt_stats, to_jsonable
+from graphstep.summary import Summary, summarize
 from graphstep.trace import Trace
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object (value, grads, nodes)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object (value, grads, nodes); arrays as shape, dtype, min/mean/max")
+    parser.add_argument("--full-arrays", action="store_true", help="with --json: write arrays out in full")
     parser.add_argument("--steps", action="store_true", help="tell every forward and backward step in words")
     parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
     parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="array backend (default numpy)")
     parser.add_argument("--dtype", choices=DTYPES, default="float64", help="floating-point type (default float64)")
+    parser.add_argument("--save-grads", default=None, metavar="DIR",
+                        help="write each input's gradient to DIR/NAME.npy (with dask: chunk by chunk)")
+    add_dask_arguments(parser)
     add_lang_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    graph, values = load(args.source, args.values)
-    trace = graph.run(backend=args.backend, dtype=args.dtype, **values)
-    if args.json:
-        print(json.dumps(to_json(trace), ensure_ascii=False))
-    elif args.steps:
-        print(numbered_steps(trace, detect_lang(args.lang), args.precision))
-    else:
-        print(table(trace, args.precision))
+    with dask_client(args):  # --backend dask: NAME=@file read lazily, computed on the cluster
+        graph, values = load(args.source, args.values)
+        trace = engine.run(graph, values, backend=args.backend, dtype=args.dtype,
+                           record=args.backend != "dask" or (args.steps and not args.json))
+        print(_report(trace, args))
     return 0
+
+
+def _report(trace: Trace, args: argparse.Namespace) -> str:
+    lang = detect_lang(args.lang)
+    saved = save_grads(trace, Path(args.save_grads)) if args.save_grads else {}
+    if args.json:
+        text = json.dumps(to_json(trace, full=args.full_arrays, files=saved), ensure_ascii=False)
+    elif args.steps:
+        text = numbered_steps(trace, lang, args.precision)
+    else:
+        text = table(trace, args.precision)
+    if saved and not args.json:
+        names = ", ".join(Path(p).name for p in saved.values())
+        text += "\n" + t("eval.saved", lang, folder=args.save_grads, files=names)
+    return text
 
 
 def numbered_steps(trace: Trace, lang: str, precision: int) -> str:
@@ -47,42 +75,94 @@ def numbered_steps(trace: Trace, lang: str, precision: int) -> str:
     return "\n".join(out)
 
 
-def to_json(trace: Trace) -> dict[str, object]:
+def save_grads(trace: Trace, folder: Path) -> dict[str, str]:
+    """Each input's gradient as folder/NAME.npy; a Dask gradient is written chunk by chunk by the workers."""
+    from graphstep.daskio import compute, write_npy
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"--save-grads: cannot create the folder {folder}: {error.strerror}") from None
     graph = trace.graph
+    paths: dict[str, str] = {}
+    tasks: list[Any] = []
+    for name, node in graph.inputs.items():
+        grad = trace.node_grads[node]
+        if grad is None:
+            grad = trace.xp.zeros_like(trace.values[node])
+        path = folder / f"{name}.npy"
+        tasks += write_npy(grad, path) or []
+        paths[name] = str(path)
+    compute(*tasks)
+    return paths
+
+
+def to_json(trace: Trace, full: bool = False, files: dict[str, str] | None = None) -> dict[str, object]:
+    """The run as one JSON-ready object; arrays summarised unless ``full``; gradients written to ``files``
+    carry their file name."""
+    graph = trace.graph
+    files = files or {}
+    values, grads, input_grads = _shown(trace, full)
+    for name, path in files.items():
+        grad = input_grads[name]
+        input_grads[name] = {**(grad if isinstance(grad, dict) else {"value": grad}), "file": path}
     return {
-        "value": to_jsonable(trace.value),
+        "value": values[graph.output],
         "output": graph.output,
-        "grads": {name: to_jsonable(grad) for name, grad in trace.grads.items()},
+        "grads": input_grads,
         "nodes": [
-            {
-                "id": node.id,
-                "op": node.op,
-                "label": node.label,
-                "name": node.name,
-                "inputs": list(node.inputs),
-                "value": to_jsonable(trace.values[node.id]),
-                "grad": to_jsonable(trace.node_grads[node.id]),
-            }
-            for node in graph.nodes
+            {"id": n.id, "op": n.op, "label": n.label, "name": n.name, "inputs": list(n.inputs),
+             "value": values[n.id], "grad": grads[n.id]}
+            for n in graph.nodes
         ],
     }
+
+
+def _shown(trace: Trace, full: bool | None) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    """Every node's value and gradient and every input's gradient (zeros where the output does not depend
+    on it), summarised in one pass (``full=None``: for the table; False: JSON summaries; True: JSON lists)."""
+    graph = trace.graph
+    n = len(graph.nodes)
+    names = list(graph.inputs)
+    input_grads = [trace.node_grads[i] if trace.node_grads[i] is not None else trace.xp.zeros_like(trace.values[i])
+                   for i in graph.inputs.values()]
+    wanted = [*trace.values, *trace.node_grads, *input_grads]
+    if full:
+        shown = [to_jsonable(v) for v in wanted]
+    else:
+        shown = summarize(trace.xp, wanted)
+        if full is not None:
+            shown = [_jsonable(s) for s in shown]
+    return shown[:n], shown[n:2 * n], dict(zip(names, shown[2 * n:]))
+
+
+def _jsonable(value: Any) -> Any:
+    return value.to_json() if isinstance(value, Summary) else to_jsonable(value)
 
 
 def table(trace: Trace, precision: int) -> str:
     graph = trace.graph
     f = graph.output_name
+    nodes = graph.nodes
+    values, grads, input_grads = _shown(trace, None)
     rows = [("id", "op", "name", "inputs", "value", f"∂{f}/∂·")]
-    for node in graph.nodes:
-        grad = trace.node_grads[node.id]
+    for node in nodes:
+        grad = grads[node.id]
         rows.append((
             str(node.id), node.label, node.name or "", ",".join(map(str, node.inputs)),
-            fmt(trace.values[node.id], precision), fmt(grad, precision) if grad is not None else "-",
+            _fmt(values[node.id], precision), _fmt(grad, precision) if grad is not None else "-",
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(w) if i in (0, 4, 5) else cell.ljust(w) for i, (cell, w) in
                        enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
-    lines.append(f"{f} = {fmt(trace.value, precision)}")
-    lines += [f"∂{f}/∂{name} = {fmt(grad, precision)}" for name, grad in trace.grads.items()]
+    lines.append(f"{f} = {_fmt(values[graph.output], precision)}")
+    lines += [f"∂{f}/∂{name} = {_fmt(grad, precision)}" for name, grad in input_grads.items()]
     return "\n".join(lines)
+
+
+def _fmt(value: Any, precision: int) -> str:
+    if isinstance(value, Summary):
+        return fmt_stats(value.shape, value.dtype, value.min, value.mean, value.max, precision)
+    return fmt(value, precision)

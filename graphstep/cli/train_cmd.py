@@ -8,7 +8,7 @@ import sys
 import time
 
 from graphstep.backend import BACKENDS, DTYPES
-from graphstep.cli.common import add_lang_argument, add_source_arguments, load
+from graphstep.cli.common import add_dask_arguments, add_lang_argument, add_source_arguments, dask_client, load
 from graphstep.errors import InputError
 from graphstep.i18n import detect_lang, t
 from graphstep.numbers import fmt
@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-curve", action="store_true", help="do not draw the loss curve in the terminal")
     parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="array backend (default numpy)")
     parser.add_argument("--dtype", choices=DTYPES, default="float64", help="floating-point type (default float64)")
+    add_dask_arguments(parser)
     add_lang_argument(parser)
 
 
@@ -41,11 +42,12 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None and not args.plot.lower().endswith(".png"):
         raise InputError(f"--plot writes a PNG: give a file name ending in .png, not {args.plot!r}")
     lang = detect_lang(args.lang)
-    graph, values = load(args.source, args.values)
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     bar = _Progress(args.steps, lang)
-    result = train(graph, lr=args.lr, steps=args.steps, batch=args.batch, seed=args.seed, backend=args.backend,
-                   dtype=args.dtype, values=values, params=params, progress=bar)
+    with dask_client(args):  # a Dask batch: NAME=@file stays on disk, mini-batches are drawn from its chunks
+        graph, values = load(args.source, args.values)
+        result = train(graph, lr=args.lr, steps=args.steps, batch=args.batch, seed=args.seed, backend=args.backend,
+                       dtype=args.dtype, values=values, params=params, progress=bar)
     bar.close()
     if not args.no_curve:
         from graphstep.lossplot import terminal_plot
