@@ -104,7 +104,19 @@ def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str, de
     """Each leaf's value as a backend array: given values first, then defaults bound in the source."""
     if xp is not numpy:  # any array API namespace (numpy's own stays the short, fast call below)
         return _bind(graph, values, lambda value: asarray(xp, value, dtype, device))
-    return _bind(graph, values, lambda value: numpy.asarray(value, dtype=dtype))
+    return _bind(graph, values, lambda value: _numpy_value(value, dtype))
+
+
+def _numpy_value(value: Any, dtype: str) -> Any:
+    """A value as a numpy array, or a numpy scalar when it is one number: a gate's result on numbers is a
+    numpy scalar anyway, and arithmetic on a 0-d array costs ten times as much (a big scalar graph's run)."""
+    if type(value) is float or type(value) is int:  # the common case, without the array on the way
+        return _SCALAR_TYPES[dtype](value)
+    array = numpy.asarray(value, dtype=dtype)
+    return array[()] if array.ndim == 0 else array
+
+
+_SCALAR_TYPES = {"float64": numpy.float64, "float32": numpy.float32}
 
 
 def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, Any]:
@@ -123,7 +135,7 @@ def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, An
             value = values.get(name, node.const)
             if value is None:
                 raise MissingInputError("error.missing_value", name=name)
-            if numpy.iscomplexobj(value):
+            if type(value) is not float and numpy.iscomplexobj(value):  # (a plain float is common, and cheap)
                 raise InputError("error.complex_input", name=name)
             try:
                 bound[node.id] = convert(value)
