@@ -117,7 +117,7 @@ def test_scene_after_k_steps_shows_exactly_what_the_trace_knows() -> None:
             assert wire.value.known == (wire.source in state.values)
             assert wire.grad.known == ((wire.target, wire.position) in state.edge_grads)
             if wire.grad.known:
-                assert wire.grad.text == typeset.number(fmt(state.edge_grads[(wire.target, wire.position)]))
+                assert wire.grad.text == fmt(state.edge_grads[(wire.target, wire.position)])
         current = [n.id for n in scene.nodes if n.current]
         assert current == ([] if k == 0 else [trace.steps[k - 1].node])
 
@@ -741,3 +741,12 @@ def test_slide_typography_minus_times_squares_and_subscripts(tmp_path: Path) -> 
     assert not any(t.startswith("-") for t in shown)
     tex = export(trace, tmp_path / "t.tex")[0].read_text()
     assert "w$_{0}$" in tex and "$\\times -$1" in tex and "x$^{2}$" in tex and "$$" not in tex
+
+
+def test_typography_is_for_the_exported_pictures_only() -> None:
+    """The terminal and the checker's scene keep the ASCII input spelling; the exporter's scene is typeset."""
+    trace = trace_of("neuron")
+    plain = build_scene(trace.graph, trace)
+    slide = Renderer(trace.graph, trace).scene()
+    assert "w0" in {n.label for n in plain.nodes} and "w₀" in {n.label for n in slide.nodes}
+    assert {w.grad.text for w in plain.wires} >= {"-0.20"} and {w.grad.text for w in slide.wires} >= {"−0.20"}
