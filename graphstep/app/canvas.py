@@ -17,11 +17,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from graphstep.app.geometry import OUT_EDGE, EdgeKey, Geometry, Run, plain_text
+from graphstep.app.geometry import EdgeKey, Geometry, Run, Slot, plain_text
 from graphstep.app.session import Session
-from graphstep.explain import sigma_mark
-from graphstep.numbers import fmt_compact
-from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
+from graphstep.scene import Label
 
 STYLES = {
     "wire": Style(color="grey50"),
@@ -169,57 +167,27 @@ class CircuitCanvas(ScrollView, can_focus=False):
     def full_text(self) -> str:
         """The whole drawing with the current step's numbers, as plain text."""
         geometry = self.session.geometry
-        from graphstep.app.geometry import Slot
-
         labels = [(Slot(x, y, len(text)), text) for y, row in self._labels.items() for x, text, _ in row]
         return plain_text(geometry, labels)
 
 
 def labels_for(session: Session) -> tuple[dict[int, list[tuple[int, str, Style]]], frozenset[EdgeKey], int | None]:
-    """The numbers known at the session's cursor, where to write them, and what the current step touches."""
-    geometry, graph, precision = session.geometry, session.graph, session.precision
-    state = session.state()
-    step = state.current
-    hot: set[EdgeKey] = set()
-    hot_values: set[EdgeKey] = set()
-    hot_grads: set[EdgeKey] = set()
-    current = step.node if step is not None else None
-    if step is not None:
-        outs = {(c, p) for c, p in graph.consumers[step.node]}
-        if step.node == graph.output:
-            outs.add(OUT_EDGE)
-        ins = {(step.node, p) for p in range(len(graph.nodes[step.node].inputs))}
-        if isinstance(step, ForwardStep):
-            hot |= outs | ins
-            hot_values |= outs
-        elif isinstance(step, SeedStep):
-            hot |= {OUT_EDGE}
-            hot_grads |= {OUT_EDGE}
-        elif isinstance(step, AccumulateStep):
-            hot |= outs
-        elif isinstance(step, BackwardStep):
-            hot |= outs | ins
-            hot_grads |= ins
+    """The scene at the session's cursor on the geometry: which numbers are written where (and in which
+    style), which wires the current step touches, and the current node."""
+    geometry, scene = session.geometry, session.scene()
     labels: dict[int, list[tuple[int, str, Style]]] = {}
 
-    def put(slot: Any, text: str, style: Style) -> None:
-        text = text.rjust(slot.width)
+    def put(slot: Slot | None, label: Label, kind: str) -> None:
+        if slot is None or not label.known:
+            return
+        text = label.text.rjust(slot.width)
+        style = STYLES[f"{kind}_hot" if label.hot else kind]
         labels.setdefault(slot.y, []).append((slot.x + slot.width - len(text), text, style))
 
-    for key, slot in geometry.value_slots.items():
-        source = graph.output if key == OUT_EDGE else graph.nodes[key[0]].inputs[key[1]]
-        value = state.values.get(source)
-        if value is not None:
-            put(slot, fmt_compact(value, precision), STYLES["value_hot" if key in hot_values else "value"])
-    for key, slot in geometry.grad_slots.items():
-        grad = state.grads.get(graph.output) if key == OUT_EDGE else state.edge_grads.get(key)
-        if grad is not None:
-            put(slot, fmt_compact(grad, precision), STYLES["grad_hot" if key in hot_grads else "grad"])
-    for node_id, slot in geometry.total_slots.items():
-        grad = state.grads.get(node_id)
-        if grad is not None:
-            hot_total = isinstance(step, AccumulateStep) and step.node == node_id
-            step_sum = session.trace.accumulations.get(node_id)
-            mark = sigma_mark([c for _, _, c in step_sum.parts], grad, precision) if step_sum is not None else ""
-            put(slot, "Σ" + mark + fmt_compact(grad, precision), STYLES["grad_hot" if hot_total else "grad"])
-    return labels, frozenset(hot), current
+    for wire in scene.wires:
+        put(geometry.value_slots.get(wire.end), wire.value, "value")
+        put(geometry.grad_slots.get(wire.end), wire.grad, "grad")
+    for node in scene.nodes:
+        put(geometry.total_slots.get(node.id), node.total, "grad")
+    current = scene.current
+    return labels, frozenset(w.end for w in scene.wires if w.hot), current.id if current is not None else None

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphstep.explain import sigma_mark
 from graphstep.graph import Graph, Node
-from graphstep.layout import layered_layout
-from graphstep.numbers import fmt_compact, to_host
+from graphstep.layout import Layout, layered_layout
+from graphstep.placement import TERMINAL, label_room, offsets
+from graphstep.scene import SINK, Scene, Scenes, final_state
 
 EdgeKey = tuple[int, int]
 """(consumer id, input position): one wire."""
@@ -126,30 +126,49 @@ def box_lines(node: Node, shape: str = "", name: str | None = None) -> list[str]
     return lines
 
 
-def shape_label(value: Any) -> str:
-    """A tensor's shape for its box border (``4×3``, with the dtype when it is not float64); "" for a scalar."""
-    value = to_host(value)
-    shape = getattr(value, "shape", ())
-    if not shape:
-        return ""
-    text = "×".join(str(d) for d in shape)
-    dtype = getattr(value, "dtype", None)
-    return text if dtype is None or dtype == "float64" else f"{text} {dtype}"
-
-
 def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None, precision: int = 2) -> Geometry:
-    """The whole drawing's geometry. ``values``/``grads``/``sent`` (from a trace) size the number slots."""
+    """The geometry sized for a finished run's arrays (``values``/``grads``/``sent``, as a trace holds them)."""
+    from graphstep.export.options import DrawOptions
+
+    final = final_state(graph, values, grads, sent)
+    return place(graph, Scenes(graph, None, DrawOptions(precision=precision), final).at())
+
+
+def place(graph: Graph, scene: Scene) -> Geometry:
+    """The whole drawing's geometry for ``scene``, the finished run (its numbers size the slots)."""
     layout = layered_layout(graph)
+    net = _net(graph, layout, scene)
+    _settle(net)
+    channels = _channels(graph, net, scene)
+    canvas = _Canvas(graph, net, channels)
+    canvas.draw_wires()
+    canvas.draw_nodes(scene)
+    canvas.draw_output()
+    return canvas.geometry()
+
+
+@dataclass
+class _Net:
+    """Everything that occupies a layer column (nodes, and the bend points of long wires), and the hops of
+    each wire from item to item."""
+
+    columns: list[list[_Item]]
+    items: dict[Any, _Item]
+    paths: dict[EdgeKey, list[Any]]
+    incoming: dict[Any, list[tuple[Any, int]]]
+    """item -> (previous item, port index)"""
+    outgoing: dict[Any, list[tuple[Any, int]]]
+
+
+def _net(graph: Graph, layout: Layout, scene: Scene) -> _Net:
     layer_of = {node_id: pos[0] for node_id, pos in layout.position.items()}
-    shapes = {node.id: shape_label(values[node.id]) if values is not None else "" for node in graph.nodes}
-    depth = layout.width
-    columns: list[list[_Item]] = [[] for _ in range(depth)]
+    columns: list[list[_Item]] = [[] for _ in range(layout.width)]
     items: dict[Any, _Item] = {}
     for k, ids in enumerate(layout.layers):
         for r, node_id in enumerate(ids):
             node = graph.nodes[node_id]
-            name = graph.circuit_name(node_id)
-            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, shapes[node_id], name)[0])
+            width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, scene.node(node_id).shape,
+                                                                            graph.circuit_name(node_id))[0])
             item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
             columns[k].append(item)
             items[node_id] = item
@@ -165,79 +184,117 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
                 chain.append(dummy.key)
             chain.append(node.id)
             paths[(node.id, position)] = chain
-    incoming: dict[Any, list[tuple[Any, int]]] = {}  # item -> (previous item, port index)
+    incoming: dict[Any, list[tuple[Any, int]]] = {}
     outgoing: dict[Any, list[tuple[Any, int]]] = {}
     for (consumer, position), chain in paths.items():
         for a, b in itertools.pairwise(chain):
             port = position if b == consumer else 0
             incoming.setdefault(b, []).append((a, port))
             outgoing.setdefault(a, []).append((b, port))
+    return _Net(columns, items, paths, incoming, outgoing)
 
-    _stack(columns)
+
+def _settle(net: _Net) -> None:
+    """Rows: sweeps that line each gate's ports up with what feeds it, then each leaf up with its gate."""
+    _stack(net.columns)
+    depth = len(net.columns)
     for sweep in range(PASSES):
-        for k in range(depth) if sweep % 2 == 0 else range(depth - 1, -1, -1):
-            desired = {}
-            for item in columns[k]:
-                links = incoming.get(item.key) if sweep % 2 == 0 else outgoing.get(item.key)
-                if sweep % 2 == 0 and links:  # gates and bends: line the ports up with what feeds them
-                    desired[item.key] = sum(items[a].out_y - item.ports[p] for a, p in links) / len(links)
-                elif sweep % 2 == 1 and links and not incoming.get(item.key):  # leaves: next to their gate
-                    b, p = links[0]
-                    desired[item.key] = items[b].top + items[b].ports[p] - item.out
-                else:
-                    desired[item.key] = item.top
-            _place(columns[k], desired)
-    shift = -min((item.top for item in items.values()), default=0)
-    for item in items.values():
+        forward = sweep % 2 == 0
+        for k in range(depth) if forward else range(depth - 1, -1, -1):
+            column = net.columns[k]
+            _place(column, {item.key: _desired(net, item, forward) for item in column})
+    shift = -min((item.top for item in net.items.values()), default=0)
+    for item in net.items.values():
         item.top += shift
 
-    # Channels between layers: bend tracks, then room for the numbers.
-    label = _label_widths(graph, values, grads, sent, precision)
-    # A node that fans out gets its summed gradient ("Σ-6.00") written under it: room for it in its column.
-    totals = {node.id: _total_width(graph, node.id, grads, sent, precision)
+
+def _desired(net: _Net, item: _Item, forward: bool) -> float:
+    links = net.incoming.get(item.key) if forward else net.outgoing.get(item.key)
+    if forward and links:  # gates and bends: line the ports up with what feeds them
+        return sum(net.items[a].out_y - item.ports[p] for a, p in links) / len(links)
+    if not forward and links and not net.incoming.get(item.key):  # leaves: next to their gate
+        b, p = links[0]
+        return net.items[b].top + net.items[b].ports[p] - item.out
+    return item.top
+
+
+@dataclass
+class _Channels:
+    """Columns and the channels between them, in cells."""
+
+    xs: list[int]
+    """Where each layer's column starts."""
+    col_width: list[int]
+    tracks: list[dict[tuple[Any, Any, int], int]]
+    """Per channel: the vertical track of each bending hop."""
+    label_width: list[int]
+    """Per channel: the room of the numbers of the wires that end in the next layer."""
+    out_label: int
+    totals: dict[int, int]
+    """A node that fans out: the room of its summed gradient under it."""
+    width: int
+
+    def ntracks(self, k: int) -> int:
+        return max(self.tracks[k].values(), default=-1) + 1
+
+    def track_x(self, k: int, track: int) -> int:
+        return self.xs[k] + self.col_width[k] + 1 + track
+
+    def label_x(self, k: int) -> int:
+        ntracks = self.ntracks(k)
+        return self.xs[k] + self.col_width[k] + 1 + ntracks + (1 if ntracks else 0)
+
+
+def _channels(graph: Graph, net: _Net, scene: Scene) -> _Channels:
+    """Channels between layers: bend tracks, then room for the numbers."""
+    depth = len(net.columns)
+    # A node that fans out gets its summed gradient ("Σ -6.00") written under it: room for it in its column.
+    totals = {node.id: len(scene.node(node.id).total.text) or 5
               for node in graph.nodes if len(graph.consumers[node.id]) > 1}
     col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
-                 for column in columns]
+                 for column in net.columns]
     hops: list[list[tuple[Any, Any, int]]] = [[] for _ in range(depth)]  # channel k: (from, to, port)
-    for a, links in outgoing.items():
+    for a, links in net.outgoing.items():
         for b, p in links:
-            hops[items[a].layer].append((a, b, p))
-    tracks: list[dict[tuple[Any, Any, int], int]] = []
-    label_width: list[int] = []
+            hops[net.items[a].layer].append((a, b, p))
+    tracks = [_assign_tracks(hops[k], net.items) for k in range(depth)]
+    room = {wire.end: int(label_room(wire, TERMINAL)) for wire in scene.wires}
+    label_width = [max((room[(b, p)] for _, b, p in hops[k] if not isinstance(b, tuple)), default=0)
+                   for k in range(depth)]
+    out_label = room[(SINK, 0)]
+    channel = []
     for k in range(depth):
-        tracks.append(_assign_tracks(hops[k], items))
-        widths = [label.get(b, {}).get(p, 0) for _, b, p in hops[k] if not (isinstance(b, tuple))]
-        label_width.append(max(widths, default=0))
-    out_label = label.get("out", {}).get(0, 4)
-    xs, x = [], 0
-    for k in range(depth):
-        xs.append(x)
         ntracks = max(tracks[k].values(), default=-1) + 1
-        channel = 1 + ntracks + (1 if ntracks else 0) + label_width[k] + 1 + (1 if label_width[k] else 0)
-        x += col_width[k] + (channel if k < depth - 1 else out_label + 3)
-    total_width = x + 1
+        channel.append(1 + ntracks + (1 if ntracks else 0) + label_width[k] + 1 + (1 if label_width[k] else 0)
+                       if k < depth - 1 else out_label + 3)
+    xs = [int(x) for x in offsets(col_width, channel)]
+    width = (xs[-1] + col_width[-1] + channel[-1] if depth else 0) + 1
+    return _Channels(xs, col_width, tracks, label_width, out_label, totals, width)
 
-    grid: dict[tuple[int, int], int] = {}
-    owners: dict[tuple[int, int], set[EdgeKey]] = {}
-    rows_text: dict[int, list[Run]] = {}
-    boxes: dict[int, Box] = {}
-    value_slots: dict[EdgeKey, Slot] = {}
-    grad_slots: dict[EdgeKey, Slot] = {}
-    total_slots: dict[int, Slot] = {}
 
-    def left_of(item: _Item) -> int:
-        return xs[item.layer]
+class _Canvas:
+    """The character grid being drawn: wire cells (with the wires they belong to), runs of text, slots."""
 
-    def right_end(item: _Item) -> int:
+    def __init__(self, graph: Graph, net: _Net, channels: _Channels) -> None:
+        self.graph, self.net, self.ch = graph, net, channels
+        self.grid: dict[tuple[int, int], int] = {}
+        self.owners: dict[tuple[int, int], set[EdgeKey]] = {}
+        self.rows_text: dict[int, list[Run]] = {}
+        self.boxes: dict[int, Box] = {}
+        self.value_slots: dict[EdgeKey, Slot] = {}
+        self.grad_slots: dict[EdgeKey, Slot] = {}
+        self.total_slots: dict[int, Slot] = {}
+
+    def right_end(self, item: _Item) -> int:
         """First cell after the item (where its outgoing wire starts)."""
+        xs, col_width = self.ch.xs, self.ch.col_width
         if isinstance(item.key, tuple):
             return xs[item.layer]
-        node = graph.nodes[item.key]
-        if node.is_leaf:
+        if self.graph.nodes[item.key].is_leaf:
             return xs[item.layer] + col_width[item.layer] - 1
         return xs[item.layer] + item.width
 
-    def path(cells: list[tuple[int, int]], edge: EdgeKey) -> None:
+    def path(self, cells: list[tuple[int, int]], edge: EdgeKey) -> None:
         for i, cell in enumerate(cells):
             bits = 0
             for j in (i - 1, i + 1):
@@ -247,75 +304,85 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
                 bits |= W
             if i == len(cells) - 1:
                 bits |= E
-            grid[cell] = grid.get(cell, 0) | bits
-            owners.setdefault(cell, set()).add(edge)
+            self.grid[cell] = self.grid.get(cell, 0) | bits
+            self.owners.setdefault(cell, set()).add(edge)
 
-    for (consumer, position), chain in paths.items():
-        cells: list[tuple[int, int]] = []
-        for a, b in itertools.pairwise(chain):
-            ia, ib = items[a], items[b]
-            y0 = ia.out_y
-            y1 = ib.top + ib.ports[0 if b != consumer else position]
-            start = right_end(ia)
-            end = left_of(ib) - 1 if b == consumer else left_of(ib)
-            track = tracks[ia.layer].get((a, b, 0 if b != consumer else position))
-            if track is None or y0 == y1:
-                cells += [(cx, y0) for cx in range(start, end + 1)]
-            else:
-                tx = xs[ia.layer] + col_width[ia.layer] + 1 + track
-                cells += [(cx, y0) for cx in range(start, tx)]
-                step = 1 if y1 > y0 else -1
-                cells += [(tx, cy) for cy in range(y0, y1, step)]
-                cells += [(cx, y1) for cx in range(tx, end + 1)]
-            if b == consumer:
-                k = ia.layer
-                ntracks = max(tracks[k].values(), default=-1) + 1
-                lx = xs[k] + col_width[k] + 1 + ntracks + (1 if ntracks else 0)
-                width = label_width[k]
-                if width:
-                    value_slots[(consumer, position)] = Slot(lx, y1 - 1, width)
-                    grad_slots[(consumer, position)] = Slot(lx, y1 + 1, width)
-        path(_dedupe(cells), (consumer, position))
+    def draw_wires(self) -> None:
+        for (consumer, position), chain in self.net.paths.items():
+            cells: list[tuple[int, int]] = []
+            for a, b in itertools.pairwise(chain):
+                cells += self.hop(a, b, consumer, position)
+            self.path(_dedupe(cells), (consumer, position))
 
-    for item in items.values():
-        if isinstance(item.key, tuple):
-            continue
-        node = graph.nodes[item.key]
-        x0 = xs[item.layer]
+    def hop(self, a: Any, b: Any, consumer: int, position: int) -> list[tuple[int, int]]:
+        """The cells of one hop of a wire, from item ``a`` to item ``b`` (bending on its track if it must)."""
+        ia, ib, ch = self.net.items[a], self.net.items[b], self.ch
+        port = position if b == consumer else 0
+        y0, y1 = ia.out_y, ib.top + ib.ports[port]
+        start = self.right_end(ia)
+        end = ch.xs[ib.layer] - 1 if b == consumer else ch.xs[ib.layer]
+        track = ch.tracks[ia.layer].get((a, b, port))
+        if track is None or y0 == y1:
+            cells = [(cx, y0) for cx in range(start, end + 1)]
+        else:
+            tx = ch.track_x(ia.layer, track)
+            step = 1 if y1 > y0 else -1
+            cells = [(cx, y0) for cx in range(start, tx)] + [(tx, cy) for cy in range(y0, y1, step)]
+            cells += [(cx, y1) for cx in range(tx, end + 1)]
+        width = ch.label_width[ia.layer]
+        if b == consumer and width:
+            lx = ch.label_x(ia.layer)
+            self.value_slots[(consumer, position)] = Slot(lx, y1 - 1, width)
+            self.grad_slots[(consumer, position)] = Slot(lx, y1 + 1, width)
+        return cells
+
+    def draw_nodes(self, scene: Scene) -> None:
+        for item in self.net.items.values():
+            if not isinstance(item.key, tuple):
+                self.draw_node(item, scene.node(item.key).shape)
+
+    def draw_node(self, item: _Item, shape: str) -> None:
+        node, ch = self.graph.nodes[item.key], self.ch
+        x0 = ch.xs[item.layer]
         if node.is_leaf:
             text = node.label
-            lx = x0 + col_width[item.layer] - 1 - len(text)
-            rows_text.setdefault(item.top, []).append(Run(lx, text, "leaf", node.id))
-            boxes[node.id] = Box(node.id, lx, item.top, len(text), 1)
-            if len(graph.consumers[node.id]) > 1:
-                total_slots[node.id] = Slot(x0, item.top + 1, col_width[item.layer] - 1)
-            continue
-        boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
-        if node.id in totals:
-            total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, totals[node.id]))
-        for r, line in enumerate(box_lines(node, shapes[node.id], graph.circuit_name(node.id))):
-            rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
-    output = items.get(graph.output)
-    if output is not None:
-        start = right_end(output)
-        cells = [(cx, output.out_y) for cx in range(start, start + out_label + 2)]
-        path(cells, OUT_EDGE)
-        value_slots[OUT_EDGE] = Slot(start + 1, output.out_y - 1, out_label)
-        grad_slots[OUT_EDGE] = Slot(start + 1, output.out_y + 1, out_label)
+            lx = x0 + ch.col_width[item.layer] - 1 - len(text)
+            self.rows_text.setdefault(item.top, []).append(Run(lx, text, "leaf", node.id))
+            self.boxes[node.id] = Box(node.id, lx, item.top, len(text), 1)
+            if len(self.graph.consumers[node.id]) > 1:
+                self.total_slots[node.id] = Slot(x0, item.top + 1, ch.col_width[item.layer] - 1)
+            return
+        self.boxes[node.id] = Box(node.id, x0, item.top, item.width, item.height)
+        if node.id in ch.totals:
+            self.total_slots[node.id] = Slot(x0, item.top + item.height, max(item.width, ch.totals[node.id]))
+        for r, line in enumerate(box_lines(node, shape, self.graph.circuit_name(node.id))):
+            self.rows_text.setdefault(item.top + r, []).append(Run(x0, line, "box", node.id))
 
-    height = max((item.top + item.height + 1 for item in items.values()), default=1)
-    rows: list[list[Run]] = [[] for _ in range(height)]
-    for y, runs in rows_text.items():
-        rows[y].extend(runs)
-    # A wire's net is its source node: the wires of one fan-out are one net and may branch (┼) into each other.
-    net = {(node.id, p): source for node in graph.nodes for p, source in enumerate(node.inputs)}
-    net[OUT_EDGE] = graph.output
-    for y, runs in _wire_runs(grid, owners, net).items():
-        rows[y].extend(runs)
-    for runs in rows:
-        runs.sort(key=lambda run: run.x)
-    longest = [max((len(run.text) for run in runs), default=0) for runs in rows]
-    return Geometry(total_width, height, rows, boxes, value_slots, grad_slots, total_slots, longest)
+    def draw_output(self) -> None:
+        output = self.net.items.get(self.graph.output)
+        if output is None:
+            return
+        start, out_label = self.right_end(output), self.ch.out_label
+        self.path([(cx, output.out_y) for cx in range(start, start + out_label + 2)], OUT_EDGE)
+        self.value_slots[OUT_EDGE] = Slot(start + 1, output.out_y - 1, out_label)
+        self.grad_slots[OUT_EDGE] = Slot(start + 1, output.out_y + 1, out_label)
+
+    def geometry(self) -> Geometry:
+        graph, items = self.graph, self.net.items
+        height = max((item.top + item.height + 1 for item in items.values()), default=1)
+        rows: list[list[Run]] = [[] for _ in range(height)]
+        for y, runs in self.rows_text.items():
+            rows[y].extend(runs)
+        # A wire's net is its source node: the wires of one fan-out are one net and may branch (┼) into each other.
+        net = {(node.id, p): source for node in graph.nodes for p, source in enumerate(node.inputs)}
+        net[OUT_EDGE] = graph.output
+        for y, runs in _wire_runs(self.grid, self.owners, net).items():
+            rows[y].extend(runs)
+        for runs in rows:
+            runs.sort(key=lambda run: run.x)
+        longest = [max((len(run.text) for run in runs), default=0) for runs in rows]
+        return Geometry(self.ch.width, height, rows, self.boxes, self.value_slots, self.grad_slots, self.total_slots,
+                        longest)
 
 
 def _direction(cell: tuple[int, int], other: tuple[int, int]) -> int:
@@ -372,34 +439,6 @@ def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) ->
         else:
             used.append([(low, high, net)])
             found[hop] = len(used) - 1
-    return found
-
-
-def _total_width(graph: Graph, node: int, grads: Any, sent: Any, precision: int) -> int:
-    """Cells for a fan-out node's "Σ2.06" (or "Σ≈2.06" when its parts as written do not add up to it)."""
-    if grads is None or grads[node] is None:
-        return 5
-    parts = [sent[c][p] for c, p in graph.consumers[node] if sent is not None and sent[c] is not None]
-    return len(sigma_mark(parts, grads[node], precision) + fmt_compact(grads[node], precision)) + 1
-
-
-def _label_widths(graph: Graph, values: Any, grads: Any, sent: Any, precision: int) -> dict[Any, dict[int, int]]:
-    """How wide each wire's numbers are (value above, gradient below), at the given precision."""
-    found: dict[Any, dict[int, int]] = {}
-    for node in graph.nodes:
-        for position, source in enumerate(node.inputs):
-            width = 4
-            if values is not None:
-                width = max(width, len(fmt_compact(values[source], precision)))
-            if sent is not None and sent[node.id] is not None:
-                width = max(width, len(fmt_compact(sent[node.id][position], precision)))
-            found.setdefault(node.id, {})[position] = width
-    out = 4
-    if values is not None:
-        out = max(out, len(fmt_compact(values[graph.output], precision)))
-    if grads is not None and grads[graph.output] is not None:
-        out = max(out, len(fmt_compact(grads[graph.output], precision)))
-    found["out"] = {0: out}
     return found
 
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy
 
-from graphstep.app.geometry import Geometry, build
+from graphstep.app.geometry import Geometry, place
 from graphstep.app.messages import t
 from graphstep.explain import assign, gate_text, via_text
 from graphstep.graph import Graph
 from graphstep.ops import OPS
 from graphstep.parser import parse
+from graphstep.scene import Scene, Scenes
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace, TraceState
 
 
@@ -62,9 +63,19 @@ class Session:
         return self.trace.steps
 
     @cached_property
+    def scenes(self) -> Scenes:
+        from graphstep.export.options import DrawOptions
+
+        return Scenes(self.graph, self.trace, DrawOptions(precision=self.precision))
+
+    def scene(self) -> Scene:
+        """What the circuit shows at the cursor: the numbers known, the highlighted gate, wires and numbers."""
+        return self.scenes.at(self.cursor)
+
+    @cached_property
     def geometry(self) -> Geometry:
-        trace = self.trace
-        return build(self.graph, trace.values, trace.node_grads, trace.sent, self.precision)
+        """Where everything sits, sized for the finished run's numbers (so stepping never moves anything)."""
+        return place(self.graph, self.scenes.at())
 
     @cached_property
     def has_tensors(self) -> bool:

@@ -9,8 +9,8 @@ Unknown numbers are written in the background colour, so every frame of a trace 
 
 from __future__ import annotations
 
-from graphstep.export.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.numbers import fmt_scalar
+from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire
 
 FONT = "Helvetica,Arial,sans-serif"
 

@@ -20,13 +20,13 @@ from graphstep.export.cost import DotCost, dot_cost
 from graphstep.export.dot import to_dot
 from graphstep.export.draw import Drawing, draw
 from graphstep.export.options import DrawOptions
-from graphstep.export.scene import Scene, build_scene, current_tables
 from graphstep.export.svg import to_svg
 from graphstep.export.tikz import beamer_graphics_overlay, beamer_tikz_overlay, standalone
 from graphstep.graph import Graph
 from graphstep.i18n import t
 from graphstep.layout import Layout, layered_layout
 from graphstep.numbers import fmt_matrix
+from graphstep.scene import Scene, Scenes, current_tables
 from graphstep.trace import Trace
 
 FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".pdf": "pdf", ".tex": "tex",
@@ -100,8 +100,13 @@ class Renderer:
             raise GraphstepError(f"{self.arg('step')} must be between 0 and {last} (this trace has {last} steps),"
                                  f" got {step}")
 
+    @cached_property
+    def scenes(self) -> Scenes:
+        """Every number's text is formatted once; each frame only decides what is known and highlighted."""
+        return Scenes(self.graph, self.trace, self.options)
+
     def scene(self, step: int | None = None, tables: bool = False) -> Scene:
-        return build_scene(self.graph, self.trace, step, self.options, tables)
+        return self.scenes.at(step, tables)
 
     def dot(self, step: int | None = None, tables: bool = False) -> str:
         """``tables``: the current node's small tensors beside it (a single step only: they move the layout)."""

@@ -1,0 +1,256 @@
+"""The scene placed in points (SVG/TikZ): where each node's centre and each long wire's bends sit.
+
+Works in (u, v): u runs along the layers (left to right for ``LR``, top to bottom for ``TB``), v across them.
+Between two layers each wire has three zones: a *fan* zone where it bends from its source row to its own
+lane, a straight *run* where its numbers sit (value above, gradient below), and a short *merge* into the
+gate. Every input of a gate has its own lane, lanes are as thick as their numbers and layers are as far
+apart as their longest number (``graphstep.placement.channel_runs``), so numbers cannot overlap each other
+or a wire's bend. Vertically: the layout's rows, then, layer by layer from the output back, each node with
+a single consumer moved onto the lane of its wire, as close as the room its own numbers need allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphstep.layout import Layout, spaced
+from graphstep.placement import Metrics, channel_runs
+from graphstep.scene import SINK, Scene, SceneNode, SceneWire
+
+NUMBER_SIZE = 14
+SYMBOL_SIZE = 16
+SMALL_SIZE = 11
+SHAPE_SIZE = 10
+LINE = 16.0  # height of a line of numbers
+FAN = 40.0
+MERGE = 16.0
+MARGIN = 16.0
+
+
+def text_width(text: str, size: float) -> float:
+    """An estimate of the rendered width (Helvetica-like metrics) used to leave room for a text."""
+    narrow, wide = ".,:;!|' ", "mwMW@%"
+    total = 0.0
+    for ch in text:
+        if ch in narrow:
+            total += 0.3
+        elif ch in "-()[]/":
+            total += 0.36
+        elif ch in wide or ch.isupper():
+            total += 0.75
+        else:
+            total += 0.58
+    return total * size
+
+
+def number_width(text: str) -> float:
+    return text_width(text, NUMBER_SIZE)
+
+
+LR_METRICS = Metrics(number_width, label_pad=14.0)
+"""Left to right: a wire's run is as long as its longer number."""
+TB_METRICS = Metrics(lambda _: 0.0, min_label=2 * LINE + 8)
+"""Top to bottom: the numbers sit beside the wire, its run is two lines long."""
+
+
+@dataclass
+class Shape:
+    """A node's size: half extents across x and y."""
+
+    node: SceneNode
+    rx: float
+    ry: float
+
+
+def node_shape(node: SceneNode) -> Shape:
+    if node.kind == "gate":
+        widths = [text_width(node.label, SYMBOL_SIZE)]
+        lines = 1
+        for text, size in ((node.name, SMALL_SIZE), (node.shape, SHAPE_SIZE), (node.total.text, SMALL_SIZE)):
+            if text:
+                widths.append(text_width(text, size))
+                lines += 1
+        ry = 20.0 + 6.5 * (lines - 1)
+        # Several lines (symbol, name, shape): a wide ellipse, as Graphviz draws it, not a tall egg.
+        rx = max(20.0 if lines == 1 else 1.2 * ry, max(widths) / 2 + 12 + 3 * (lines - 1))
+        return Shape(node, rx, ry)
+    width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE),
+                text_width(node.shape, SHAPE_SIZE))
+    height = (SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
+              + (SHAPE_SIZE + 1.5 if node.shape else 0.0))
+    return Shape(node, width / 2 + 3, height / 2 + 4)
+
+
+@dataclass
+class Frame:
+    """Where everything of a scene sits, in points along (u) and across (v) the flow."""
+
+    lr: bool
+    shapes: dict[int, Shape]
+    half_u: dict[int, float]
+    column: dict[int, int]
+    """node id (and SINK) -> layer"""
+    inputs: dict[int, list[SceneWire]]
+    lane: float
+    column_half: list[float]
+    runs: list[float]
+    """Per layer: the length of the straight run (where the numbers sit) of the wires ending there."""
+    centre_u: list[float]
+    centre_v: dict[int, float]
+    route_v: dict[tuple[int, int], tuple[float, ...]]
+    extent_u: float
+    extent_v: float
+
+    def xy(self, u: float, v: float) -> tuple[float, float]:
+        return (round(u, 1), round(v, 1)) if self.lr else (round(v, 1), round(u, 1))
+
+    def centre(self, node: int) -> tuple[float, float]:
+        return self.xy(self.centre_u[self.column[node]], self.centre_v[node])
+
+    def lane_v(self, wire: SceneWire) -> float:
+        if wire.target == SINK:
+            return self.centre_v[SINK]
+        return self.centre_v[wire.target] + (wire.position - (len(self.inputs[wire.target]) - 1) / 2) * self.lane
+
+
+def place(scene: Scene, layout: Layout) -> Frame:
+    lr = scene.options.rankdir == "LR"
+    shapes = {node.id: node_shape(node) for node in scene.nodes}
+    # Extents along u (half) and across v (half) of each node.
+    half_u = {i: (s.rx if lr else s.ry) for i, s in shapes.items()}
+    half_v = {i: (s.ry if lr else s.rx) for i, s in shapes.items()}
+    graph_nodes = [n.id for n in scene.nodes if n.id != SINK]
+    output = next(w.source for w in scene.wires if w.target == SINK)
+    column = {i: layout.position[i][0] for i in graph_nodes}
+    # The output's name sits right after it; when other gates share that layer (a dangling statement),
+    # the row placement below keeps them apart.
+    column[SINK] = column[output] + 1
+    row = dict(layout.y)
+    row[SINK] = row[output]
+    depth = max(layout.width, column[SINK] + 1)
+    inputs: dict[int, list[SceneWire]] = {}
+    for wire in scene.wires:
+        inputs.setdefault(wire.target, []).append(wire)
+    lane = _lane(scene, lr)
+    busiest = max((len(ws) for ws in inputs.values()), default=1)
+    spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
+
+    column_half = [0.0] * depth
+    for i in [*graph_nodes, SINK]:
+        column_half[column[i]] = max(column_half[column[i]], half_u[i])
+    runs = (channel_runs(scene, column.__getitem__, depth, LR_METRICS if lr else TB_METRICS) if scene.labelled
+            else [0.0] * depth)
+    centre_u = [0.0] * depth
+    u = MARGIN
+    for k in range(depth):
+        if k > 0:
+            u += FAN + runs[k] + MERGE
+        u += column_half[k]
+        centre_u[k] = u
+        u += column_half[k]
+    lanes = {i: len(inputs.get(i, ())) * lane for i in row}
+    rows = _Rows(layout, scene, column, lane, half_v, lanes, lr)
+    centre_v, route_v = rows.place({i: r * spacing for i, r in row.items()},
+                                   {w: [r * spacing for r in rs] for w, rs in layout.routes.items()}, depth)
+    room = {i: max(half_v[i], lanes[i] / 2) for i in centre_v}
+    top = max(max((room[i] - v for i, v in centre_v.items()), default=0),
+              max((lane / 2 - v for vs in route_v.values() for v in vs), default=0)) + MARGIN
+    top += 18 if scene.clusters else 0
+    centre_v = {i: v + top for i, v in centre_v.items()}
+    route_v = {w: tuple(v + top for v in vs) for w, vs in route_v.items()}
+    extent_v = max(max((centre_v[i] + room[i] for i in centre_v), default=0),
+                   max((v + lane / 2 for vs in route_v.values() for v in vs), default=0)) + MARGIN
+    return Frame(lr, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
+                 u + MARGIN, extent_v)
+
+
+def _lane(scene: Scene, lr: bool) -> float:
+    """How thick a wire's lane is across the flow: its two numbers, one above the other (LR) or side by side."""
+    if not scene.labelled:
+        return 14.0
+    if lr:
+        return 2 * LINE + 8
+    return (max((number_width(w.value.text) for w in scene.wires), default=0)
+            + max((number_width(w.grad.text) for w in scene.wires), default=0) + 30)
+
+
+Key = int | tuple[tuple[int, int], int]
+"""A row item: a node id, or (long wire, index of its bend)."""
+
+
+class _Rows:
+    """Vertical centres in points: the layout's rows, then, layer by layer from the output back, each node
+    with a single consumer moved onto the lane of its wire (an input drawn straight into its gate), as close
+    as the room its own numbers need allows."""
+
+    def __init__(self, layout: Layout, scene: Scene, column: dict[int, int], lane: float, half_v: dict[int, float],
+                 lanes: dict[int, float], lr: bool) -> None:
+        self.column, self.lane, self.half_v, self.lanes = column, lane, half_v, lanes
+        self.consumers: dict[int, list[SceneWire]] = {}
+        for wire in scene.wires:
+            self.consumers.setdefault(wire.source, []).append(wire)
+        self.n_inputs = {i: lanes[i] / lane for i in lanes}
+        self.group = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
+        self.anchor = {m: max(cluster.members) for cluster in scene.clusters for m in cluster.members}
+        # LR: a cluster's label sits above its last gate; TB: beside it, where it needs room across.
+        self.label_room = {} if lr else {max(cl.members): text_width(cl.label, SMALL_SIZE) + 8 + 6
+                                         for cl in scene.clusters}
+        self.source_col = {w.end: column[w.source] for w in scene.wires if w.end in layout.routes}
+        self.v: dict[int, float] = {}
+        self.routes: dict[tuple[int, int], list[float]] = {}
+
+    def place(self, v: dict[int, float], routes: dict[tuple[int, int], list[float]],
+              depth: int) -> tuple[dict[int, float], dict[tuple[int, int], tuple[float, ...]]]:
+        self.v, self.routes = v, routes
+        nodes_at: dict[int, list[int]] = {}
+        for i, c in self.column.items():
+            nodes_at.setdefault(c, []).append(i)
+        routes_at: dict[int, list[tuple[tuple[int, int], int]]] = {}
+        for w, rs in routes.items():
+            for j in range(len(rs)):
+                routes_at.setdefault(self.source_col[w] + 1 + j, []).append((w, j))
+        for k in range(depth - 1, -1, -1):
+            items: list[tuple[float, float, Key]] = []  # (current v, half room, key)
+            for i in nodes_at.get(k, ()):
+                items.append((v[i], max(self.half_v[i], self.lanes[i] / 2), i))
+            for w, j in routes_at.get(k, ()):
+                items.append((routes[w][j], self.lane / 2, (w, j)))
+            self.settle(items, k)
+        return v, {w: tuple(rs) for w, rs in routes.items()}
+
+    def settle(self, items: list[tuple[float, float, Key]], k: int) -> None:
+        wanted = [self.wanted(current, key, k) for current, _, key in items]
+        order = sorted(range(len(items)), key=lambda i: (wanted[i], items[i][0]))
+        items, wanted = [items[i] for i in order], [wanted[i] for i in order]
+        for (_, _, key), value in zip(items, spaced(wanted, self.gaps(items)), strict=True):
+            if isinstance(key, int):
+                self.v[key] = value
+            else:
+                route_key, j = key
+                self.routes[route_key][j] = value
+
+    def gaps(self, items: list[tuple[float, float, Key]]) -> list[float]:
+        """A cluster's dashed box needs room between its members and anything outside it."""
+        home = [self.group.get(key) if isinstance(key, int) else None for _, _, key in items]
+        return [0.0] + [items[i - 1][1] + items[i][1] + 10 + (22 if home[i - 1] != home[i] else 0)
+                        + (self.label_room.get(key, 0.0) if isinstance(key := items[i - 1][2], int) else 0.0)
+                        for i in range(1, len(items))]
+
+    def wanted(self, current: float, key: Key, k: int) -> float:
+        v, lane = self.v, self.lane
+        if not isinstance(key, int):
+            (consumer, position), j = key
+            rs = self.routes[(consumer, position)]
+            if j + 1 < len(rs):
+                return rs[j + 1]
+            return v[consumer] + (position - (self.n_inputs[consumer] - 1) / 2) * lane
+        if key in self.anchor and self.anchor[key] != key:
+            # A composite's chain lines up with its last gate, so its dashed box is one clean band.
+            return v[self.anchor[key]]
+        out = self.consumers.get(key, [])
+        if len(out) == 1 and self.column[out[0].target] == k + 1:
+            target = out[0].target
+            if target == SINK:
+                return v[target]
+            return v[target] + (out[0].position - (self.n_inputs[target] - 1) / 2) * lane
+        return current
