@@ -284,7 +284,7 @@ async def test_gallery_opens_an_example_and_a_typed_formula() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         screen = screen_of(app)
-        assert screen.session.source == (EXAMPLES / "add_mul.gstep").read_text()
+        assert screen.session.source == (EXAMPLES / "mul.gstep").read_text()  # the lecture starts with one gate
         await pilot.press("backspace")
         app.screen.query_one("#formula", Input).focus()
         await pilot.press(*"f = x +", "enter")

@@ -135,3 +135,53 @@ async def test_quiz_esc_skips_the_step_as_the_hint_says_and_two_numbers_are_expl
         assert "(2 numbers, space between)" in str(screen.query_one("#quiz-prompt").render())
         await pilot.press("z")
         assert not screen.quiz
+
+
+def test_the_gallery_follows_the_lecture() -> None:
+    from graphstep.app.gallery import examples
+
+    names = [name for name, _, _ in examples()]
+    lecture = ["mul", "add_mul", "patterns", "neuron", "staged", "quadratic", "pytorch_linear", "mlp_batch"]
+    assert [n for n in names if n in lecture] == lecture
+    assert names.index("xor_mlp") > names.index("mlp_batch")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["neuron", "staged"])
+def test_the_whole_explanation_of_every_step_is_visible(name: str, size: tuple[int, int]) -> None:
+    """At a projector's 80×24 too: every line of the step's explanation is on screen (the circuit pans)."""
+
+    @pilot
+    async def run() -> None:
+        app = GraphstepApp(Session((EXAMPLES / f"{name}.gstep").read_text()))
+        async with app.run_test(size=size) as pilot:
+            screen = screen_of(app)
+            session = screen.session
+            for cursor in range(session.total + 1):
+                session.goto(cursor)
+                screen.update_view()
+                await pilot.pause()
+                box = screen.query_one("#explain-box")
+                assert box.max_scroll_y == 0, f"step {cursor}: the explanation is cut"
+                assert screen.canvas.size.height >= 5
+
+    run()
+
+
+@pytest.mark.parametrize("theme", ["dark", "light", "contrast"])
+def test_themes_from_the_command_line_and_the_t_key(theme: str) -> None:
+    from graphstep.app import colours
+    from graphstep.theme import THEMES
+
+    @pilot
+    async def run() -> None:
+        app = GraphstepApp(Session(NEURON), theme=theme)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert app.theme == f"graphstep-{theme}"
+            assert colours.CANVAS["value"].color.name == THEMES[theme].value  # type: ignore[union-attr]
+            assert colours.CANVAS["grad"].italic and colours.CANVAS["value"].bold  # the cue beside the hue
+            await pilot.press("t")
+            assert app.theme != f"graphstep-{theme}"
+            assert "theme" in panel_text(app, "#status")
+
+    run()

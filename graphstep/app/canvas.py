@@ -17,24 +17,13 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from graphstep.app.colours import CANVAS
 from graphstep.app.geometry import EdgeKey, Geometry, Run, Slot, plain_text
 from graphstep.app.session import Session
 from graphstep.scene import Label
 
-STYLES = {
-    "wire": Style(color="grey50"),
-    "wire_hot": Style(color="yellow", bold=True),
-    "box": Style(color="white"),
-    "box_current": Style(color="yellow", bold=True),
-    "box_selected": Style(color="cyan", bold=True, underline=True),
-    "box_composite": Style(color="magenta"),
-    "box_group": Style(color="blue"),
-    "leaf": Style(color="white", bold=True),
-    "value": Style(color="green"),
-    "value_hot": Style(color="bright_green", bold=True, reverse=True),
-    "grad": Style(color="red"),
-    "grad_hot": Style(color="bright_red", bold=True, reverse=True),
-}
+STYLES = CANVAS
+"""The circuit's styles: the current theme's (:mod:`graphstep.app.colours`), updated in place on a switch."""
 
 
 class CircuitCanvas(ScrollView, can_focus=False):
@@ -72,6 +61,12 @@ class CircuitCanvas(ScrollView, can_focus=False):
         self.refresh()
         if follow:
             self.follow()
+
+    def restyle(self) -> None:
+        """Redraw in the current theme's colours (after the ``t`` key)."""
+        if self._geometry is not None:
+            self._node_style = {node: self._resting_style(node) for node in self._geometry.boxes}
+        self.refresh()
 
     def follow(self) -> None:
         """Scroll so the node being computed (or the inspected one) is on screen."""

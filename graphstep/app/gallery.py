@@ -27,10 +27,22 @@ GUTTER = 10
 """Cells the screen's padding, the list's border, padding and scrollbar take from a row."""
 
 
+LECTURE_ORDER = ("mul", "add_mul", "patterns", "neuron", "staged", "quadratic", "pytorch_linear", "mlp_batch",
+                 "circles_mlp", "xor_perceptron", "xor_mlp")
+"""The gallery follows the lecture: one gate, then patterns, the neuron, staged computation, … up to the MLPs
+(an example not named here comes after them, alphabetically)."""
+
+
+def _lecture_rank(path: Path) -> tuple[int, str]:
+    rank = LECTURE_ORDER.index(path.stem) if path.stem in LECTURE_ORDER else len(LECTURE_ORDER)
+    return rank, path.stem
+
+
 def examples() -> list[tuple[str, str, str]]:
-    """(name, first sentence of the leading comment, source) of every shipped ``.gstep`` example."""
+    """(name, first sentence of the leading comment, source) of every shipped ``.gstep`` example, in the
+    lecture's order."""
     found = []
-    for path in sorted(EXAMPLES.glob("*.gstep")):
+    for path in sorted(EXAMPLES.glob("*.gstep"), key=_lecture_rank):
         source = path.read_text(encoding="utf-8")
         found.append((path.stem, first_sentence(source), source))
     return found

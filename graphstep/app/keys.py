@@ -40,6 +40,7 @@ KEYS = (
     Key("v", "v", "values", "key_values"),
     Key("z", "z", "quiz", "key_quiz", "footer_quiz"),
     Key("l", "l", "lang", "key_lang"),
+    Key("t", "t", "theme", "key_theme"),
     Key("shift+left,shift+right,shift+up,shift+down", "shift+arrows", "pan", "key_pan"),
     Key("question_mark", "?", "help", "key_help", "footer_help"),
     Key("backspace", "Backspace", "gallery", "key_gallery"),

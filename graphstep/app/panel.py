@@ -8,6 +8,7 @@ import textwrap
 import numpy
 from rich.text import Text
 
+from graphstep.app.colours import TEXT
 from graphstep.app.messages import t
 from graphstep.app.session import Session
 from graphstep.explain import assign, describe, local_formula, product_relation, sum_relation, via_text
@@ -16,8 +17,6 @@ from graphstep.ops import OPS
 from graphstep.textsafe import escape
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 
-VALUE = "bold green"
-GRAD = "bold red"
 HEAD = "bold"
 PANEL_WIDTH = 42
 """Text cells in the inspect panel at its widest (app.tcss: max-width 46, less border and padding)."""
@@ -45,7 +44,7 @@ def _step_text(session: Session, lang: str) -> Text:
     out.append(describe(trace, step, lang, precision) + "\n")
     if isinstance(step, ForwardStep):
         out.append(f"\n{graph.display_name(node.id)} = ", HEAD)
-        out.append(num(step.value), VALUE)
+        out.append(num(step.value), TEXT["value"])
         out.append("\n")
     elif isinstance(step, SeedStep):
         out.append("\n" + t("seed", lang, f=f) + "\n", "italic")
@@ -54,11 +53,11 @@ def _step_text(session: Session, lang: str) -> Text:
         name = graph.display_name(node.id)
         for i, (consumer, _, contribution) in enumerate(step.parts):
             out.append(f"  ∂{f}/∂{name} {'  ' if i == 0 else '+='} ")
-            out.append(num(contribution), GRAD)
+            out.append(num(contribution), TEXT["grad"])
             out.append(f"   ({t('via', lang, gate=via_text(graph, consumer))})\n", "dim")
         eq = sum_relation([num(c) for _, _, c in step.parts], num(step.total))
         out.append(f"  ∂{f}/∂{name}  {eq} ")
-        out.append(num(step.total), GRAD)
+        out.append(num(step.total), TEXT["grad"])
         out.append("\n")
     elif isinstance(step, BackwardStep):
         out.append(f"\n{t('rule', lang)}: ", HEAD)
@@ -72,13 +71,13 @@ def _step_text(session: Session, lang: str) -> Text:
                 out.append(local_formula(trace, step, position, precision, lang) + "\n")
                 local = num(step.locals[position])
                 out.append(f"  ∂{f}/∂{name} {mark} ")
-                out.append(num(step.upstream), GRAD)
+                out.append(num(step.upstream), TEXT["grad"])
                 out.append(f" × {local} {product_relation(num(step.upstream), local, num(contribution))} ")
-                out.append(num(contribution), GRAD)
+                out.append(num(contribution), TEXT["grad"])
                 out.append(via + "\n", "dim")
             else:
                 out.append(f"  ∂{f}/∂{name} {mark} ")
-                out.append(num(contribution), GRAD)
+                out.append(num(contribution), TEXT["grad"])
                 out.append(via + "\n", "dim")
         if step.locals is not None:
             out.append("  (" + t("chain", lang) + ")\n", "dim")
@@ -92,11 +91,11 @@ def _step_text(session: Session, lang: str) -> Text:
 def legend_text(lang: str) -> Text:
     """What the colours mean (shown before anything is computed or inspected)."""
     out = Text()
-    out.append("2.00", VALUE)
+    out.append("2.00", TEXT["value"])
     out.append(f"  {t('legend_value', lang)}\n")
-    out.append("0.20", GRAD)
+    out.append("0.20", TEXT["grad"])
     out.append(f"  {t('legend_grad', lang)}\n")
-    out.append("┌─┐", "bold yellow")
+    out.append("┌─┐", TEXT["current"])
     out.append(f"   {t('legend_current', lang)}\n")
     out.append(t("legend_inspect", lang), "dim")
     return out
@@ -124,12 +123,12 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     value = state.values.get(node_id)
     label = f"  {t('inspect_value', lang)}: "
     out.append(label, "dim")
-    _number(out, value, precision, VALUE, "", t("unknown_yet", lang), len(label), width)
+    _number(out, value, precision, TEXT["value"], "", t("unknown_yet", lang), len(label), width)
     grad = state.grads.get(node_id)
     label = f"  {t('inspect_grad', lang)}: "
     out.append(label, "dim")
     grad_label = f"∂{graph.output_name}/∂{graph.display_name(node_id)} = "
-    _number(out, grad, precision, GRAD, grad_label, t("unknown_yet", lang),
+    _number(out, grad, precision, TEXT["grad"], grad_label, t("unknown_yet", lang),
             len(label), width)
     if node.span is not None and graph.source:
         start, end = node.span
@@ -137,10 +136,10 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
         out.append(escape(graph.source[start:end].replace("\n", " "), one_line=True) + "\n", "italic")
     if node.group is not None:
         out.append("  " + t("inspect_group", lang, op=OPS[node.group_op or ""].label() if node.group_op else "")
-                   + "\n", "magenta")
+                   + "\n", TEXT["composite"])
     elif not node.is_leaf and OPS[node.op].expand is not None:
         size = _chain_length(session, node_id)
-        out.append("  " + t("inspect_composite", lang, n=size) + "\n", "magenta")
+        out.append("  " + t("inspect_composite", lang, n=size) + "\n", TEXT["composite"])
     return out
 
 

@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
+from graphstep.app import colours
 from graphstep.app.canvas import CircuitCanvas
+from graphstep.app.colours import TEXT, next_theme
 from graphstep.app.dialogs import EditScreen, HelpScreen
 from graphstep.app.keys import KEYS, bindings, key_name
 from graphstep.app.messages import t
@@ -21,6 +23,13 @@ from graphstep.app.session import Session
 from graphstep.i18n import LANGUAGES
 from graphstep.textsafe import escape
 
+WIDE = 100
+"""Columns from which the inspect panel always shows beside the explanation."""
+CHROME = 4
+"""Rows that are neither circuit nor panel: the title, the timeline, the footer, the border (and the status
+line when it has a message)."""
+MIN_CIRCUIT = 5
+"""Rows the circuit keeps at least, however long the explanation."""
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 """Steps per second for play."""
 BAR = 30
@@ -98,16 +107,27 @@ class StepperScreen(Screen[None]):
         self.update_view()
 
     def on_resize(self, event: Resize) -> None:
-        self.fit_panel()
+        self.fit_panel(step_text(self.session, self.lang))
         self.query_one("#footer", Static).update(self.footer())
         self.query_one("#timeline", Static).update(self.timeline())
         self.canvas.follow()
 
-    def fit_panel(self) -> None:
-        # Keep the circuit visible on a small terminal: the panel gets at most a third of the rows.
-        # A tensor graph gets a few more rows there, for the inspected node's matrices.
-        height = self.size.height
+    def fit_panel(self, explanation: Text | None = None) -> None:
+        """Rows for the explanation: the whole explanation of the current step when the terminal allows it
+        (a projector's 80×24 too: the circuit keeps at least ``MIN_CIRCUIT`` rows and follows the current
+        gate), else at most a third of the rows as before. On a narrow terminal the inspect panel only
+        shows for a node picked with Tab or a click (or the legend at the start), so the explanation gets
+        the full width."""
+        height, width = self.size.height, self.size.width
+        narrow = 0 < width < WIDE
+        inspect = self.query_one("#inspect-box")
+        inspect.display = not narrow or self.canvas.selected is not None or self.session.cursor == 0
         rows = min(16, height * 2 // 5) if self.session.has_tensors else min(10, height // 3)
+        if explanation is not None and height:
+            text_width = max(10, (width if not inspect.display else width - min(46, width * 2 // 5)) - 3)
+            needed = len(explanation.wrap(self.app.console, text_width)) + 1  # + the border
+            status = 1 if str(self.message) else 0
+            rows = max(rows, min(needed, height - CHROME - status - MIN_CIRCUIT))
         self.query_one("#bottom").styles.height = max(3, rows)
 
     # --- drawing ----------------------------------------------------------------------------------------
@@ -117,13 +137,14 @@ class StepperScreen(Screen[None]):
         canvas = self.canvas
         if canvas.selected is not None and canvas.selected >= len(session.graph.nodes):
             canvas.selected = None
-        self.fit_panel()
+        explanation = step_text(session, lang)
+        self.fit_panel(explanation)
         canvas.refresh_state(follow)
         title = Text()
         title.append(" graphstep ", "bold reverse")
         title.append("  " + summary(session.source, session.current_values))
         self.query_one("#title", Static).update(title)
-        self.query_one("#explain", Static).update(step_text(session, lang))
+        self.query_one("#explain", Static).update(explanation)
         node = canvas.selected
         if node is None and session.state().current is not None:
             node = session.state().current.node  # type: ignore[union-attr]
@@ -131,7 +152,9 @@ class StepperScreen(Screen[None]):
             inspect_text(session, node, lang, self.query_one("#inspect", Static).size.width)
             if node is not None else legend_text(lang))
         self.query_one("#timeline", Static).update(self.timeline())
-        self.query_one("#status", Static).update(self.message)
+        status = self.query_one("#status", Static)
+        status.update(self.message)
+        status.display = bool(str(self.message))  # an empty status line gives its row to the circuit
         self.query_one("#footer", Static).update(self.footer())
         self.update_quiz()
 
@@ -157,7 +180,7 @@ class StepperScreen(Screen[None]):
         fwd = session.trace.forward_end
         for i in range(width):
             at = (i + 1) * n / width
-            style = "green" if at <= fwd else "red"
+            style = TEXT["value"] if at <= fwd else TEXT["grad"]
             out.append("█" if at <= k else "░", style)
         out.append(play, "dim")
         out.append(score, "bold magenta")
@@ -178,7 +201,9 @@ class StepperScreen(Screen[None]):
 
     def notice(self, message: str | Text) -> None:
         self.message = message
-        self.query_one("#status", Static).update(message)
+        status = self.query_one("#status", Static)
+        status.update(message)
+        status.display = bool(str(message))
 
     # --- stepping -----------------------------------------------------------------------------------------
 
@@ -379,6 +404,14 @@ class StepperScreen(Screen[None]):
         following = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)] if self.lang in LANGUAGES else "en"
         self.app.lang = following  # type: ignore[attr-defined]
         self.message = t("lang_changed", self.lang)
+        self.update_view(follow=False)
+
+    def action_theme(self) -> None:
+        """The next colour theme (dark → light → contrast): for a projector in a bright or dark room."""
+        name = next_theme(colours.current[0])
+        self.app.use_theme(name)  # type: ignore[attr-defined]
+        self.canvas.restyle()
+        self.message = t("theme_changed", self.lang, name=name)
         self.update_view(follow=False)
 
     def action_help(self) -> None:

@@ -11,6 +11,7 @@ import argparse
 from graphstep.cli.common import add_lang_argument, add_limit_arguments, parse_values, read_source, source_file
 from graphstep.i18n import detect_lang
 from graphstep.limits import limits
+from graphstep.theme import DEFAULT_APP_THEME, THEMES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a formula in quotes, or a path to a .gstep file (none: a gallery of examples)")
     parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="input values, e.g. x=3 y=-4")
     parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
+    parser.add_argument("--theme", choices=tuple(THEMES), default=DEFAULT_APP_THEME,
+                        help="colours: dark (default), light, or contrast for a projector; the t key switches")
     add_limit_arguments(parser)
     add_lang_argument(parser)
 
@@ -32,5 +35,5 @@ def run(args: argparse.Namespace) -> int:
             session = Session(read_source(args.source), parse_values(args.values), precision=max(0, args.precision))
         from graphstep.app import GraphstepApp
 
-        GraphstepApp(session, lang=lang).run()
+        GraphstepApp(session, lang=lang, theme=args.theme).run()
     return 0

@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
     "app.key_values": "edit input values",
     "app.key_quiz": "quiz mode",
     "app.key_lang": "English / Spanish",
+    "app.theme_changed": "theme: {name}",
+    "app.key_theme": "colour theme: dark, light, contrast",
     "app.key_pan": "pan the circuit",
     "app.key_help": "help",
     "app.key_gallery": "back to the gallery",

@@ -40,6 +40,8 @@ MESSAGES: dict[str, str] = {
     "app.key_values": "editar los valores de entrada",
     "app.key_quiz": "modo pregunta",
     "app.key_lang": "inglés / español",
+    "app.theme_changed": "tema: {name}",
+    "app.key_theme": "tema de color: oscuro, claro, contraste",
     "app.key_pan": "desplazar el circuito",
     "app.key_help": "ayuda",
     "app.key_gallery": "volver a la galería",
