@@ -23,7 +23,7 @@ def read_bytes(path: str | Path, max_bytes: int, shown: str | None = None, trunc
     shown = str(path) if shown is None else shown
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):  # ValueError: a NUL byte in the name
         raise GraphstepError("file.not_found", path=shown) from None
     except OSError as error:
         raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
@@ -79,6 +79,8 @@ def reachable(path_text: str, fallback: Path | None = None) -> Path:
     there, in ``fallback`` (the data shipped with graphstep's examples, always readable)."""
     limits = current()
     base = limits.folder()
+    if "\0" in path_text:  # no file has a NUL byte in its name
+        raise GraphstepError("file.not_found", path=path_text)
     given = Path(path_text)
     candidate = (given if given.is_absolute() else base / given).resolve()
     roots = limits.roots()

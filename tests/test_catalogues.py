@@ -75,3 +75,32 @@ def test_every_op_explains_its_rule_in_every_language() -> None:
     for lang in LANGUAGES:
         assert all(f"rule.{name}" in catalogue(lang) for name in OPS)
     assert not [key for key in catalogue("en") if key.startswith("rule.") and key[5:] not in OPS]
+
+
+def test_a_new_language_is_one_catalogue_plus_its_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from graphstep import i18n
+
+    french = types.ModuleType("graphstep.locales.fr")
+    french.MESSAGES = {**catalogue("en"), "error.where": "ligne {line}, colonne {column}"}  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "graphstep.locales.fr", french)
+    monkeypatch.setattr(i18n, "LANGUAGES", (*i18n.LANGUAGES, "fr"))
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    assert i18n.detect_lang() == "fr"
+    assert t("error.where", "fr", line=1, column=3) == "ligne 1, colonne 3"
+    i18n.catalogue.cache_clear()
+
+
+@pytest.mark.parametrize(("source", "spanish"), [
+    ("X = zeros(2); f = sum(X, axis=0.5)", "error: el eje debe ser un número entero"),
+    ("f = zeros(x)", "error: cada tamaño de zeros debe ser un número escrito en la fórmula"),
+    ("f = x +", "error: se esperaba un número, un nombre o '(' pero se encontró el final de la fórmula"),
+])
+def test_language_errors_are_told_in_spanish(source: str, spanish: str) -> None:
+    from graphstep.parser import parse
+
+    with pytest.raises(SourceError) as error:
+        parse(source)
+    assert error.value.render("es").splitlines()[0] == spanish
+    assert error.value.render("en").splitlines()[0] == str(error.value).splitlines()[0]

@@ -150,3 +150,19 @@ def test_terminal_plot_labels_the_range() -> None:
     lines = text.splitlines()
     assert lines[0] == "loss" and lines[1].startswith("1.0000 ┤") and "0.2000 ┤" in text
     assert text.count("•") == 4
+
+
+def test_the_live_progress_bar_draws_on_a_terminal_and_leaves_stdout_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from graphstep.cli.train_cmd import _Progress
+
+    screen = io.StringIO()
+    bar = _Progress(20, "en", Console(file=screen, force_terminal=True, width=100))
+    for step in range(1, 21):
+        bar(step, 1.0 / step)
+    bar.close()
+    assert "20/20" in screen.getvalue() and "loss 0.0500" in screen.getvalue()
+    assert capsys.readouterr().out.splitlines()[-1] == "step 20/20  loss 0.0500"

@@ -230,3 +230,11 @@ def test_the_app_shows_source_text_escaped() -> None:
     graph = graphstep.parse("x = 2\nf = (x # \x1b[2J\n+ 1) * 3")
     names = [graph.display_name(n.id) for n in graph.nodes]
     assert all("\x1b" not in name for name in names)
+
+
+def test_a_nul_byte_in_a_load_path_is_a_missing_file(folders: Any) -> None:
+    student, _ = folders  # found by benchmarks/fuzz.py: a ValueError from the operating system's path call
+    from graphstep.limits import limits
+
+    with limits(student / "p.gstep"), pytest.raises(GraphstepError, match="file not found"):
+        graphstep.parse('X = load("a\x00b.csv")\nsum(X)\n')

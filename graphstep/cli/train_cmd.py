@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graphstep.backend import BACKENDS, DTYPES
 from graphstep.cli.common import add_dask_arguments, add_lang_argument, add_source_arguments, dask_client, load
@@ -36,11 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.steps < 1:
-        raise InputError("--steps must be at least 1")
+        raise InputError("error.steps_at_least_one")
     if args.batch is not None and args.batch < 1:
-        raise InputError("--batch must be at least 1")
+        raise InputError("error.batch_at_least_one")
     if args.plot is not None and not args.plot.lower().endswith(".png"):
-        raise InputError(f"--plot writes a PNG: give a file name ending in .png, not {args.plot!r}")
+        raise InputError("error.plot_png", path=args.plot)
     lang = detect_lang(args.lang)
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     bar = _Progress(args.steps, lang)
@@ -64,37 +66,32 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A bar on stderr when it is a terminal, and the loss every steps/10 steps on stdout."""
+    """The loss every steps/10 steps on stdout, and a live bar (rich.progress) on stderr when it is a terminal."""
 
-    def __init__(self, steps: int, lang: str) -> None:
+    def __init__(self, steps: int, lang: str, console: Console | None = None) -> None:
         self.steps = steps
         self.lang = lang
         self.every = max(1, steps // REPORTS)
-        self.live = sys.stderr.isatty()
-        self.start = time.perf_counter()
-        self.last_draw = 0.0
+        self.bar: Progress | None = None
+        console = console or Console(stderr=True)
+        if console.is_terminal:
+            self.bar = Progress(BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(),
+                                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
+                                console=console, transient=True, redirect_stdout=sys.stdout.isatty(),
+                                redirect_stderr=False)
+            self.task = self.bar.add_task("train", total=steps, loss="")
+            self.bar.start()
 
     def __call__(self, step: int, loss: float) -> None:
         if step == 1 or step % self.every == 0 or step == self.steps:
-            self._clear()
             print(t("train.step", self.lang, step=f"{step:>{len(str(self.steps))}}", steps=self.steps,
                      loss=fmt(loss, 4)), flush=True)
-        now = time.perf_counter()
-        if self.live and (now - self.last_draw > 0.05 or step == self.steps):
-            self.last_draw = now
-            done = int(BAR_WIDTH * step / self.steps)
-            rate = step / max(now - self.start, 1e-9)
-            sys.stderr.write(f"\r[{'█' * done}{'·' * (BAR_WIDTH - done)}] {step}/{self.steps}  "
-                             f"loss {fmt(loss, 4)}  {rate:.0f} steps/s")
-            sys.stderr.flush()
-
-    def _clear(self) -> None:
-        if self.live:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.update(self.task, completed=step, loss=fmt(loss, 4))
 
     def close(self) -> None:
-        self._clear()
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def summary(result: TrainResult, lr: float, lang: str = "en") -> str:
