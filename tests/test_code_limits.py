@@ -54,8 +54,9 @@ def test_no_function_is_too_complex() -> None:
 
 
 def test_no_module_is_too_long() -> None:
+    exempt = [path for path in modules() if path.name in LONG_MODULES or path.parent.name in LONG_FOLDERS]
     long = {path.relative_to(ROOT).as_posix(): n for path in modules()
-            if path.name not in LONG_MODULES and path.parent.name not in LONG_FOLDERS and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+            if path not in exempt and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"split these modules (more than {MAX_LINES} lines): {long}"
 
 
