@@ -27,7 +27,6 @@ STILL_COMPLEX: dict[str, str] = {
     "engine.py:_result_shape": "backends",
     "engine.py:run": "backends",
     "checking/exercises.py:make_exercise": "checker",
-    "cli/grad_cmd.py:run": "catalog",
 }
 
 
