@@ -105,6 +105,8 @@ def check(
         decimals = asked_decimals(exercise)
     if decimals < 0:
         raise GraphstepError(f"the decimals asked for must be a whole number ≥ 0, not {decimals}")
+    if not found:  # nothing to judge: no run (a long program without answers costs its parse only)
+        return Report(graph, [], name, tolerance, decimals)
     trace = graph.run()
     verdicts = Checker(graph, trace, tolerance, decimals).evaluate(list(found.values()))
     report = Report(graph, verdicts, name, tolerance, decimals)
