@@ -45,7 +45,7 @@ def get_namespace(backend: str = "numpy") -> Any:
         import array_api_strict
 
         return array_api_strict
-    raise GraphstepError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    raise GraphstepError("error.unknown_backend", backend=backend, choices=", ".join(BACKENDS))
 
 
 def device_of(backend: str) -> Any:
@@ -73,9 +73,9 @@ def _cupy() -> Any:
         ) from None
     try:
         if cupy.cuda.runtime.getDeviceCount() < 1:
-            raise GraphstepError("the cupy backend needs an NVIDIA GPU, and none was found")
+            raise GraphstepError("error.cupy_no_gpu")
     except cupy.cuda.runtime.CUDARuntimeError as error:
-        raise GraphstepError(f"the cupy backend could not reach a GPU: {error}") from None
+        raise GraphstepError("error.cupy_gpu", error=error) from None
     from array_api_compat import cupy as cxp
 
     return cxp
@@ -89,12 +89,12 @@ def _torch_has_cuda() -> bool:
 
 def _torch_cuda() -> None:
     if not _torch_has_cuda():
-        raise GraphstepError("the torch:cuda backend needs PyTorch built with CUDA and an NVIDIA GPU; none was found")
+        raise GraphstepError("error.torch_no_gpu")
 
 
 def check_dtype(dtype: str) -> str:
     if dtype not in DTYPES:
-        raise GraphstepError(f"unknown dtype {dtype!r}; choose one of: {', '.join(DTYPES)}")
+        raise GraphstepError("error.unknown_dtype", dtype=dtype, choices=", ".join(DTYPES))
     return dtype
 
 

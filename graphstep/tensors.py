@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy
 
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 from graphstep.files import decode, reachable, read_bytes
 from graphstep.graph import INPUT, Graph
 from graphstep.limits import check_count, current, shape_size
@@ -119,33 +119,33 @@ def _table(lines: list[str], delimiter: str | None) -> numpy.ndarray:
 # --- call rules ----------------------------------------------------------------------------------------------
 
 
-def _number(parser: Parser, operand: Operand, what: str) -> float:
+def _number(parser: Parser, operand: Operand, what: Phrase) -> float:
     if not isinstance(operand, Const) or isinstance(operand.value, str) or numpy.ndim(operand.value) != 0:
-        raise parser.error(f"{what} must be a number written in the formula", operand.start, operand.end)
+        raise parser.error("error.number_in_formula", operand.start, operand.end, what=what)
     return float(operand.value)
 
 
-def _whole(parser: Parser, operand: Operand, what: str, minimum: int = 0) -> int:
+def _whole(parser: Parser, operand: Operand, what: Phrase, minimum: int = 0) -> int:
     value = _number(parser, operand, what)
     if not value.is_integer() or value < minimum:
-        raise parser.error(f"{what} must be a whole number ≥ {minimum}", operand.start, operand.end)
+        raise parser.error("error.whole_number", operand.start, operand.end, what=what, minimum=minimum)
     return int(value)
 
 
 def _only(parser: Parser, name: str, kwargs: dict[str, Operand], allowed: tuple[str, ...], span: Span) -> None:
     for key, operand in kwargs.items():
         if key not in allowed:
-            known = ", ".join(f"{k}=" for k in allowed) or "none"
-            raise parser.error(f"{name} has no option {key!r} (its options: {known})", operand.start, operand.end)
+            known = ", ".join(f"{k}=" for k in allowed) or Phrase("error.none")
+            raise parser.error("error.no_option", operand.start, operand.end, name=name, key=key, known=known)
 
 
 def _shape(parser: Parser, name: str, args: list[Operand], span: Span) -> tuple[int, ...]:
     """The sizes written in ``zeros(2, 3)``, counted against the limits before any array is made."""
     if not args:
-        raise parser.error(f"{name} needs the size of each dimension, like {name}(2, 3)", *span)
+        raise parser.error("error.needs_sizes", *span, name=name)
     if len(args) > MAX_DIMENSIONS:
         raise parser.error("error.max_dims", *span, name=name, dims=MAX_DIMENSIONS)
-    shape = tuple(_whole(parser, a, f"each size of {name}") for a in args)
+    shape = tuple(_whole(parser, a, Phrase("error.what_size", {"name": name})) for a in args)
     parser.claim(shape_size(shape), span)
     return shape
 
@@ -163,7 +163,7 @@ def _randn(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Ope
     _only(parser, name, kwargs, ("seed",), span)
     shape = _shape(parser, name, args, span)
     if "seed" in kwargs:
-        seed = _whole(parser, kwargs["seed"], "the seed")
+        seed = _whole(parser, kwargs["seed"], Phrase("error.what_seed"))
     else:  # the k-th randn call without a seed uses seed k: reproducible, and two calls differ
         seed = sum(1 for t in parser.tokens[: parser.pos] if t[0] == "FUNC" and t[1] == "randn") - 1
     return Const(numpy.random.default_rng(seed).standard_normal(shape), *span)
@@ -172,11 +172,11 @@ def _randn(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Ope
 def _load(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Operand], span: Span) -> Operand:
     _only(parser, name, kwargs, (), span)
     if len(args) != 1 or not isinstance(args[0], Const) or not isinstance(args[0].value, str):
-        raise parser.error('load takes one file name in quotes: load("x.npy") or load("data.csv")', *span)
+        raise parser.error("error.load_args", *span)
     try:
         array = load_array(args[0].value)
     except GraphstepError as error:
-        raise parser.error(str(error), args[0].start, args[0].end) from None
+        raise parser.error(error.key, args[0].start, args[0].end, **error.fields) from None
     parser.claim(array.size, span)
     return Const(array, *span)
 
@@ -184,8 +184,7 @@ def _load(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Oper
 def _param(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Operand], span: Span) -> Operand:
     _only(parser, name, kwargs, (), span)
     if len(args) != 1 or not isinstance(args[0], Const) or isinstance(args[0].value, str):
-        raise parser.error("param marks a starting value as trainable: W = param(randn(2, 3)) or b = param(0)",
-                           *span)
+        raise parser.error("error.param_args", *span)
     return Const(numpy.array(args[0].value, dtype=float).view(Parameter), *span)
 
 
@@ -193,17 +192,17 @@ def _with_axis(op_name: str, keepdims: bool = False) -> Callable[..., Operand]:
     def rule(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Operand], span: Span) -> Operand:
         _only(parser, name, kwargs, ("axis", "keepdims") if keepdims else ("axis",), span)
         if len(args) != 1:
-            raise parser.error(f"{name} takes one argument (and optionally axis=…), got {len(args)}", *span)
+            raise parser.error("error.axis_args", *span, name=name, got=len(args))
         axis = None
         if "axis" in kwargs:
-            value = _number(parser, kwargs["axis"], "the axis")
+            value = _number(parser, kwargs["axis"], Phrase("error.what_axis"))
             if not value.is_integer():
-                raise parser.error("the axis must be a whole number", kwargs["axis"].start, kwargs["axis"].end)
+                raise parser.error("error.axis_whole", kwargs["axis"].start, kwargs["axis"].end)
             if abs(value) > MAX_DIMENSIONS:
                 raise parser.error("error.axis_range", kwargs["axis"].start, kwargs["axis"].end,
                                    dims=MAX_DIMENSIONS, top=MAX_DIMENSIONS - 1)
             axis = int(value)
-        if "keepdims" in kwargs and _number(parser, kwargs["keepdims"], "keepdims (1 or 0)"):
+        if "keepdims" in kwargs and _number(parser, kwargs["keepdims"], Phrase("error.what_keepdims")):
             return parser.apply(op_name, args, span, (axis, KEEPDIMS))  # the reduced axis stays, as 1
         return parser.apply(op_name, args, span, axis)
 

@@ -90,3 +90,17 @@ def test_a_new_language_is_one_catalogue_plus_its_code(monkeypatch: pytest.Monke
     assert i18n.detect_lang() == "fr"
     assert t("error.where", "fr", line=1, column=3) == "ligne 1, colonne 3"
     i18n.catalogue.cache_clear()
+
+
+@pytest.mark.parametrize(("source", "spanish"), [
+    ("X = zeros(2); f = sum(X, axis=0.5)", "error: el eje debe ser un número entero"),
+    ("f = zeros(x)", "error: cada tamaño de zeros debe ser un número escrito en la fórmula"),
+    ("f = x +", "error: se esperaba un número, un nombre o '(' pero se encontró el final de la fórmula"),
+])
+def test_language_errors_are_told_in_spanish(source: str, spanish: str) -> None:
+    from graphstep.parser import parse
+
+    with pytest.raises(SourceError) as error:
+        parse(source)
+    assert error.value.render("es").splitlines()[0] == spanish
+    assert error.value.render("en").splitlines()[0] == str(error.value).splitlines()[0]

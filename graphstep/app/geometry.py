@@ -19,34 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphstep.app.wires import WIRE_CHARS, E, EdgeKey, N, Run, S, W, _cell, _dedupe, _direction, wire_runs
 from graphstep.graph import Graph, Node
 from graphstep.layout import Layout, layered_layout
 from graphstep.placement import TERMINAL, label_room, offsets
 from graphstep.scene import SINK, Scene, Scenes, final_state
 
-EdgeKey = tuple[int, int]
-"""(consumer id, input position): one wire."""
 OUT_EDGE: EdgeKey = (-1, 0)
 """The stub leaving the output to the right."""
 
-N, E, S, W = 1, 2, 4, 8
-WIRE_CHARS = {
-    E | W: "─", E: "─", W: "─", N | S: "│", N: "│", S: "│",
-    E | S: "┌", W | S: "┐", N | E: "└", N | W: "┘",
-    N | E | S: "├", N | W | S: "┤", E | W | S: "┬", E | W | N: "┴", N | E | S | W: "┼",
-}
 PASSES = 3
-
-
-@dataclass(frozen=True)
-class Run:
-    """A piece of static text on one row: ``kind`` is wire/box/name/leaf/symbol."""
-
-    x: int
-    text: str
-    kind: str
-    node: int = -1
-    edges: frozenset[EdgeKey] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -376,30 +358,13 @@ class _Canvas:
         # A wire's net is its source node: the wires of one fan-out are one net and may branch (┼) into each other.
         net = {(node.id, p): source for node in graph.nodes for p, source in enumerate(node.inputs)}
         net[OUT_EDGE] = graph.output
-        for y, runs in _wire_runs(self.grid, self.owners, net).items():
+        for y, runs in wire_runs(self.grid, self.owners, net).items():
             rows[y].extend(runs)
         for runs in rows:
             runs.sort(key=lambda run: run.x)
         longest = [max((len(run.text) for run in runs), default=0) for runs in rows]
         return Geometry(self.ch.width, height, rows, self.boxes, self.value_slots, self.grad_slots, self.total_slots,
                         longest)
-
-
-def _direction(cell: tuple[int, int], other: tuple[int, int]) -> int:
-    dx, dy = other[0] - cell[0], other[1] - cell[1]
-    if dx > 0:
-        return E
-    if dx < 0:
-        return W
-    return S if dy > 0 else N if dy < 0 else 0
-
-
-def _dedupe(cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for cell in cells:
-        if not out or out[-1] != cell:
-            out.append(cell)
-    return out
 
 
 def _stack(columns: list[list[_Item]]) -> None:
@@ -442,43 +407,6 @@ def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) ->
     return found
 
 
-def _cell(cell: tuple[int, int], grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]],
-          net: dict[EdgeKey, int]) -> tuple[str, frozenset[EdgeKey]]:
-    """The character of one wire cell and the wires it belongs to. Where two different nets cross, the
-    horizontal one runs on unbroken and the vertical one is interrupted, so a crossing never reads as a
-    junction (``┼`` is kept for one net that branches four ways)."""
-    bits, edges = grid[cell], owners[cell]
-    if bits == N | E | S | W and len({net[e] for e in edges}) > 1:
-        x, y = cell
-        across = edges & (owners.get((x - 1, y), set()) | owners.get((x + 1, y), set()))
-        if across and len({net[e] for e in across}) == 1:
-            return "─", frozenset(across)
-    return WIRE_CHARS.get(bits, "┼"), frozenset(edges)
-
-
-def _wire_runs(grid: dict[tuple[int, int], int], owners: dict[tuple[int, int], set[EdgeKey]],
-               net: dict[EdgeKey, int]) -> dict[int, list[Run]]:
-    """Merge wire cells into runs of the same owners, row by row."""
-    by_row: dict[int, list[int]] = {}
-    for cx, cy in grid:
-        by_row.setdefault(cy, []).append(cx)
-    runs: dict[int, list[Run]] = {}
-    for y, cols in by_row.items():
-        cols.sort()
-        current: list[Any] = []
-        for cx in cols:
-            char, edges = _cell((cx, y), grid, owners, net)
-            if current and current[0] + len(current[1]) == cx and current[2] == edges:
-                current[1] += char
-            else:
-                if current:
-                    runs.setdefault(y, []).append(Run(current[0], current[1], "wire", -1, current[2]))
-                current = [cx, char, edges]
-        if current:
-            runs.setdefault(y, []).append(Run(current[0], current[1], "wire", -1, current[2]))
-    return runs
-
-
 def plain_text(geometry: Geometry, labels: Iterable[tuple[Slot, str]] = ()) -> str:
     """The drawing as plain text (for tests and debugging)."""
     canvas = [[" "] * geometry.width for _ in range(geometry.height)]
@@ -493,3 +421,7 @@ def plain_text(geometry: Geometry, labels: Iterable[tuple[Slot, str]] = ()) -> s
             if 0 <= slot.y < geometry.height and 0 <= slot.x + i < geometry.width:
                 canvas[slot.y][slot.x + i] = ch
     return "\n".join("".join(row).rstrip() for row in canvas)
+
+
+__all__ = ["OUT_EDGE", "WIRE_CHARS", "Box", "E", "EdgeKey", "Geometry", "N", "Run", "S", "Slot", "W", "_cell",
+           "box_lines", "build", "place", "plain_text"]

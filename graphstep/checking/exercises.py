@@ -78,7 +78,7 @@ def make_exercise(template: str, seed: int, solution: bool = False, lang: str = 
                   file_name: str = "FILE.gstep", precision: int = 2) -> str:
     """The text of a fresh exercise (blank answers) or of its solution (answers filled in)."""
     if template not in TEMPLATES:
-        raise GraphstepError(f"unknown template {template!r}; choose one of: {', '.join(TEMPLATES)}")
+        raise GraphstepError("error.unknown_template", template=template, choices=", ".join(TEMPLATES))
     chosen = TEMPLATES[template]
     rng = random.Random(f"{template}:{seed}")
     for _ in range(1000):
@@ -90,7 +90,7 @@ def make_exercise(template: str, seed: int, solution: bool = False, lang: str = 
         if chosen.accept(values) and not warned:
             break
     else:  # pragma: no cover - every template accepts most draws
-        raise GraphstepError(f"could not draw friendly values for template {template!r}")
+        raise GraphstepError("error.no_friendly_values", template=template)
     lines = [f"# {t('exercise.header', lang, template=template, seed=seed)}",
              f"# {t('exercise.title_' + template, lang)}"]
     if solution:

@@ -38,4 +38,4 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise GraphstepError(f"cannot write {path}: {error.strerror}") from None
+        raise GraphstepError("error.cannot_write", path=path, reason=error.strerror) from None

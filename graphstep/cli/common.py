@@ -133,10 +133,10 @@ def dask_client(args: argparse.Namespace) -> Iterator[None]:
     """For --backend dask: a client of the cluster (--scheduler, else a local one) while the block runs, and
     NAME=@file inputs opened lazily, --chunk-rows rows per chunk. Other backends: the options are refused."""
     if args.chunk_rows is not None and args.chunk_rows < 1:
-        raise InputError("--chunk-rows must be at least 1")
+        raise InputError("error.chunk_rows")
     if args.backend != "dask":
         if args.scheduler or args.chunk_rows:
-            raise InputError("--scheduler and --chunk-rows are options of --backend dask")
+            raise InputError("error.dask_options")
         yield
         return
     from graphstep.daskio import connect

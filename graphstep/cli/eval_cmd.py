@@ -82,7 +82,7 @@ def save_grads(trace: Trace, folder: Path) -> dict[str, str]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise InputError(f"--save-grads: cannot create the folder {folder}: {error.strerror}") from None
+        raise InputError("error.save_grads_folder", folder=folder, reason=error.strerror) from None
     graph = trace.graph
     paths: dict[str, str] = {}
     tasks: list[Any] = []

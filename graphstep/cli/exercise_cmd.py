@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "handout":
         return write_handout(args, lang)
     if args.template not in TEMPLATES:
-        raise GraphstepError(f"unknown template {args.template!r}; choose one of: {', '.join(TEMPLATES)}")
+        raise GraphstepError("error.unknown_template", template=args.template, choices=", ".join(TEMPLATES))
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000)
     file_name = args.output or f"{args.template}-{seed}.gstep"
     text = make_exercise(args.template, seed, solution=args.solution, lang=lang, file_name=file_name)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise GraphstepError(f"cannot write {args.output}: {error.strerror}") from None
+        raise GraphstepError("error.cannot_write", path=args.output, reason=error.strerror) from None
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

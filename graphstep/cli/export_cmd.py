@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     delay = args.delay
     if args.fps is not None:
         if not 0.02 <= args.fps <= 50:
-            raise GraphstepError(f"--fps must be between 0.02 and 50, got {args.fps:g}")
+            raise GraphstepError("error.fps", fps=f"{args.fps:g}")
         delay = round(1000 / args.fps)
     written = export(trace, Path(args.output), options, step=args.step, frames=args.frames, builtin=args.builtin,
                      lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr),

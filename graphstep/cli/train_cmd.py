@@ -38,11 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.steps < 1:
-        raise InputError("--steps must be at least 1")
+        raise InputError("error.steps_at_least_one")
     if args.batch is not None and args.batch < 1:
-        raise InputError("--batch must be at least 1")
+        raise InputError("error.batch_at_least_one")
     if args.plot is not None and not args.plot.lower().endswith(".png"):
-        raise InputError(f"--plot writes a PNG: give a file name ending in .png, not {args.plot!r}")
+        raise InputError("error.plot_png", path=args.plot)
     lang = detect_lang(args.lang)
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     bar = _Progress(args.steps, lang)

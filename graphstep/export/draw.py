@@ -228,11 +228,8 @@ def _text_box(t: Text) -> tuple[float, float, float, float]:
     return (x0, t.y - t.size * 0.8, x0 + w, t.y + t.size * 0.25)
 
 
-def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -> Drawing:
-    """The drawing moved and its canvas cut to what it draws plus MARGIN on every side: the layout leaves
-    room for the widest case, which is white space in most pictures. ``extra``: boxes that count too (every
-    node's outline, which holds its texts, and every number, known yet or not), so all frames of a trace
-    keep one size."""
+def _extent(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -> tuple[list[float], list[float]]:
+    """Every x and every y the drawing reaches."""
     boxes = list(extra)
     boxes += [(b.x, b.y, b.x + b.w, b.y + b.h) for b in drawing.boxes]
     boxes += [_text_box(t) for t in drawing.texts if t.role == "cluster"]
@@ -245,6 +242,15 @@ def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -
     for arrow in drawing.arrows:
         xs += [p[0] for p in arrow.points]
         ys += [p[1] for p in arrow.points]
+    return xs, ys
+
+
+def _cropped(drawing: Drawing, extra: list[tuple[float, float, float, float]]) -> Drawing:
+    """The drawing moved and its canvas cut to what it draws plus MARGIN on every side: the layout leaves
+    room for the widest case, which is white space in most pictures. ``extra``: boxes that count too (every
+    node's outline, which holds its texts, and every number, known yet or not), so all frames of a trace
+    keep one size."""
+    xs, ys = _extent(drawing, extra)
     if not xs:
         return drawing
     # Coordinates are on a 0.1 px grid and the shift is too, so sums stay on it (the writers print 1 decimal).

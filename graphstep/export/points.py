@@ -119,49 +119,64 @@ def place(scene: Scene, layout: Layout) -> Frame:
     # Extents along u (half) and across v (half) of each node.
     half_u = {i: (s.rx if lr else s.ry) for i, s in shapes.items()}
     half_v = {i: (s.ry if lr else s.rx) for i, s in shapes.items()}
-    graph_nodes = [n.id for n in scene.nodes if n.id != SINK]
-    output = next(w.source for w in scene.wires if w.target == SINK)
-    column = {i: layout.position[i][0] for i in graph_nodes}
-    # The output's name sits right after it; when other gates share that layer (a dangling statement),
-    # the row placement below keeps them apart.
-    column[SINK] = column[output] + 1
-    row = dict(layout.y)
-    row[SINK] = row[output]
+    column, row = _grid(scene, layout)
     depth = max(layout.width, column[SINK] + 1)
     inputs: dict[int, list[SceneWire]] = {}
     for wire in scene.wires:
         inputs.setdefault(wire.target, []).append(wire)
     lane = _lane(scene, lr)
-    busiest = max((len(ws) for ws in inputs.values()), default=1)
-    spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
-
     column_half = [0.0] * depth
-    for i in [*graph_nodes, SINK]:
-        column_half[column[i]] = max(column_half[column[i]], half_u[i])
+    for i, k in column.items():
+        column_half[k] = max(column_half[k], half_u[i])
     runs = (channel_runs(scene, column.__getitem__, depth, LR_METRICS if lr else TB_METRICS) if scene.labelled
             else [0.0] * depth)
-    centre_u = [0.0] * depth
-    u = MARGIN
-    for k in range(depth):
-        if k > 0:
-            u += FAN + runs[k] + MERGE
-        u += column_half[k]
-        centre_u[k] = u
-        u += column_half[k]
+    centre_u, extent_u = _along(column_half, runs)
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
+    busiest = max((len(ws) for ws in inputs.values()), default=1)
+    spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
     rows = _Rows(layout, scene, column, lane, half_v, lanes, lr)
     centre_v, route_v = rows.place({i: r * spacing for i, r in row.items()},
                                    {w: [r * spacing for r in rs] for w, rs in layout.routes.items()}, depth)
     room = {i: max(half_v[i], lanes[i] / 2) for i in centre_v}
+    centre_v, route_v, extent_v = _across(centre_v, route_v, room, lane, 18 if scene.clusters else 0)
+    return Frame(lr, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
+                 extent_u, extent_v)
+
+
+def _grid(scene: Scene, layout: Layout) -> tuple[dict[int, int], dict[int, float]]:
+    """Each node's layer and row (from the layout). The output's name sits right after the output; when other
+    gates share that layer (a dangling statement), the row placement keeps them apart."""
+    output = next(w.source for w in scene.wires if w.target == SINK)
+    column = {n.id: layout.position[n.id][0] for n in scene.nodes if n.id != SINK}
+    column[SINK] = column[output] + 1
+    row = dict(layout.y)
+    row[SINK] = row[output]
+    return column, row
+
+
+def _along(column_half: list[float], runs: list[float]) -> tuple[list[float], float]:
+    """Each layer's centre along the flow, and the whole extent: layers apart by fan, run and merge."""
+    centre_u = [0.0] * len(column_half)
+    u = MARGIN
+    for k, half in enumerate(column_half):
+        if k > 0:
+            u += FAN + runs[k] + MERGE
+        u += half
+        centre_u[k] = u
+        u += half
+    return centre_u, u + MARGIN
+
+
+def _across(centre_v: dict[int, float], route_v: dict[tuple[int, int], tuple[float, ...]], room: dict[int, float],
+            lane: float, extra: float) -> tuple[dict[int, float], dict[tuple[int, int], tuple[float, ...]], float]:
+    """Everything moved down so the topmost room starts at MARGIN (+ ``extra`` for cluster labels); the extent."""
     top = max(max((room[i] - v for i, v in centre_v.items()), default=0),
-              max((lane / 2 - v for vs in route_v.values() for v in vs), default=0)) + MARGIN
-    top += 18 if scene.clusters else 0
+              max((lane / 2 - v for vs in route_v.values() for v in vs), default=0)) + MARGIN + extra
     centre_v = {i: v + top for i, v in centre_v.items()}
     route_v = {w: tuple(v + top for v in vs) for w, vs in route_v.items()}
     extent_v = max(max((centre_v[i] + room[i] for i in centre_v), default=0),
                    max((v + lane / 2 for vs in route_v.values() for v in vs), default=0)) + MARGIN
-    return Frame(lr, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
-                 u + MARGIN, extent_v)
+    return centre_v, route_v, extent_v
 
 
 def _lane(scene: Scene, lr: bool) -> float:

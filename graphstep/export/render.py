@@ -197,10 +197,8 @@ def too_slow_for_graphviz(fmt: str, renderer: Renderer) -> GraphstepError:
         " (rsvg-convert or Inkscape turn the SVG into a PNG or PDF)")
 
 
-def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
-                 note: Callable[[str], None] | None = None) -> dict[Path, bytes]:
-    """Every file the export writes, by path, rendered in memory."""
-    fmt = output_format(path)
+def _check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) -> None:
+    """A clear message for a request the format cannot serve (before anything is rendered)."""
     renderer.check_step(step)
     if fmt in NEEDS_GRAPHVIZ and renderer.builtin:
         raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {renderer.arg('builtin')}")
@@ -216,6 +214,13 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
             raise GraphstepError(f".{fmt} already holds every step of the trace; leave out {what}")
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
+
+
+def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
+                 note: Callable[[str], None] | None = None) -> dict[Path, bytes]:
+    """Every file the export writes, by path, rendered in memory."""
+    fmt = output_format(path)
+    _check_request(renderer, fmt, step, frames)
     message = fallback_note(fmt, renderer)
     if message and note:
         note(message)
