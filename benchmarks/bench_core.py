@@ -11,9 +11,10 @@ Three graph shapes, each written as graphstep source text and built with microgr
 graphstep's time is parse (text → graph) + run (forward and backward, with the step record kept) + the
 step list a view replays (``trace.steps``); micrograd's is building its graph (forward on the way) +
 ``backward()``. micrograd has no text to parse: the ratio is graphstep's whole pipeline against its
-graph-building alone. Both run in the same process, interleaved, best of several rounds, so machine load
-hits both; the ratio is the number to read. Also reported: the wall time of
-`graphstep eval "x*y" x=1 y=2` (start-up).
+graph-building alone. Both run in the same process, interleaved, best of several rounds, timed in CPU
+seconds of this process (``time.process_time``: both are single-threaded Python, and on a shared machine
+the time spent waiting for a core is not theirs); the ratio is the number to read. Also reported: the
+wall time of `graphstep eval "x*y" x=1 y=2` (start-up).
 """
 
 from __future__ import annotations
@@ -102,12 +103,12 @@ MAKERS = {"sum": make_sum, "chain": make_chain, "dag": make_dag}
 
 def time_graphstep(source: str, values: dict[str, float]) -> tuple[float, float, int]:
     """(parse seconds, run + steps seconds, node count)."""
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     graph = graphstep.parse(source)
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     trace = run(graph, values, record=True)
     _ = trace.steps  # the step list a view replays
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     return t1 - t0, t2 - t1, len(graph.nodes)
 
 
@@ -116,10 +117,10 @@ def time_micrograd(plan: Plan) -> float | None:
         from micrograd.engine import Value
     except ImportError:
         return None
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     out = plan(Value)
     out.backward()
-    return time.perf_counter() - t0
+    return time.process_time() - t0
 
 
 def measure(shape: str, n: int) -> dict[str, Any]:

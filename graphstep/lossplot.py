@@ -1,4 +1,5 @@
-"""The loss curve of a training run: as text for the terminal (plotext) and as a PNG (Pillow)."""
+"""The loss curve of a training run: as text for the terminal (drawn here with characters, no plotting library)
+and as a PNG (Pillow)."""
 
 from __future__ import annotations
 

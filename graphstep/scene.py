@@ -34,7 +34,7 @@ Placement (where things go) is the renderers' job, on top of ``graphstep.layout`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -178,8 +178,10 @@ class Scenes:
     :meth:`at` only decides what is known and what is highlighted (cheap enough for every key press)."""
 
     def __init__(self, graph: Graph, trace: Trace | None = None, options: DrawOptions | None = None,
-                 final: TraceState | None = None) -> None:
-        """``final``: what the finished run knows, when there is no trace to ask (sizes a layout only)."""
+                 final: TraceState | None = None, typeset: bool = False) -> None:
+        """``final``: what the finished run knows, when there is no trace to ask (sizes a layout only);
+        ``typeset``: slide typography (−0.20, ×, x², w₀) for the exported pictures, not the terminal."""
+        self.typeset = typeset
         if options is None:
             from graphstep.export.options import DrawOptions
 
@@ -190,7 +192,8 @@ class Scenes:
 
     @cached_property
     def texts(self) -> _Texts:
-        return _texts(self.graph, self.final, self.options)
+        texts = _texts(self.graph, self.final, self.options)
+        return _typeset(texts, self.graph) if self.typeset else texts
 
     @cached_property
     def known_from(self) -> tuple[dict[int, int], dict[int, int], dict[tuple[int, int], int]]:
@@ -218,7 +221,7 @@ class Scenes:
         nodes: list[SceneNode] = []
         wires: list[SceneWire] = []
         for node in graph.nodes:
-            nodes.append(SceneNode(node.id, texts.kinds[node.id], node.label, texts.names[node.id],
+            nodes.append(SceneNode(node.id, texts.kinds[node.id], texts.labels[node.id], texts.names[node.id],
                                    label(texts.totals, grad_at, node.id, hot.total == node.id),
                                    step is not None and node.id == step.node, node.group, texts.shapes[node.id]))
             for position, source in enumerate(node.inputs):
@@ -227,7 +230,7 @@ class Scenes:
                                        label(texts.values, value_at, source, end in hot.values),
                                        label(texts.edges, edge_at, end, end in hot.grads), end in hot.wires))
         out = (SINK, 0)
-        nodes.append(SceneNode(SINK, "sink", graph.output_name, None, NO_LABEL, False, None))
+        nodes.append(SceneNode(SINK, "sink", texts.output_name, None, NO_LABEL, False, None))
         wires.append(SceneWire(graph.output, SINK, 0, label(texts.values, value_at, graph.output, out in hot.values),
                                label(texts.grads, grad_at, graph.output, out in hot.grads), out in hot.wires))
         shown = tuple(current_tables(trace, cursor, self.options.precision)) if (
@@ -270,6 +273,9 @@ class _Texts:
     shapes: list[str]
     kinds: list[str]
     names: list[str | None]
+    labels: list[str]
+    """Each node's text: a gate's symbol, a leaf's name or constant."""
+    output_name: str
 
 
 def _texts(graph: Graph, final: TraceState | None, options: DrawOptions) -> _Texts:
@@ -289,7 +295,24 @@ def _texts(graph: Graph, final: TraceState | None, options: DrawOptions) -> _Tex
     names = [graph.circuit_name(n.id) if kinds[n.id] == "gate" and n.id != graph.output else None
              for n in graph.nodes]
     shapes = [tensor_shape(final.values.get(n.id)) if final is not None else "" for n in graph.nodes]
-    return _Texts(values, grads, edges, totals, shapes, kinds, names)
+    return _Texts(values, grads, edges, totals, shapes, kinds, names, [n.label for n in graph.nodes],
+                  graph.output_name)
+
+
+def _typeset(texts: _Texts, graph: Graph) -> _Texts:
+    """The same texts set for a slide: a real minus sign, × for the product gate, x², w₀."""
+    from graphstep.export import typography as ty
+
+    def numbers(table: dict[Any, str]) -> dict[Any, str]:
+        return {key: ty.number(text) for key, text in table.items()}
+
+    def label(kind: str, text: str) -> str:
+        return ty.gate(text) if kind == "gate" else ty.name(text) if kind == "input" else ty.number(text)
+
+    return replace(texts, values=numbers(texts.values), grads=numbers(texts.grads), edges=numbers(texts.edges),
+                   totals=numbers(texts.totals), names=[ty.name(n) if n else n for n in texts.names],
+                   labels=[label(k, text) for k, text in zip(texts.kinds, texts.labels, strict=True)],
+                   output_name=ty.name(texts.output_name))
 
 
 def _sigma_mark(graph: Graph, final: TraceState, node: int, precision: int) -> str:

@@ -154,6 +154,17 @@ class Trace:
             return None
         return trace_svg(self)
 
+    def _repr_html_(self) -> str | None:
+        """Jupyter display hook: the HTML export's step-through player, inline (arrow keys, slider, the step's
+        sentence); ``_repr_svg_`` stays for front ends without HTML."""
+        if self.sent is None:
+            return None
+        try:
+            from graphstep.export.notebook import player_html
+        except ImportError:
+            return None
+        return player_html(self)
+
     # --- steps ---------------------------------------------------------------------------------------------
 
     @cached_property

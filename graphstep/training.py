@@ -65,7 +65,7 @@ def train(
     weights = {name: asarray(step_xp, numpy.array(inputs[name], dtype=float), dtype, device_of(step_backend))
                for name in names}
     if batch is not None and rows == 0:
-        raise InputError("--batch needs data: an array input whose rows are the samples")
+        raise InputError("error.batch_needs_data")
     fixed = {k: v for k, v in inputs.items() if k not in weights and k not in data}
     # A Dask batch stays on disk: each step's mini-batch is drawn from one chunk read into memory.
     draws = _chunk_batches(data, batch, seed) if lazy else _batches(data, rows, batch, seed)
@@ -83,9 +83,9 @@ def train(
 
 def _check_numbers(lr: float, steps: int, batch: int | None) -> None:
     if lr <= 0 or steps < 1:
-        raise InputError("the learning rate must be positive and the number of steps at least 1")
+        raise InputError("error.lr_steps")
     if batch is not None and not 1 <= batch:
-        raise InputError("the batch size must be at least 1")
+        raise InputError("error.batch_size")
 
 
 def _descend(trace: Any, weights: dict[str, Any], lr: float) -> float:
@@ -145,13 +145,12 @@ def _trained(graph: Graph, inputs: Mapping[str, Any], params: Sequence[str] | No
     """The names of the parameters to train, each an input with a starting value."""
     names = list(params) if params else parameters(graph)
     if not names:
-        raise InputError("this program marks no parameter to train: write its starting value inside param(…), "
-                         "like W = param(randn(2, 3, seed=1)), or name them with --params")
+        raise InputError("error.no_params")
     for name in names:
         if name not in graph.inputs:
-            raise InputError(f"{name!r} is not an input of this program, so it cannot be trained")
+            raise InputError("error.param_not_input", name=name)
         if name not in inputs:
-            raise InputError(f"the parameter {name!r} needs a starting value: {name} = param(…)")
+            raise InputError("error.param_start", name=name)
     return names
 
 
@@ -169,8 +168,7 @@ def _scalar_loss(value: Any) -> float:
     host = to_host(value)
     if isinstance(host, numpy.ndarray):
         shape = "×".join(map(str, host.shape))
-        raise GraphstepError(f"the program's output must be one number, the loss; it is an array of shape {shape}: "
-                             "end with a loss such as mean(…), mse(…) or cross_entropy(logits, labels)")
+        raise GraphstepError("error.loss_not_scalar", shape=shape)
     return float(host)
 
 

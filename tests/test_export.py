@@ -18,6 +18,7 @@ import graphstep
 from graphstep.cli import main
 from graphstep.cli.common import read_source
 from graphstep.export import DrawOptions, Renderer, export, graph_svg, trace_svg
+from graphstep.export import typography as typeset
 from graphstep.export.draw import NUMBER_SIZE, draw, text_width
 from graphstep.export.scene import SINK, build_scene, current_tables
 from graphstep.numbers import fmt, fmt_matrix
@@ -56,9 +57,10 @@ def test_neuron_dot_carries_the_lecture_numbers() -> None:
     dot = Renderer(trace_of("neuron").graph, trace_of("neuron")).dot()
     # cs231n's sigmoid neuron: f = 0.73; ∂f/∂w0 = -0.20, ∂f/∂x0 = 0.39, ∂f/∂w1 = -0.39, ∂f/∂x1 = -0.59.
     for number in ["0.73", "1.00", "-0.53", "0.37", "1.37", "-0.20", "0.39", "-0.39", "-0.59", "0.20"]:
+        number = typeset.number(number)  # a real minus sign on the slide
         assert f">{number}</FONT>" in dot or f">{number}</I></FONT>" in dot
     assert '#005a3e">0.73<' in dot  # the output value in green
-    assert '#c25400"><I>-0.59<' in dot  # a gradient in red (and italic)
+    assert '#c25400"><I>−0.59<' in dot  # a gradient in red (and italic)
 
 
 def test_dot_is_the_same_bytes_every_time() -> None:
@@ -68,8 +70,8 @@ def test_dot_is_the_same_bytes_every_time() -> None:
 
 
 @pytest.mark.parametrize("show, present, absent", [
-    ("values", ["#005a3e\">0.73<"], ["#c25400\"><I>-0.59<"]),
-    ("grads", ["#c25400\"><I>-0.59<"], ["#005a3e\">0.73<"]),
+    ("values", ["#005a3e\">0.73<"], ["#c25400\"><I>−0.59<"]),
+    ("grads", ["#c25400\"><I>−0.59<"], ["#005a3e\">0.73<"]),
     ("none", [], ["0.73", "-0.59"]),
 ])
 def test_show_option_picks_the_numbers(show: str, present: list[str], absent: list[str]) -> None:
@@ -82,7 +84,7 @@ def test_show_option_picks_the_numbers(show: str, present: list[str], absent: li
 def test_precision_and_theme_and_rankdir() -> None:
     trace = trace_of("neuron")
     dot = Renderer(trace.graph, trace, DrawOptions(precision=3, theme="dark", rankdir="TB")).dot()
-    assert ">0.731<" in dot and ">-0.197<" in dot
+    assert ">0.731<" in dot and ">−0.197<" in dot
     assert "rankdir=TB" in dot and 'bgcolor="#0d1117"' in dot
 
 
@@ -90,8 +92,8 @@ def test_unknown_numbers_keep_their_space_in_the_background_colour() -> None:
     trace = trace_of("mul")
     dot = Renderer(trace.graph, trace).dot(0)
     assert '<FONT COLOR="#005a3e">4.00</FONT>' in dot  # the input x = 4 is known from the start
-    assert '<FONT COLOR="#ffffff">-12.00</FONT>' in dot  # f = xy is not computed yet: written invisibly
-    assert '#005a3e">-12.00<' not in dot and '#c25400">' not in dot
+    assert '<FONT COLOR="#ffffff">−12.00</FONT>' in dot  # f = xy is not computed yet: written invisibly
+    assert '#005a3e">−12.00<' not in dot and '#c25400">' not in dot
 
 
 def test_expand_draws_clusters() -> None:
@@ -144,11 +146,13 @@ def test_builtin_svg_is_valid_and_shows_every_node_and_number(name: str, options
     svg = trace_svg(trace, options=options)
     shown = texts(svg)
     for node in trace.graph.nodes:
-        assert node.label in shown
+        typeset_label = typeset.name(node.label) if node.op == "input" else (
+            typeset.number(node.label) if node.is_leaf else typeset.gate(node.label))
+        assert typeset_label in shown
     for node in trace.graph.nodes:
-        assert fmt(trace.values[node.id]) in shown
+        assert typeset.number(fmt(trace.values[node.id])) in shown
     for name_, grad in trace.grads.items():
-        assert fmt(grad) in shown or len(trace.graph.consumers[trace.graph.inputs[name_]]) > 1
+        assert typeset.number(fmt(grad)) in shown or len(trace.graph.consumers[trace.graph.inputs[name_]]) > 1
 
 
 def boxes(drawing):  # type: ignore[no-untyped-def]
@@ -196,7 +200,7 @@ def test_jupyter_shows_graph_and_trace_as_svg() -> None:
     assert svg is not None and "<svg" in svg and ">+<" in svg
     trace = graph.run(x=-2, y=5, z=-4)
     svg = trace._repr_svg_()
-    assert svg is not None and ">-12.00<" in svg and ">-4.00<" in svg
+    assert svg is not None and ">−12.00<" in svg and ">−4.00<" in svg
     assert graph_svg(graph) == graph._repr_svg_()
     from graphstep.engine import run
 
@@ -239,7 +243,7 @@ def test_cli_frames_into_missing_folder_with_beamer_overlay(tmp_path: Path) -> N
     overlay = (out.parent / "add-frames.tex").read_text()
     assert overlay.count("\\includesvg<") == len(frames)
     assert "\\includesvg<1>[width=\\linewidth]{\\graphstepdir add-000.svg}" in overlay
-    assert ">-12.00<" not in frames[0].read_text() and ">-12.00<" in frames[-1].read_text()
+    assert ">−12.00<" not in frames[0].read_text() and ">−12.00<" in frames[-1].read_text()
 
 
 def test_cli_tex_frames_are_only_overlays(tmp_path: Path) -> None:
@@ -722,3 +726,27 @@ def test_gradients_carry_a_second_cue_besides_colour_in_every_writer(tmp_path: P
         assert {t.italic for t in drawing.texts if t.role == "value"} == {False}
         tex = export(trace, tmp_path / f"{theme}.tex", options)[0].read_text()
         assert tex.count("\\itshape") >= len([t for t in drawing.texts if t.role == "grad" and t.text])
+
+
+def test_slide_typography_minus_times_squares_and_subscripts(tmp_path: Path) -> None:
+    """−0.20 (U+2212, not a hyphen), × for the product gate, x² for a square, w₀ for w0 — in every writer."""
+    assert typeset.number("-0.20") == "−0.20" and typeset.number("[0.06, -0.16]") == "[0.06, −0.16]"
+    assert typeset.number("1.00e-05") == "1.00e-05"
+    gates = (typeset.gate("*"), typeset.gate("*-1"), typeset.gate("^2"), typeset.gate("1-x"))
+    assert gates == ("×", "×−1", "x²", "1−x")
+    assert (typeset.name("w0"), typeset.name("x_{12}"), typeset.name("loss")) == ("w₀", "x₁₂", "loss")
+    trace = graphstep.parse("f = (w0 x0 - 1)^2 * -1").run(w0=2, x0=-1)
+    shown = texts(trace_svg(trace))
+    assert {"w₀", "x₀", "x²", "×−1"} <= set(shown)
+    assert not any(t.startswith("-") for t in shown)
+    tex = export(trace, tmp_path / "t.tex")[0].read_text()
+    assert "w$_{0}$" in tex and "$\\times -$1" in tex and "x$^{2}$" in tex and "$$" not in tex
+
+
+def test_typography_is_for_the_exported_pictures_only() -> None:
+    """The terminal and the checker's scene keep the ASCII input spelling; the exporter's scene is typeset."""
+    trace = trace_of("neuron")
+    plain = build_scene(trace.graph, trace)
+    slide = Renderer(trace.graph, trace).scene()
+    assert "w0" in {n.label for n in plain.nodes} and "w₀" in {n.label for n in slide.nodes}
+    assert {w.grad.text for w in plain.wires} >= {"-0.20"} and {w.grad.text for w in slide.wires} >= {"−0.20"}

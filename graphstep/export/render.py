@@ -103,7 +103,7 @@ class Renderer:
     @cached_property
     def scenes(self) -> Scenes:
         """Every number's text is formatted once; each frame only decides what is known and highlighted."""
-        return Scenes(self.graph, self.trace, self.options)
+        return Scenes(self.graph, self.trace, self.options, typeset=True)
 
     def scene(self, step: int | None = None, tables: bool = False) -> Scene:
         return self.scenes.at(step, tables)
@@ -197,8 +197,21 @@ def too_slow_for_graphviz(fmt: str, renderer: Renderer) -> GraphstepError:
         " (rsvg-convert or Inkscape turn the SVG into a PNG or PDF)")
 
 
-def _check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) -> None:
-    """A clear message for a request the format cannot serve (before anything is rendered)."""
+def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
+                 note: Callable[[str], None] | None = None) -> dict[Path, bytes]:
+    """Every file the export writes, by path, rendered in memory."""
+    fmt = output_format(path)
+    check_request(renderer, fmt, step, frames)
+    message = fallback_note(fmt, renderer)
+    if message and note:
+        note(message)
+    if not frames:
+        return {path: _one(renderer, fmt, step, tables=step is not None and fmt != "html")}
+    return _frames(renderer, fmt, path)
+
+
+def check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) -> None:
+    """Everything that can be wrong with the request, found before anything is rendered."""
     renderer.check_step(step)
     if fmt in NEEDS_GRAPHVIZ and renderer.builtin:
         raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {renderer.arg('builtin')}")
@@ -214,22 +227,14 @@ def _check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool)
             raise GraphstepError(f".{fmt} already holds every step of the trace; leave out {what}")
         if renderer.trace is None:
             raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
-
-
-def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
-                 note: Callable[[str], None] | None = None) -> dict[Path, bytes]:
-    """Every file the export writes, by path, rendered in memory."""
-    fmt = output_format(path)
-    _check_request(renderer, fmt, step, frames)
-    message = fallback_note(fmt, renderer)
-    if message and note:
-        note(message)
-    if not frames:
-        return {path: _one(renderer, fmt, step, tables=step is not None and fmt != "html")}
-    if renderer.trace is None:
+    if frames and renderer.trace is None:
         raise GraphstepError(f"{renderer.arg('frames')} needs a run of the graph (a Trace), not a bare Graph")
-    if step is not None:
+    if frames and step is not None:
         raise GraphstepError(f"{renderer.arg('frames')} writes every step; leave out {renderer.arg('step')}")
+
+
+def _frames(renderer: Renderer, fmt: str, path: Path) -> dict[Path, bytes]:
+    """One file per step, ``OUT-000`` …, and (except for DOT) the Beamer overlay ``OUT-frames.tex``."""
     digits = max(3, len(str(len(renderer.cursors) - 1)))
     files: dict[Path, bytes] = {}
     for k in renderer.cursors:

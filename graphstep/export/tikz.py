@@ -17,6 +17,8 @@ _MATH = {
     "−": "-", "²": "^{2}", "³": "^{3}", "∑": r"\Sigma", "…": r"\ldots", "θ": r"\theta", "α": r"\alpha",
     "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "λ": r"\lambda", "μ": r"\mu",
     "π": r"\pi", "τ": r"\tau", "φ": r"\phi", "ω": r"\omega", "η": r"\eta",
+    **{d: f"_{{{i}}}" for i, d in enumerate("₀₁₂₃₄₅₆₇₈₉")},
+    **{d: f"^{{{i}}}" for i, d in enumerate("⁰¹") if d}, "⁴": "^{4}", "⁻": "^{-}",
     "→": r"\to", "≈": r"\approx", "ᵀ": r"^{\top}", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∞": r"\infty",
 }
 _PLAIN = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
@@ -30,10 +32,14 @@ _LATIN = set("áéíóúñüÁÉÍÓÚÑÜàèçÇ¿¡")
 
 def latex_text(text: str) -> str:
     """Text safe for LaTeX: specials escaped, Greek and maths symbols in math mode, other non-ASCII as '?'."""
-    out = []
+    out: list[str] = []
     for ch in text:
         if ch in _MATH:
-            out.append(f"${_MATH[ch]}$")
+            if out and out[-1].endswith("$"):  # one math group for neighbours: "$$" would start display math
+                joint = "{}" if _MATH[ch][0] in "^_" else " "  # x^{-}{}^{1}: no double superscript error
+                out[-1] = out[-1][:-1] + joint + _MATH[ch] + "$"
+            else:
+                out.append(f"${_MATH[ch]}$")
         elif ch in _PLAIN:
             out.append(_PLAIN[ch])
         elif ord(ch) < 128 or ch in _LATIN:

@@ -438,4 +438,11 @@ MESSAGES: dict[str, str] = {
     "error.steps_at_least_one": "--steps must be at least 1",
     "error.batch_at_least_one": "--batch must be at least 1",
     "error.plot_png": "--plot writes a PNG: give a file name ending in .png, not {path!r}",
+    "error.batch_needs_data": "--batch needs data: an array input whose rows are the samples",
+    "error.lr_steps": "the learning rate must be positive and the number of steps at least 1",
+    "error.batch_size": "the batch size must be at least 1",
+    "error.no_params": "this program marks no parameter to train: write its starting value inside param(…), like W = param(randn(2, 3, seed=1)), or name them with --params",
+    "error.param_not_input": "{name!r} is not an input of this program, so it cannot be trained",
+    "error.param_start": "the parameter {name!r} needs a starting value: {name} = param(…)",
+    "error.loss_not_scalar": "the program's output must be one number, the loss; it is an array of shape {shape}: end with a loss such as mean(…), mse(…) or cross_entropy(logits, labels)",
 }

@@ -437,4 +437,11 @@ MESSAGES: dict[str, str] = {
     "error.steps_at_least_one": "--steps debe ser al menos 1",
     "error.batch_at_least_one": "--batch debe ser al menos 1",
     "error.plot_png": "--plot escribe un PNG: da un nombre de archivo terminado en .png, no {path!r}",
+    "error.batch_needs_data": "--batch necesita datos: una entrada que sea un arreglo cuyas filas sean las muestras",
+    "error.lr_steps": "la tasa de aprendizaje debe ser positiva y el número de pasos al menos 1",
+    "error.batch_size": "el tamaño del lote debe ser al menos 1",
+    "error.no_params": "este programa no marca ningún parámetro que entrenar: escribe su valor inicial dentro de param(…), como W = param(randn(2, 3, seed=1)), o nómbralos con --params",
+    "error.param_not_input": "{name!r} no es una entrada de este programa, así que no se puede entrenar",
+    "error.param_start": "el parámetro {name!r} necesita un valor inicial: {name} = param(…)",
+    "error.loss_not_scalar": "la salida del programa debe ser un número, la pérdida; es un arreglo de forma {shape}: termina con una pérdida como mean(…), mse(…) o cross_entropy(logits, labels)",
 }
