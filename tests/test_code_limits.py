@@ -16,6 +16,8 @@ MAX_COMPLEXITY = 20
 MAX_LINES = 450
 LONG_MODULES = {"ops.py"}
 """The ops table: one entry per op, long by design."""
+LONG_FOLDERS = {"locales"}
+"""The message catalogues: one line per message, long by design (one file per language)."""
 STILL_COMPLEX: dict[str, str] = {
     # Functions other helpers own and are still splitting (name: owner); each entry is a debt to pay.
     "lossplot.py:terminal_plot": "train",
@@ -52,8 +54,9 @@ def test_no_function_is_too_complex() -> None:
 
 
 def test_no_module_is_too_long() -> None:
+    exempt = [path for path in modules() if path.name in LONG_MODULES or path.parent.name in LONG_FOLDERS]
     long = {path.relative_to(ROOT).as_posix(): n for path in modules()
-            if path.name not in LONG_MODULES and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+            if path not in exempt and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"split these modules (more than {MAX_LINES} lines): {long}"
 
 
