@@ -64,7 +64,7 @@ def check(
     answers are taken, graded against ``exercise``'s program; a copy whose program differs is reported in
     the report (``Report.difference``), or refused with a :class:`GraphstepError` when ``strict``.
     """
-    from graphstep.checking.answers import asked_decimals, parse_answers, split_program
+    from graphstep.checking.answers import parse_answers, split_program
     from graphstep.checking.claims import Checker
     from graphstep.checking.report import Report, differs_phrase
     from graphstep.checking.safe import shown
@@ -101,16 +101,27 @@ def check(
     # Arrays are refused before anything is computed (a student's randn(2000, 2000) chain costs nothing).
     if any(n.is_leaf and n.const is not None and getattr(n.const, "size", 1) != 1 for n in graph.nodes):
         raise GraphstepError("limit.check_arrays")
-    if decimals is None:
-        decimals = asked_decimals(exercise)
-    if decimals < 0:
-        raise GraphstepError(f"the decimals asked for must be a whole number ≥ 0, not {decimals}")
+    decimals = _asked(exercise, decimals)
+    if not found:  # nothing to judge: no run (a long program without answers costs its parse only)
+        return Report(graph, [], name, tolerance, decimals)
     trace = graph.run()
     verdicts = Checker(graph, trace, tolerance, decimals).evaluate(list(found.values()))
     report = Report(graph, verdicts, name, tolerance, decimals)
     if differs is not None:
         report.difference = (differs, answers_name)
     return report
+
+
+def _asked(exercise: str, decimals: int | None) -> int:
+    """The precision asked for: given, else the file's ``# decimals: N`` line, else the lecture's 2."""
+    from graphstep.checking.answers import asked_decimals
+    from graphstep.errors import GraphstepError
+
+    if decimals is None:
+        decimals = asked_decimals(exercise)
+    if decimals < 0:
+        raise GraphstepError(f"the decimals asked for must be a whole number ≥ 0, not {decimals}")
+    return decimals
 
 
 class FileSourceError(SourceError):
