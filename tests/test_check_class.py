@@ -111,3 +111,12 @@ def test_the_shipped_demo_is_what_the_generator_writes() -> None:
              if v.diagnosis is not None}
     assert {"sign", "chain_order", "mul_swapped", "imprecise"} <= codes
     assert all(s.error is None for s in report.submissions)
+
+
+def test_a_symlinked_submission_is_not_read(folder: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("? f = 42\n", encoding="utf-8")
+    (folder / "mallory.txt").symlink_to(secret)
+    report = grade_class(NEURON.read_text(encoding="utf-8"), folder, name="neuron.gstep")
+    assert "mallory" not in [s.student for s in report.submissions]
+    assert len(report.submissions) == 4

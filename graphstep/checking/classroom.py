@@ -194,7 +194,8 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
         raise GraphstepError("class.no_questions", file=shown(name))
     if not folder.is_dir():
         raise GraphstepError("class.not_a_folder", path=shown(str(folder)))
-    files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file())
+    # A symlink could point a "submission" at a file outside the folder: only plain files are graded.
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file() and not p.is_symlink())
     if not files:
         raise GraphstepError("class.no_submissions", path=shown(str(folder)))
     if len(files) > MAX_FILES:
