@@ -7,6 +7,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from graphstep.errors import GraphstepError
 from graphstep.numbers import fmt_scalar
@@ -31,18 +32,7 @@ def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, ti
         return f"{title}: no finite value to plot"
     low, high = min(shown), max(shown)
     span = high - low or 1.0
-    grid = [[" "] * columns for _ in range(height)]
-    previous: int | None = None
-    for c, level in enumerate(levels):
-        if not math.isfinite(level):
-            previous = None
-            continue
-        row = round((high - level) / span * (height - 1))
-        if previous is not None:  # a vertical stroke joins a steep fall to the previous column
-            for r in range(min(previous, row) + 1, max(previous, row)):
-                grid[r][c] = "│"
-        grid[row][c] = "•"
-        previous = row
+    grid = _grid(levels, high, span, height)
     labels = {0: high, (height - 1) // 2: high - span / 2, height - 1: low}
     texts = {r: fmt_scalar(10**v if log else v, 4) for r, v in labels.items()}
     margin = max(len(t) for t in texts.values())
@@ -53,6 +43,23 @@ def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, ti
     last = str(len(losses))
     lines.append(" " * (margin + 2) + "1" + last.rjust(columns - 1) + "  step")
     return "\n".join(lines)
+
+
+def _grid(levels: Sequence[float], high: float, span: float, height: int) -> list[list[str]]:
+    """One column a level: a dot at its row, a vertical stroke joining a steep fall to the previous column."""
+    grid = [[" "] * len(levels) for _ in range(height)]
+    previous: int | None = None
+    for c, level in enumerate(levels):
+        if not math.isfinite(level):
+            previous = None
+            continue
+        row = round((high - level) / span * (height - 1))
+        if previous is not None:
+            for r in range(min(previous, row) + 1, max(previous, row)):
+                grid[r][c] = "│"
+        grid[row][c] = "•"
+        previous = row
+    return grid
 
 
 def _use_log(losses: Sequence[float]) -> bool:
@@ -112,18 +119,7 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
         y = top + plot_h * (1 - (scale(v) - low) / (high - low))
         return x, y
 
-    for k in range(5):  # y ticks
-        level = low + (high - low) * k / 4
-        y = top + plot_h * (1 - k / 4)
-        draw.line((left - 5, y, left, y), fill="black")
-        draw.line((left, y, left + plot_w, y), fill=(230, 230, 230))
-        label = fmt_scalar(10**level if log else level, 3)
-        draw.text((left - 8, y), label, fill="black", font=font, anchor="rm")
-    for k in range(5):  # x ticks
-        step = round(1 + (len(losses) - 1) * k / 4)
-        x = left + plot_w * k / 4
-        draw.line((x, top + plot_h, x, top + plot_h + 5), fill="black")
-        draw.text((x, top + plot_h + 8), str(step), fill="black", font=font, anchor="ma")
+    _ticks(draw, font, (left, top, plot_w, plot_h), (low, high), log, len(losses))
     draw.rectangle((left, top, left + plot_w, top + plot_h), outline="black")
     points = [point(i, v) for i, v in enumerate(losses) if math.isfinite(v)]
     noisy = _is_noisy(losses)
@@ -138,3 +134,22 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
         image.save(Path(path), format="PNG")
     except (OSError, ValueError) as error:
         raise GraphstepError(f"cannot write {path}: {error}") from None
+
+
+def _ticks(draw: Any, font: Any, box: tuple[float, float, float, float], levels: tuple[float, float], log: bool,
+           count: int) -> None:
+    """Five labelled ticks on each axis, with pale horizontal grid lines."""
+    left, top, plot_w, plot_h = box
+    low, high = levels
+    for k in range(5):  # y ticks
+        level = low + (high - low) * k / 4
+        y = top + plot_h * (1 - k / 4)
+        draw.line((left - 5, y, left, y), fill="black")
+        draw.line((left, y, left + plot_w, y), fill=(230, 230, 230))
+        label = fmt_scalar(10**level if log else level, 3)
+        draw.text((left - 8, y), label, fill="black", font=font, anchor="rm")
+    for k in range(5):  # x ticks
+        step = round(1 + (count - 1) * k / 4)
+        x = left + plot_w * k / 4
+        draw.line((x, top + plot_h, x, top + plot_h + 5), fill="black")
+        draw.text((x, top + plot_h + 8), str(step), fill="black", font=font, anchor="ma")

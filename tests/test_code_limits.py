@@ -20,8 +20,6 @@ LONG_FOLDERS = {"locales"}
 """The message catalogues: one line per message, long by design (one file per language)."""
 STILL_COMPLEX: dict[str, str] = {
     # Functions other helpers own and are still splitting (name: owner); each entry is a debt to pay.
-    "lossplot.py:terminal_plot": "train",
-    "lossplot.py:save_png": "train",
     "lexer.py:_word": "speed",
     "lexer.py:tokenize": "speed",
     "engine.py:_result_shape": "backends",
