@@ -24,7 +24,6 @@ STILL_COMPLEX: dict[str, str] = {
     "lexer.py:tokenize": "speed",
     "engine.py:_result_shape": "backends",
     "engine.py:run": "backends",
-    "checking/exercises.py:make_exercise": "checker",
 }
 
 

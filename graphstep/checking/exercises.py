@@ -10,12 +10,17 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError
 from graphstep.i18n import t
 from graphstep.numbers import fmt
 from graphstep.parser import parse
+
+if TYPE_CHECKING:
+    from graphstep.graph import Graph
+    from graphstep.trace import Trace
 
 Builder = Callable[[random.Random], list[str]]
 
@@ -74,12 +79,8 @@ TEMPLATES: dict[str, Template] = {
     )
 }
 
-def make_exercise(template: str, seed: int, solution: bool = False, lang: str = "en",
-                  file_name: str = "FILE.gstep", precision: int = 2) -> str:
-    """The text of a fresh exercise (blank answers) or of its solution (answers filled in)."""
-    if template not in TEMPLATES:
-        raise GraphstepError("error.unknown_template", template=template, choices=", ".join(TEMPLATES))
-    chosen = TEMPLATES[template]
+def _friendly_draw(chosen: Template, template: str, seed: int) -> tuple[list[str], Graph, Trace]:
+    """The template's first seeded draw whose values keep the blackboard friendly (no warning, no tie)."""
     rng = random.Random(f"{template}:{seed}")
     for _ in range(1000):
         statements = chosen.build(rng)
@@ -88,9 +89,17 @@ def make_exercise(template: str, seed: int, solution: bool = False, lang: str = 
         values = {name: float(trace.values[i]) for name, i in graph.names.items()}
         warned = any(step.warnings for step in trace.steps)
         if chosen.accept(values) and not warned:
-            break
-    else:  # pragma: no cover - every template accepts most draws
-        raise GraphstepError("error.no_friendly_values", template=template)
+            return statements, graph, trace
+    raise GraphstepError("error.no_friendly_values", template=template)  # pragma: no cover - most draws pass
+
+
+def make_exercise(template: str, seed: int, solution: bool = False, lang: str = "en",
+                  file_name: str = "FILE.gstep", precision: int = 2) -> str:
+    """The text of a fresh exercise (blank answers) or of its solution (answers filled in)."""
+    if template not in TEMPLATES:
+        raise GraphstepError("error.unknown_template", template=template, choices=", ".join(TEMPLATES))
+    chosen = TEMPLATES[template]
+    statements, graph, trace = _friendly_draw(chosen, template, seed)
     lines = [f"# {t('exercise.header', lang, template=template, seed=seed)}",
              f"# {t('exercise.title_' + template, lang)}"]
     if solution:
