@@ -178,21 +178,9 @@ def check_sizes(graph: Graph, leaves: Mapping[int, Any]) -> None:
 def _result_shape(node: Node, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
     op = node.op
     if op == "matmul":
-        a, b = shapes
-        if not a or not b or (a[-1] != (b[-2] if len(b) > 1 else b[0])):
-            raise ValueError("matmul shapes")
-        batch = numpy.broadcast_shapes(a[:-2], b[:-2])
-        return (*batch, *a[-2:-1], *(b[-1:] if len(b) > 1 else ()))
+        return _matmul_shape(*shapes)
     if op in ("sum", "mean"):
-        axis, keep = (node.const[0], True) if isinstance(node.const, tuple) else (node.const, False)
-        (shape,) = shapes
-        if axis is None or not shape:
-            return tuple(1 for _ in shape) if keep else ()
-        axis = int(axis)
-        if not -len(shape) <= axis < len(shape):
-            raise ValueError("axis out of range")
-        axis %= len(shape)
-        return tuple(1 if k == axis else s for k, s in enumerate(shape) if keep or k != axis)
+        return _reduced_shape(node, shapes[0])
     if op == "transpose":
         (shape,) = shapes
         return (*shape[:-2], shape[-1], shape[-2]) if len(shape) >= 2 else shape
@@ -202,6 +190,25 @@ def _result_shape(node: Node, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
         return tuple(numpy.broadcast_shapes(*shapes))
     except ValueError:
         return max(shapes, key=shape_size)
+
+
+def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    if not a or not b or (a[-1] != (b[-2] if len(b) > 1 else b[0])):
+        raise ValueError("matmul shapes")
+    batch = numpy.broadcast_shapes(a[:-2], b[:-2])
+    return (*batch, *a[-2:-1], *(b[-1:] if len(b) > 1 else ()))
+
+
+def _reduced_shape(node: Node, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape a sum or mean leaves: one axis (or all) gone, or kept with length 1."""
+    axis, keep = (node.const[0], True) if isinstance(node.const, tuple) else (node.const, False)
+    if axis is None or not shape:
+        return tuple(1 for _ in shape) if keep else ()
+    axis = int(axis)
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError("axis out of range")
+    axis %= len(shape)
+    return tuple(1 if k == axis else s for k, s in enumerate(shape) if keep or k != axis)
 
 
 def _where(graph: Graph, node: Node) -> Phrase:
