@@ -45,28 +45,14 @@ def run(
     if backend != "dask":  # Dask holds a chunk at a time, never the whole batch: no cap on the total
         check_sizes(graph, leaf_values)
     if not record and _fusion().applicable(graph, leaf_values, backend):
-        try:
-            fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
-            return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
-        except _fusion().Unfusable as reason:  # an op the fused path cannot write: the plain loop below runs it
-            log.debug("cannot fuse this run (%s); running the plain loop", reason)
-        except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
-            log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
+        fused = _run_fused(graph, leaf_values, xp, backend, dtype)
+        if fused is not None:
+            return fused
     nodes = graph.nodes
     n = len(nodes)
-    vals: list[Any] = [None] * n
     # Floating-point problems become step warnings (log of 0, overflow), not numpy RuntimeWarnings.
     with numpy.errstate(all="ignore"), paused_gc():
-        for node in nodes:
-            if node.op == INPUT or node.op == CONST:
-                vals[node.id] = leaf_values[node.id]
-                continue
-            op = OPS[node.op]
-            try:
-                vals[node.id] = op.forward(xp, [vals[i] for i in node.inputs], node.const)
-            except (ValueError, TypeError) as error:
-                raise _node_error(graph, node, vals, error) from None
-
+        vals = _forward(graph, leaf_values, xp)
         grads: list[Any] = [None] * n
         sent: list[tuple[Any, ...] | None] | None = [None] * n if record else None
         output = graph.output
@@ -90,6 +76,33 @@ def run(
                 previous = grads[source]
                 grads[source] = g if previous is None else previous + g
     return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype)
+
+
+def _run_fused(graph: Graph, leaf_values: dict[int, Any], xp: Any, backend: str, dtype: str) -> Trace | None:
+    """The fused run's trace, or None when the plain loop must run instead (and, on a real problem, report it)."""
+    try:
+        fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
+        return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
+    except _fusion().Unfusable as reason:  # an op the fused path cannot write: the plain loop runs it
+        log.debug("cannot fuse this run (%s); running the plain loop", reason)
+    except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
+        log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
+    return None
+
+
+def _forward(graph: Graph, leaf_values: dict[int, Any], xp: Any) -> list[Any]:
+    """Every node's value, in topological order."""
+    vals: list[Any] = [None] * len(graph.nodes)
+    for node in graph.nodes:
+        if node.op == INPUT or node.op == CONST:
+            vals[node.id] = leaf_values[node.id]
+            continue
+        op = OPS[node.op]
+        try:
+            vals[node.id] = op.forward(xp, [vals[i] for i in node.inputs], node.const)
+        except (ValueError, TypeError) as error:
+            raise _node_error(graph, node, vals, error) from None
+    return vals
 
 
 def _fusion() -> Any:
