@@ -245,14 +245,7 @@ def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[
     with offsets relative to the run."""
     pieces: list[tuple[str, str, int, int]] = []
     chunk = source[i:end]
-    if chunk.endswith("{") or ("_{" in chunk and not chunk.endswith("}")):
-        raise SourceError("error.unclosed_subscript", source, i + chunk.index("_{") + 1)
-    looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
-    if looks_like_call and not any(longest_name(known, chunk, p) for p in range(len(chunk))):
-        hint = difflib.get_close_matches(chunk, [*FUNCTIONS, *CALL_NAMES], n=1)
-        if hint:
-            raise SourceError("error.unknown_function_hint", source, i, end, name=chunk, hint=hint[0])
-        raise SourceError("error.unknown_function", source, i, end, name=chunk, product="*".join(chunk))
+    _check_word(source, i, end, known)
     p = 0
     while p < len(chunk):
         name = longest_name(known, chunk, p)
@@ -265,21 +258,41 @@ def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[
         piece = _PIECE.match(chunk, p)
         if piece is None:  # digits or an underscore after a known name: `loss2`, `exp_`
             raise SourceError("error.name_start", source, i + p, None, char=chunk[p])
-        text = piece.group(1)
-        braced, digits, letter = piece.group(2), piece.group(3), piece.group(4)
-        if braced is not None:
-            braced = braced.strip()
-            if not braced or not braced.replace("_", "").isalnum():
-                raise SourceError("error.subscript_chars", source, i + p)
-            text += braced if braced.isdigit() else "_" + braced
-        elif digits is not None:
-            text += digits  # x_1 and x1 are the same name
-        elif letter is not None:
-            text += "_" + letter
+        text = _subscripted(piece, source, i + p)
         kind = "FUNC" if text in FUNCTIONS or text in CALL_NAMES else "NAME"
         pieces.append((kind, text, p, piece.end()))
         p = piece.end()
     return pieces
+
+
+def _check_word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> None:
+    """An unclosed subscript, or a call of a function the language does not know, is an error here."""
+    chunk = source[i:end]
+    if chunk.endswith("{") or ("_{" in chunk and not chunk.endswith("}")):
+        raise SourceError("error.unclosed_subscript", source, i + chunk.index("_{") + 1)
+    looks_like_call = end < len(source) and source[end] == "(" and len(chunk) >= 3 and chunk.isalpha()
+    if looks_like_call and not any(longest_name(known, chunk, p) for p in range(len(chunk))):
+        hint = difflib.get_close_matches(chunk, [*FUNCTIONS, *CALL_NAMES], n=1)
+        if hint:
+            raise SourceError("error.unknown_function_hint", source, i, end, name=chunk, hint=hint[0])
+        raise SourceError("error.unknown_function", source, i, end, name=chunk, product="*".join(chunk))
+
+
+def _subscripted(piece: re.Match[str], source: str, at: int) -> str:
+    """A one-letter name with its subscript as the language spells it: ``x_1``, ``x_{1}`` → ``x1``;
+    ``w_{ij}`` → ``w_ij``."""
+    text = piece.group(1)
+    braced, digits, letter = piece.group(2), piece.group(3), piece.group(4)
+    if braced is not None:
+        braced = braced.strip()
+        if not braced or not braced.replace("_", "").isalnum():
+            raise SourceError("error.subscript_chars", source, at)
+        text += braced if braced.isdigit() else "_" + braced
+    elif digits is not None:
+        text += digits  # x_1 and x1 are the same name
+    elif letter is not None:
+        text += "_" + letter
+    return text
 
 
 def canonical_name(spelling: str) -> str:
