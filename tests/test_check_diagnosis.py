@@ -52,7 +52,7 @@ def test_fan_out_not_summed() -> None:
     report = sheet("staged.gstep", "? ∂f/∂x = 1.58", "? ∂f/∂y = 1.59")
     assert verdict_of(report, "∂f/∂x") == ("wrong", "fanout")
     assert verdict_of(report, "∂f/∂y") == ("right", None)
-    assert "+=" in note(report.verdicts[0]) and "1.5832 - 0.0358 + 0.5121 = 2.0596" in note(report.verdicts[0])
+    assert "+=" in note(report.verdicts[0]) and "1.5832 - 0.0358 + 0.5121 ≈ 2.0596" in note(report.verdicts[0])
 
 
 def test_mul_inputs_swapped() -> None:
@@ -190,3 +190,10 @@ def test_relu_opened_the_wrong_way() -> None:
     assert verdict_of(report, "∂L/∂h") == ("right", None)
     assert verdict_of(report, "∂L/∂z") == ("wrong", "relu_routed")
     assert "its input here is -4.00" in note(report.verdicts[1])
+
+
+def test_a_shown_sum_says_equal_only_when_its_shown_parts_add_up() -> None:
+    from graphstep.checking.diagnose import shown_sum
+
+    assert shown_sum("1.5832 - 0.0358 + 0.5121", "2.0596") == "1.5832 - 0.0358 + 0.5121 ≈ 2.0596"
+    assert shown_sum("-8.00 + 2.00", "-6.00") == "-8.00 + 2.00 = -6.00"

@@ -55,6 +55,18 @@ def how(graph: Graph, world: World, node: int, of: int | None, digits: int,
     return f"{' + '.join(parts) or '0'} = {total}".replace("+ -", "- ")
 
 
+def shown_sum(parts: str, total: str) -> str:
+    """``parts = total`` when the shown parts add up to the shown total at its precision, else ``parts ≈ total``
+    (a student reads the equation as written)."""
+    try:
+        added = sum(float(p) for p in parts.replace("- ", "+ -").split(" + "))
+        decimals = len(total.partition(".")[2])
+        holds = round(added, decimals) == float(total)
+    except ValueError:
+        holds = True
+    return f"{parts} {'=' if holds else '≈'} {total}"
+
+
 def candidates(graph: Graph, world: World, node: int, of: int | None, digits: int) -> list[tuple[Diagnosis, float]]:
     """Each usual mistake, recomputed: (its diagnosis with the numbers for the message, the number it gives)."""
 
@@ -74,7 +86,7 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
         parts = " + ".join(num(e.sent) for e in edges).replace("+ -", "- ")
         for e in edges:
             found.append((Diagnosis("fanout", {**common, "count": str(len(edges)), "gate": gate_text(graph, e.consumer),
-                                               "parts": parts}), e.sent))
+                                               "parts": parts, "sum": shown_sum(parts, common["right"])}), e.sent))
     for e in edges:
         found += edge_candidates(graph, world, node, e, common, num)
     if len(edges) > 1 and all(e.local is not None for e in edges):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphstep.checking.diagnose import Diagnosis, gate_text, trim
+from graphstep.checking.diagnose import Diagnosis, gate_text, shown_sum, trim
 from graphstep.checking.search import Fault, Flow, Found, Run, search
 from graphstep.checking.worlds import World, forward
 from graphstep.graph import Graph
@@ -75,6 +75,7 @@ def fault_fields(flow: Flow, fault: Fault, run: Run, digits: int) -> dict[str, A
     edges = flow.into[fault.node]
     fields.update(right=num(computed[fault.node]), wrong=num(wrong), count=str(len(edges)),
                   parts=" + ".join(num(sent[e]) for e in edges).replace("+ -", "- "))
+    fields["sum"] = shown_sum(fields["parts"], fields["right"])
     if fault.code == "fanout":
         fields["gate"] = gate_text(graph, edges[fault.pick][0])
     if fault.code == "chain_order":
