@@ -12,7 +12,7 @@ from typing import Any
 
 from graphstep.checking.diagnose import Diagnosis, gate_text, shown_sum, trim
 from graphstep.checking.search import Fault, Flow, Found, Run, search
-from graphstep.checking.worlds import World, forward
+from graphstep.checking.worlds import World, ancestors, forward
 from graphstep.graph import Graph
 
 
@@ -91,11 +91,7 @@ def value_remote(graph: Graph, world: World, leaves: Mapping[int, float], claims
                  matches: Callable[[float], bool], digits: int) -> Diagnosis | None:
     """A forward mistake at a gate before ``node`` that reproduces its value: a max/min gate passing on the
     other input, a relu letting a negative input through, an intermediate's sign flipped."""
-    ancestors = {node}
-    for gate in reversed(graph.nodes[: node + 1]):
-        if gate.id in ancestors:
-            ancestors.update(gate.inputs)
-    for gate_id in sorted(ancestors - {node}, reverse=True):  # nearest the answer first
+    for gate_id in sorted(ancestors(graph, node) - {node}, reverse=True):  # nearest the answer first
         gate = graph.nodes[gate_id]
         if gate.is_leaf or gate_id in claims:
             continue

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from graphstep.checking.worlds import descendants
+from graphstep.checking.worlds import ancestors, descendants
 from graphstep.graph import Graph
 from graphstep.ops import OPS
 
@@ -73,7 +73,7 @@ class Flow:
         self.claims = dict(claims or {})
         self.claims.pop(answered, None)
         above = descendants(graph, answered) | {answered}
-        needed = _ancestors(graph, of)
+        needed = ancestors(graph, of)
         self.order = sorted((n for n in above if n in needed), reverse=True)
         self.region = set(self.order)
         self.local: dict[int, list[float]] = {}
@@ -281,11 +281,3 @@ def unary_chain(graph: Graph, node: int) -> tuple[int, int] | None:
     if not all(OPS[g.op].arity == 1 and OPS[g.op].local is not None for g in gates):
         return None
     return inner, outer
-
-
-def _ancestors(graph: Graph, output: int) -> set[int]:
-    seen = {output}
-    for node in reversed(graph.nodes[: output + 1]):
-        if node.id in seen:
-            seen.update(node.inputs)
-    return seen

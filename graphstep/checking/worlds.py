@@ -69,7 +69,7 @@ def backward(graph: Graph, world: World, output: int, claims: Mapping[int, float
     """Gradients of ``output`` on the world's values; a claimed gradient replaces the computed one."""
     edges: dict[int, list[Edge]] = {}
     world.edges, world.grads, world.grad_computed = edges, {}, {}
-    needed = _ancestors(graph, output)
+    needed = ancestors(graph, output)
     with numpy.errstate(all="ignore"):
         for node in reversed(graph.nodes[: output + 1]):
             if node.id not in needed:
@@ -92,7 +92,7 @@ def backward(graph: Graph, world: World, output: int, claims: Mapping[int, float
     return world
 
 
-def _ancestors(graph: Graph, output: int) -> set[int]:
+def ancestors(graph: Graph, output: int) -> set[int]:
     seen = {output}
     for node in reversed(graph.nodes[: output + 1]):
         if node.id in seen:
