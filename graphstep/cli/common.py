@@ -14,7 +14,7 @@ from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
 from graphstep.i18n import LANGUAGES
-from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
+from graphstep.limits import DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_NODES, limits
 from graphstep.parser import parse
 from graphstep.values import parse_values
 
@@ -26,10 +26,14 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_limit_arguments(parser: argparse.ArgumentParser, elements: bool = True) -> None:
-    """``--allow-path DIR`` and ``--max-elements N``: what an untrusted program may read and hold."""
+    """``--allow-path DIR``, ``--max-nodes N`` and ``--max-elements N``: what an untrusted program may read,
+    how large its graph may be and how many numbers it may hold."""
     parser.add_argument("--allow-path", action="append", default=[], metavar="DIR",
                         help="a folder whose files load(…) may also read (repeatable; by default a program reads "
                              "only files in its own folder)")
+    parser.add_argument("--max-nodes", type=int, default=None, metavar="N",
+                        help="the most nodes (gates, inputs, constants) a program may have "
+                             f"(default {DEFAULT_MAX_NODES:,})")
     if not elements:
         return
     parser.add_argument("--max-elements", type=int, default=None, metavar="N",
@@ -73,7 +77,7 @@ def check_options(args: argparse.Namespace) -> None:
             need("step", math.isfinite(step) and step > 0, "option.step_size")
         else:
             need("step", step >= 0, "option.whole_nonnegative")
-    for name in ("steps", "batch", "max_elements"):
+    for name in ("steps", "batch", "max_elements", "max_nodes"):
         if given(name):
             need(name, options[name] >= 1, "option.at_least_one")
 

@@ -346,6 +346,7 @@ MESSAGES: dict[str, str] = {
     "file.npy_dtype": "{path} does not hold plain numbers (its dtype is {dtype!r})",
     "file.complex": "{path} holds complex numbers; graphstep computes with real numbers only",
     "file.not_a_table": "{path}: cannot read an array of numbers from it (not a table of numbers)",
+    "limit.too_many_nodes": "the program has more nodes than the limit of {cap} (gates, inputs and constants; raise it with --max-nodes N)",
     "limit.too_many": "{what} would hold {count} numbers, more than the limit of {cap} (raise it with --max-elements N)",
     "limit.this_array": "this array",
     "limit.with": "with {what}, the program's arrays",

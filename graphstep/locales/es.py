@@ -345,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "file.npy_dtype": "{path} no contiene números simples (su dtype es {dtype!r})",
     "file.complex": "{path} contiene números complejos; graphstep calcula solo con números reales",
     "file.not_a_table": "{path}: no se puede leer de él un array de números (no es una tabla de números)",
+    "limit.too_many_nodes": "el programa tiene más nodos que el límite de {cap} (puertas, entradas y constantes; súbelo con --max-nodes N)",
     "limit.too_many": "{what} tendría {count} números, más que el límite de {cap} (súbelo con --max-elements N)",
     "limit.this_array": "este array",
     "limit.with": "con {what}, los arrays del programa",

@@ -1,0 +1,80 @@
+"""Issue 13, graph size: a file's number of nodes is capped (``--max-nodes``), so no command can be made to
+work for minutes by a long program; the Python API can lift the cap for graphs built on purpose."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import graphstep
+from graphstep.cli import main
+from graphstep.errors import GraphstepError
+from graphstep.limits import DEFAULT_MAX_NODES, limits
+
+TOO_MANY = "x = 1.0001\nf = x" + "*x" * DEFAULT_MAX_NODES + "\n"
+"""A program of DEFAULT_MAX_NODES + 1 nodes (an input, then that many gates): one over the cap (20 kB)."""
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", [["eval"], ["grad"], ["export", "-o", "{dir}/out.svg"],
+                                     ["train", "--steps", "1"], ["check"]])
+def test_every_command_refuses_a_graph_over_the_cap(tmp_path: Path, capsys: Any, command: list[str]) -> None:
+    source = tmp_path / "long.gstep"
+    source.write_text(TOO_MANY + ("? f = 1\n" if command == ["check"] else ""))
+    args = [a.format(dir=tmp_path) for a in command]
+    start = time.perf_counter()
+    code, out, err = _run(capsys, args[0], str(source), *args[1:])
+    assert code == 2
+    assert f"more nodes than the limit of {DEFAULT_MAX_NODES:,}" in err
+    assert "--max-nodes N" in err
+    assert "Traceback" not in err
+    assert time.perf_counter() - start < 10
+    assert not (tmp_path / "out.svg").exists()
+
+
+def test_the_app_refuses_a_graph_over_the_cap_before_opening(tmp_path: Path, capsys: Any) -> None:
+    source = tmp_path / "long.gstep"
+    source.write_text(TOO_MANY)
+    code, out, err = _run(capsys, str(source))  # the app is the default command
+    assert code == 2
+    assert "more nodes than the limit" in err
+
+
+def test_the_message_is_in_spanish_too(capsys: Any) -> None:
+    code, _, err = _run(capsys, "eval", "x*x*x*x", "x=1", "--max-nodes", "3", "--lang", "es")
+    assert code == 2
+    assert "el programa tiene más nodos que el límite de 3" in err
+    assert "línea 1, columna 1" in err
+
+
+def test_max_nodes_raises_the_cap(capsys: Any) -> None:
+    code, out, _ = _run(capsys, "eval", "x*x*x*x", "x=2", "--max-nodes", "4")
+    assert code == 0
+    assert "16" in out
+    code, _, err = _run(capsys, "eval", "x*x*x*x", "x=2", "--max-nodes", "3")
+    assert code == 2 and "limit of 3" in err
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_max_nodes_must_be_positive(capsys: Any, value: str) -> None:
+    code, _, err = _run(capsys, "eval", "x", "x=1", "--max-nodes", value)
+    assert code == 2
+    assert err.strip() == f"error: --max-nodes must be at least 1, not {value}"
+
+
+def test_the_api_has_the_cap_and_can_lift_it() -> None:
+    with pytest.raises(GraphstepError, match="more nodes than the limit"):
+        graphstep.parse(TOO_MANY)
+    with limits(max_nodes=None):
+        graph = graphstep.parse(TOO_MANY)
+    assert len(graph.nodes) == DEFAULT_MAX_NODES + 1
+    with limits(max_nodes=20), pytest.raises(GraphstepError, match="limit of 20"):
+        graphstep.parse("x" + "+x" * 20)
