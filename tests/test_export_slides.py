@@ -28,7 +28,7 @@ def test_fontsize_scales_the_builtin_text_in_svg_and_tikz(tmp_path: Path) -> Non
     trace = trace_of("neuron")
     plain = Renderer(trace.graph, trace, builtin=True).drawing()
     large = Renderer(trace.graph, trace, DrawOptions(fontsize=28), builtin=True).drawing()
-    sizes = lambda d, role: {t.size for t in d.texts if t.role == role}  # noqa: E731
+    sizes = lambda d, role: {t.size for t in d.texts if t.role == role}
     assert sizes(plain, "value") == {14} and sizes(large, "value") == {28}
     assert sizes(large, "label") == {2 * s for s in sizes(plain, "label")}
     assert large.width > 1.3 * plain.width  # room along the wires grows with the numbers
