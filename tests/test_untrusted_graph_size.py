@@ -31,7 +31,7 @@ def test_every_command_refuses_a_graph_over_the_cap(tmp_path: Path, capsys: Any,
     source.write_text(TOO_MANY + ("? f = 1\n" if command == ["check"] else ""))
     args = [a.format(dir=tmp_path) for a in command]
     start = time.perf_counter()
-    code, out, err = _run(capsys, args[0], str(source), *args[1:])
+    code, _, err = _run(capsys, args[0], str(source), *args[1:])
     assert code == 2
     assert f"more nodes than the limit of {DEFAULT_MAX_NODES:,}" in err
     assert "--max-nodes N" in err
@@ -43,7 +43,7 @@ def test_every_command_refuses_a_graph_over_the_cap(tmp_path: Path, capsys: Any,
 def test_the_app_refuses_a_graph_over_the_cap_before_opening(tmp_path: Path, capsys: Any) -> None:
     source = tmp_path / "long.gstep"
     source.write_text(TOO_MANY)
-    code, out, err = _run(capsys, str(source))  # the app is the default command
+    code, _, err = _run(capsys, str(source))  # the app is the default command
     assert code == 2
     assert "more nodes than the limit" in err
 
