@@ -88,8 +88,7 @@ class Parser:
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
         self.budget = Budget()  # numbers held by the constants made so far (graphstep.limits)
-        cap = current().max_nodes
-        self.max_nodes = sys.maxsize if cap is None else cap
+        self.max_nodes = current().max_nodes or sys.maxsize  # None: no cap (graphstep.limits)
 
     # --- token helpers ---------------------------------------------------------------------------------------
 
