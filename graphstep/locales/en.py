@@ -177,6 +177,10 @@ MESSAGES: dict[str, str] = {
     "check.note_local_dropped": "{claim} is the upstream gradient passed on unchanged, as an add gate would; the {gate} gate multiplies it by its local derivative ({local}): {upstream} × {local} = {sent}.",
     "check.note_unknown": "expected {expected}: {how}.",
     "check.note_unknown_value": "expected {expected}: {how}.",
+    "check.short_too_large": "not diagnosed (too large)",
+    "check.note_too_large": "expected {expected}. The exercise is too large for the checker to look for the mistake (its recomputations are limited to {cap} node visits per check).",
+    "check.too_large": "the exercise is too large to check: its exact gradients would take more than {cap} node visits",
+    "check.too_many_answers": "{count} answer lines, more than the limit of {cap} per check",
     "check.no_answers": "{file}: no answers found. Write them as lines like `? q = 3` or `? ∂f/∂x = -4`.",
     "check.note_blank": "not answered yet.",
     # --- exercise templates (graphstep exercise)
