@@ -102,7 +102,7 @@ def test_a_parse_error_keeps_its_caret() -> None:
 
 
 def test_train_options_and_the_loss_curve_in_spanish(tmp_path: Path) -> None:
-    english, spanish, code = both("train", "W = param(1); f = W*W", "--plot", str(tmp_path / "loss.svg"))
+    _, spanish, code = both("train", "W = param(1); f = W*W", "--plot", str(tmp_path / "loss.svg"))
     assert code == 2
     assert spanish == [f"error: --plot escribe un PNG: da un nombre de archivo terminado en .png, "
                        f"no {str(tmp_path / 'loss.svg')!r}"]
