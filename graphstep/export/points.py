@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphstep.layout import Layout, spaced
-from graphstep.placement import Metrics, channel_runs
+from graphstep.placement import Metrics, channel_runs, lane_offset
 from graphstep.scene import SINK, Scene, SceneNode, SceneWire
 
 NUMBER_SIZE = 14
@@ -47,8 +47,14 @@ def number_width(text: str) -> float:
     return text_width(text, NUMBER_SIZE)
 
 
-LR_METRICS = Metrics(number_width, label_pad=14.0)
-"""Left to right: a wire's run is as long as its longer number."""
+NUMBER_CAP = NUMBER_SIZE * 0.78
+"""How far a number reaches above its baseline (digits and the minus sign)."""
+PAIR_GAP = 20.0
+"""Between the numbers of two neighbouring wires: about twice the space inside one wire's pair."""
+LR_METRICS = Metrics(number_width, label_pad=14.0, value_at=-5.0, grad_at=4.0 + NUMBER_CAP, pair_gap=PAIR_GAP,
+                     lane=(NUMBER_CAP + 5.0) + (4.0 + NUMBER_CAP) + PAIR_GAP)
+"""Left to right: a wire's run is as long as its longer number; its value's baseline 5 pt above it, its
+gradient's 4 pt below it (plus the gradient's height); lanes ``PAIR_GAP`` apart."""
 TB_METRICS = Metrics(lambda _: 0.0, min_label=2 * LINE + 8)
 """Top to bottom: the numbers sit beside the wire, its run is two lines long."""
 
@@ -110,7 +116,7 @@ class Frame:
     def lane_v(self, wire: SceneWire) -> float:
         if wire.target == SINK:
             return self.centre_v[SINK]
-        return self.centre_v[wire.target] + (wire.position - (len(self.inputs[wire.target]) - 1) / 2) * self.lane
+        return self.centre_v[wire.target] + lane_offset(wire.position, len(self.inputs[wire.target]), self.lane)
 
 
 def place(scene: Scene, layout: Layout) -> Frame:
@@ -184,9 +190,9 @@ def _lane(scene: Scene, lr: bool) -> float:
     if not scene.labelled:
         return 14.0
     if lr:
-        return 2 * LINE + 8
+        return LR_METRICS.lane
     return (max((number_width(w.value.text) for w in scene.wires), default=0)
-            + max((number_width(w.grad.text) for w in scene.wires), default=0) + 30)
+            + max((number_width(w.grad.text) for w in scene.wires), default=0) + 10 + PAIR_GAP)
 
 
 Key = int | tuple[tuple[int, int], int]
@@ -258,7 +264,7 @@ class _Rows:
             rs = self.routes[(consumer, position)]
             if j + 1 < len(rs):
                 return rs[j + 1]
-            return v[consumer] + (position - (self.n_inputs[consumer] - 1) / 2) * lane
+            return v[consumer] + lane_offset(position, round(self.n_inputs[consumer]), lane)
         if key in self.anchor and self.anchor[key] != key:
             # A composite's chain lines up with its last gate, so its dashed box is one clean band.
             return v[self.anchor[key]]
@@ -267,5 +273,5 @@ class _Rows:
             target = out[0].target
             if target == SINK:
                 return v[target]
-            return v[target] + (out[0].position - (self.n_inputs[target] - 1) / 2) * lane
+            return v[target] + lane_offset(out[0].position, round(self.n_inputs[target]), lane)
         return current
