@@ -33,10 +33,11 @@ def trace_of(name: str) -> graphstep.Trace:
 
 
 def text_box(x: float, y: float, text: str, size: float, anchor: str) -> Box:
-    """The same estimate the drawing crops with: 0.8 of the size above the baseline, 0.25 below."""
+    """Where a number's glyphs are: digits and the minus sign reach 0.72 of the size above the baseline and
+    nothing below it (a reader sees the glyphs, not the line box)."""
     w = text_width(text, size)
     x0 = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
-    return (x0, y - size * 0.8, x0 + w, y + size * 0.25)
+    return (x0, y - size * 0.72, x0 + w, y)
 
 
 def runs(drawing: Drawing) -> dict[str, tuple[float, float, float]]:
@@ -49,16 +50,21 @@ def runs(drawing: Drawing) -> dict[str, tuple[float, float, float]]:
     return found
 
 
+PAIRED = 1.75
+"""The space between two wires' numbers, at least this many times the space inside one wire's pair."""
+
+
 def pairing_problems(numbers: list[tuple[str, Box]], wires: dict[str, tuple[float, float, float]]) -> list[str]:
     """Left to right drawings: each wire's value (just above it) and gradient (just below it) read as a pair.
-    The space between two neighbouring wires' numbers must be at least twice the space inside one pair (the
-    wire between its value and gradient), and each number must be far nearer its own wire than any other."""
+    The space between two neighbouring wires' numbers must be at least ``PAIRED`` times the space inside one
+    pair (where the wire runs), and each number must be far nearer its own wire than any other."""
     problems = []
     for key, (x0, x1, y) in wires.items():
         over = [(b, role) for role, b in numbers if x0 - 1 <= (b[0] + b[2]) / 2 <= x1 + 1]
         value = min((b for b, role in over if role == "value" and b[3] <= y), key=lambda b: y - b[3], default=None)
         grad = min((b for b, role in over if role == "grad" and b[1] >= y), key=lambda b: b[1] - y, default=None)
         if value is None or grad is None:
+            problems.append(f"wire {key}: no value above it or no gradient below it")
             continue
         inside = grad[1] - value[3]
         pair = (min(value[0], grad[0]), value[1], max(value[2], grad[2]), grad[3])
@@ -66,7 +72,7 @@ def pairing_problems(numbers: list[tuple[str, Box]], wires: dict[str, tuple[floa
             if b in (value, grad) or not (b[0] < pair[2] and pair[0] < b[2]):
                 continue
             between = b[1] - pair[3] if b[1] >= pair[3] else pair[1] - b[3]
-            if between < 2 * inside:
+            if between < PAIRED * inside:
                 problems.append(f"wire {key}: a neighbour's number {between:.1f} from its pair, {inside:.1f} inside")
         for b in (value, grad):
             middle = (b[1] + b[3]) / 2
@@ -221,3 +227,26 @@ def test_html_player_takes_its_highlight_from_the_scene_and_can_light_a_leaf(tmp
         assert node in lit
         ellipse = lit[node] if lit[node].tag == f"{SVG}ellipse" else lit[node].find(f"{SVG}ellipse")
         assert ellipse is not None
+
+
+@pytest.mark.graphviz
+@needs_dot
+@pytest.mark.parametrize("name", ["neuron", "staged", "xor_mlp"])
+def test_graphviz_numbers_sit_visibly_on_their_own_wire(name: str) -> None:
+    options = DrawOptions()
+    root = _graphviz_svg(name)
+    wires, numbers = {}, []
+    for group in root.iter(f"{SVG}g"):
+        title = group.findtext(f"{SVG}title") or ""
+        if group.get("class") != "node" or not title.startswith("w"):
+            continue
+        corners = [p for bar in group.findall(f"{SVG}polygon") for p in _points(bar.get("points", ""))]
+        wires[title] = (min(x for x, _ in corners), max(x for x, _ in corners),
+                        (min(y for _, y in corners) + max(y for _, y in corners)) / 2)
+        for text in group.iter(f"{SVG}text"):
+            role = {options.colours.value: "value", options.colours.grad: "grad"}.get(text.get("fill", ""))
+            if role:
+                numbers.append((role, text_box(float(text.get("x", "0")), float(text.get("y", "0")), text.text or "",
+                                               float(text.get("font-size", "14")), text.get("text-anchor", "start"))))
+    assert len(wires) >= 5
+    assert not pairing_problems(numbers, wires)
