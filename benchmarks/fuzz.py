@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import multiprocessing
 import os
 import random
@@ -143,7 +144,7 @@ def fuzz(worker: int, seed: int, count: int | None, seconds: float, slow: float,
     examples = example_texts()
     tally = Tally()
     start = time.perf_counter()
-    while (tally.done < count) if count is not None else (time.perf_counter() - start < seconds):
+    while (count is None or tally.done < count) and time.perf_counter() - start < seconds:
         text = generate(rng, examples)
         t0 = time.perf_counter()
         try:
@@ -187,8 +188,10 @@ def report(tally: Tally, total: float, workers: int, args: argparse.Namespace) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="stop after this long (default 60)")
-    parser.add_argument("--count", type=int, default=None, help="stop after this many inputs (all workers together)")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="stop after this long (default: 60 s, or no limit with --count)")
+    parser.add_argument("--count", type=int, default=None,
+                        help="stop after this many inputs (all workers together), or at --seconds if sooner")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--slow", type=float, default=2.0, help="report inputs slower than this (s)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
@@ -196,9 +199,10 @@ def main() -> None:
     parser.add_argument("--report", type=Path, default=None, help="also write the final report to this file")
     args = parser.parse_args()
     workers = max(1, args.workers)
+    seconds = args.seconds if args.seconds is not None else (60.0 if args.count is None else math.inf)
     counts = [None] * workers if args.count is None else [
         args.count // workers + (1 if k < args.count % workers else 0) for k in range(workers)]
-    jobs = [(k, args.seed, counts[k], args.seconds, args.slow) for k in range(workers)]
+    jobs = [(k, args.seed, counts[k], seconds, args.slow) for k in range(workers)]
     start = time.perf_counter()
     tally = Tally()
     if workers == 1:
