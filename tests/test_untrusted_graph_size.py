@@ -78,3 +78,25 @@ def test_the_api_has_the_cap_and_can_lift_it() -> None:
     assert len(graph.nodes) == DEFAULT_MAX_NODES + 1
     with limits(max_nodes=20), pytest.raises(GraphstepError, match="limit of 20"):
         graphstep.parse("x" + "+x" * 20)
+
+
+def test_grad_refuses_a_numerical_column_too_large_to_work(tmp_path: Path, capsys: Any) -> None:
+    """Two forward runs per input: 2,000 inputs summed took 5 minutes; it is refused at once."""
+    count = 2000
+    source = tmp_path / "names.gstep"
+    source.write_text("".join(f"a{i} = 1.{i}\n" for i in range(count)) + "f = " + " + ".join(f"a{i}" for i in
+                                                                                            range(count)) + "\n")
+    start = time.perf_counter()
+    code, _, err = _run(capsys, "grad", str(source))
+    assert code == 2
+    assert err.strip() == ("error: grad runs the program twice per input for the numerical gradients: 2,000 inputs "
+                           "× 3,999 nodes would be 15,996,000 node visits, more than the limit of 1,000,000")
+    assert time.perf_counter() - start < 30
+
+
+def test_grad_still_compares_a_formula_of_many_inputs_within_the_limit(capsys: Any) -> None:
+    formula = " + ".join(f"a{i} * b{i}" for i in range(30))
+    values = [f"a{i}={i}" for i in range(30)] + [f"b{i}=2" for i in range(30)]
+    code, out, _ = _run(capsys, "grad", formula, *values, "--json")
+    assert code == 0
+    assert '"agree": true' in out

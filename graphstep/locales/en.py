@@ -378,6 +378,7 @@ MESSAGES: dict[str, str] = {
     "option.step_size": "a step size > 0",
     "option.at_least_one": "at least 1",
     "cli.warning": "warning: {message}",
+    "grad.too_large": "grad runs the program twice per input for the numerical gradients: {inputs} inputs × {nodes} nodes would be {visits} node visits, more than the limit of {cap}",
     "grad.skipped": "skipped: too large (sympy needed more than {seconds:g} s)",
     "grad.skipped_short": "skipped: too large",
     "grad.two_agree": "The automatic and numerical gradients agree (tolerance {tol:g} relative); the symbolic one was skipped.",

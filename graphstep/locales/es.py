@@ -377,6 +377,7 @@ MESSAGES: dict[str, str] = {
     "option.step_size": "un tamaño de paso > 0",
     "option.at_least_one": "al menos 1",
     "cli.warning": "aviso: {message}",
+    "grad.too_large": "grad ejecuta el programa dos veces por entrada para los gradientes numéricos: {inputs} entradas × {nodes} nodos serían {visits} visitas a nodos, más que el límite de {cap}",
     "grad.skipped": "omitida: demasiado grande (sympy necesitaba más de {seconds:g} s)",
     "grad.skipped_short": "omitida: demasiado grande",
     "grad.two_agree": "Los gradientes automático y numérico coinciden (tolerancia relativa {tol:g}); el simbólico se omitió.",
