@@ -31,7 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--frames", action="store_true",
                         help="one file per step (OUT-000.svg, OUT-001.svg, …) and a Beamer overlay OUT-frames.tex")
     parser.add_argument("--fit", choices=("16:9", "4:3"), default=None,
-                        help="draw in the direction (LR or TB) whose text is largest on a slide of this shape")
+                        help="draw in the direction (LR or TB) and number of rows whose text is largest on a slide"
+                             " of this shape")
+    parser.add_argument("--rows", type=int, default=1, metavar="N",
+                        help="wrap a long circuit into N rows, like a line of text (default 1)")
     parser.add_argument("--fontsize", type=float, default=None, metavar="PT",
                         help="size of the numbers and gate symbols in points (default 14; 18 with --fit)")
     parser.add_argument("--scale", type=float, default=1.0, metavar="F",
@@ -58,7 +61,8 @@ FIT_FONTSIZE = 18
 
 def run(args: argparse.Namespace) -> int:
     options = DrawOptions(rankdir=args.rankdir, precision=args.precision, show=args.show, theme=args.theme,
-                          fontsize=args.fontsize or (FIT_FONTSIZE if args.fit else 14), transparent=args.transparent)
+                          fontsize=args.fontsize or (FIT_FONTSIZE if args.fit else 14), transparent=args.transparent,
+                          rows=args.rows)
     graph, values = load(args.source, args.values)
     if args.expand:
         graph = graph.expand()

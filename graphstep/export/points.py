@@ -11,7 +11,7 @@ a single consumer moved onto the lane of its wire, as close as the room its own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphstep.layout import Layout, spaced
 from graphstep.placement import Metrics, channel_runs
@@ -124,12 +124,33 @@ class Frame:
     route_v: dict[tuple[int, int], tuple[float, ...]]
     extent_u: float
     extent_v: float
+    row: tuple[int, ...] = ()
+    """Per layer, its row when the circuit is wrapped (``export/wrap``); empty: one row."""
+    row_start: float = MARGIN
+    row_end: tuple[float, ...] = ()
+    """Per row, where along the flow the connectors of the wires leaving it are centred."""
+    connectors: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Wires that continue on a later row, with their connector's text."""
+    radius: float = 0.0
+    """A connector's radius."""
+    moved: dict[int, tuple[int, float]] = field(default_factory=dict)
+    """Inputs drawn at the start of their gate's row instead of at the end of the row before: row, centre u."""
+
+    def row_of(self, layer: int) -> int:
+        return self.row[layer] if self.row else 0
+
+    def node_row(self, node: int) -> int:
+        return self.moved[node][0] if node in self.moved else self.row_of(self.column[node])
+
+    def u_of(self, node: int) -> float:
+        """A node's centre along the flow."""
+        return self.moved[node][1] if node in self.moved else self.centre_u[self.column[node]]
 
     def xy(self, u: float, v: float) -> tuple[float, float]:
         return (round(u, 1), round(v, 1)) if self.lr else (round(v, 1), round(u, 1))
 
     def centre(self, node: int) -> tuple[float, float]:
-        return self.xy(self.centre_u[self.column[node]], self.centre_v[node])
+        return self.xy(self.u_of(node), self.centre_v[node])
 
     def lane_v(self, wire: SceneWire) -> float:
         if wire.target == SINK:

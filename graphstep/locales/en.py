@@ -435,6 +435,7 @@ MESSAGES: dict[str, str] = {
     "error.dask_options": "--scheduler and --chunk-rows are options of --backend dask",
     "error.save_grads_folder": "--save-grads: cannot create the folder {folder}: {reason}",
     "error.fps": "--fps must be between 0.02 and 50, got {fps}",
+    "error.rows": "rows must be a whole number from 1 to {most}, got {got}",
     "error.steps_at_least_one": "--steps must be at least 1",
     "error.batch_at_least_one": "--batch must be at least 1",
     "error.plot_png": "--plot writes a PNG: give a file name ending in .png, not {path!r}",

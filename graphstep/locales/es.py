@@ -434,6 +434,7 @@ MESSAGES: dict[str, str] = {
     "error.dask_options": "--scheduler y --chunk-rows son opciones de --backend dask",
     "error.save_grads_folder": "--save-grads: no se puede crear la carpeta {folder}: {reason}",
     "error.fps": "--fps debe estar entre 0.02 y 50, pero es {fps}",
+    "error.rows": "rows debe ser un número entero de 1 a {most}, pero es {got}",
     "error.steps_at_least_one": "--steps debe ser al menos 1",
     "error.batch_at_least_one": "--batch debe ser al menos 1",
     "error.plot_png": "--plot escribe un PNG: da un nombre de archivo terminado en .png, no {path!r}",
