@@ -58,7 +58,6 @@ def to_dot(scene: Scene, rows: DotRows | None = None) -> str:
         ' penwidth=1.2];',
         f'  edge [color="{c.foreground}", arrowsize=0.7, penwidth=1.2];',
     ]
-    labelled = scene.labelled
     in_cluster = {m: cl.group for cl in scene.clusters for m in cl.members}
     row = rows.node_row if rows else {}
     # Lines by (row, composite cluster): each row is an invisible cluster, composites nest inside it.
@@ -67,25 +66,49 @@ def to_dot(scene: Scene, rows: DotRows | None = None) -> str:
         by_cluster.setdefault((row.get(node.id, 0), in_cluster.get(node.id)), []).append(_node(node, scene))
     edges: list[str] = []
     for wire in scene.wires:
-        source = _id(wire.source)
-        if rows and wire.end in rows.connectors:  # on to a later row: through a pair of connectors
-            source = _connectors(wire, rows, scene, by_cluster, edges)
-        if labelled:
-            # A wire inside one cluster keeps its numbers inside the cluster's box.
-            home = in_cluster.get(wire.source) if in_cluster.get(wire.source) == in_cluster.get(wire.target) else None
-            by_cluster.setdefault((row.get(wire.target, 0), home), []).append(_wire_label(wire, scene))
-            port_in, port_out = ("w", "e") if opts.rankdir == "LR" else ("n", "s")
-            paint = _paint(wire)
-            edges.append(f"  {source} -> w{wire.key}:wire:{port_in} [arrowhead=none{paint}];")
-            edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
-        else:
-            paint = _paint(wire)
-            edges.append(f"  {source} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
-    if labelled:
+        edges += _wire(wire, scene, rows, in_cluster, by_cluster)
+    if scene.labelled:
         for target, line in _keep_input_order(scene, in_cluster, reverse=rows is not None):
             by_cluster.setdefault((row.get(target, 0), None), []).append(line)
+    lines += _blocks(scene, rows, by_cluster)
+    current = next((n for n in scene.nodes if n.current), None)
+    if scene.tables and current is not None:
+        # Beside the highlighted gate, in its own layer (rank), tied to it by a dashed line.
+        lines.append(_tables(scene))
+        lines.append(f"  {{ rank=same; {_id(current.id)}; tensors; }}")
+        edges.append(f'  {_id(current.id)} -> tensors [style=dashed, arrowhead=none, color="{c.highlight_line}"];')
+    lines += edges
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+
+def _wire(wire: SceneWire, scene: Scene, rows: DotRows | None, in_cluster: dict[int, int],
+          by_cluster: dict[tuple[int, int | None], list[str]]) -> list[str]:
+    """A wire's edges (through its numbers' table node); its table node goes to ``by_cluster``."""
+    edges: list[str] = []
+    source = _id(wire.source)
+    if rows and wire.end in rows.connectors:  # on to a later row: through a pair of connectors
+        source = _connectors(wire, rows, scene, by_cluster, edges)
+    paint = _paint(wire)
+    if not scene.labelled:
+        return [*edges, f"  {source} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};"]
+    # A wire inside one cluster keeps its numbers inside the cluster's box.
+    home = in_cluster.get(wire.source) if in_cluster.get(wire.source) == in_cluster.get(wire.target) else None
+    row = rows.node_row.get(wire.target, 0) if rows else 0
+    by_cluster.setdefault((row, home), []).append(_wire_label(wire, scene))
+    port_in, port_out = ("w", "e") if scene.options.rankdir == "LR" else ("n", "s")
+    edges.append(f"  {source} -> w{wire.key}:wire:{port_in} [arrowhead=none{paint}];")
+    edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
+    return edges
+
+
+def _blocks(scene: Scene, rows: DotRows | None, by_cluster: dict[tuple[int, int | None], list[str]]) -> list[str]:
+    """The node lines, row by row (an invisible cluster each when wrapped), composite clusters inside."""
+    c = scene.options.colours
+    lines: list[str] = []
+    indent = "    " if rows else ""
     for r in range(rows.count if rows else 1):
-        indent = "    " if rows else ""
         if rows:
             lines.append(f"  subgraph cluster_row{r} {{")
             lines.append("    graph [style=invis, margin=0];")
@@ -103,20 +126,12 @@ def to_dot(scene: Scene, rows: DotRows | None = None) -> str:
             lines.append("  }")
     if rows:
         # Rows under each other: their anchors (and the connectors that start them) share the first rank,
-        # chained in order (which LR turns into top to bottom).
+        # chained in order.
         starts = "".join(f" {_id(i)};" for i in rows.heads) + "".join(f" c{key}i;" for key in rows.starts)
         chain = " -> ".join(f"a{r}" for r in range(rows.count))
         anchors = "".join(f" a{r};" for r in range(rows.count))
         lines.append(f"  {{ rank=same;{anchors}{starts} {chain} [style=invis]; }}")
-    current = next((n for n in scene.nodes if n.current), None)
-    if scene.tables and current is not None:
-        # Beside the highlighted gate, in its own layer (rank), tied to it by a dashed line.
-        lines.append(_tables(scene))
-        lines.append(f"  {{ rank=same; {_id(current.id)}; tensors; }}")
-        edges.append(f'  {_id(current.id)} -> tensors [style=dashed, arrowhead=none, color="{c.highlight_line}"];')
-    lines += edges
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _keep_input_order(scene: Scene, in_cluster: dict[int, int], reverse: bool = False) -> list[tuple[int, str]]:

@@ -54,15 +54,8 @@ def choose_rows(frame: Frame, scene: Scene, rows: int) -> Rows:
     left = [frame.centre_u[k] - frame.column_half[k] for k in range(depth)]
     right = [frame.centre_u[k] + frame.column_half[k] for k in range(depth)]
     lead = [MERGE + frame.runs[k] + 2 * STUB + 24 for k in range(depth)]  # a row's start: connector, run
-    crossing = [0.0] * (depth + 1)
     leaves = {n.id for n in scene.nodes if n.kind in ("input", "const")}
-    for wire in scene.wires:
-        for k in range(frame.column[wire.source] + 1, frame.column[wire.target] + 1):
-            crossing[k] += 1 if wire.source not in leaves else 0.5  # an input moves on with its gate
-    for cluster in scene.clusters:  # never through a composite gate's box
-        layers = [frame.column[m] for m in cluster.members]
-        for k in range(min(layers) + 1, max(layers) + 1):
-            crossing[k] += 1000
+    crossing = _crossings(frame, scene, leaves)
     candidates = [k for k in range(1, depth) if crossing[k] < 1000]
 
     def cost(cuts: tuple[int, ...]) -> float:
@@ -88,6 +81,21 @@ def choose_rows(frame: Frame, scene: Scene, rows: int) -> Rows:
     return Rows(of_layer, _labels(scene, frame, of_layer, moved), moved)
 
 
+def _crossings(frame: Frame, scene: Scene, leaves: set[int]) -> list[float]:
+    """Per layer k, how bad a cut before it is: the wires it cuts (an input cut off from its gate moves on
+    with it, so it counts half), and no cut through a composite gate's box at all (1000)."""
+    depth = len(frame.centre_u)
+    crossing = [0.0] * (depth + 1)
+    for wire in scene.wires:
+        for k in range(frame.column[wire.source] + 1, frame.column[wire.target] + 1):
+            crossing[k] += 1 if wire.source not in leaves else 0.5
+    for cluster in scene.clusters:
+        layers = [frame.column[m] for m in cluster.members]
+        for k in range(min(layers) + 1, max(layers) + 1):
+            crossing[k] += 1000
+    return crossing
+
+
 def _labels(scene: Scene, frame: Frame, of_layer: tuple[int, ...], moved: dict[int, int]) -> dict[WireKey, str]:
     """The connector text of each crossing wire: its source's name on the circuit, else A, B, … (one per source)."""
     letters = iter(string.ascii_uppercase)
@@ -101,6 +109,25 @@ def _labels(scene: Scene, frame: Frame, of_layer: tuple[int, ...], moved: dict[i
             by_source[wire.source] = names.get(wire.source) or next(letters, "?")
         found[wire.end] = by_source[wire.source]
     return found
+
+
+def _bands(frame: Frame, chosen: Rows) -> tuple[list[float], list[float]]:
+    """Per row, the top and bottom of the room its nodes and long wires take across the flow."""
+    top = [float("inf")] * chosen.count
+    bottom = [float("-inf")] * chosen.count
+    for i, v in frame.centre_v.items():
+        if i in chosen.moved:  # placed on its gate's lane, inside that gate's room
+            continue
+        r = chosen.of_layer[frame.column[i]]
+        room = max(frame.shapes[i].ry if frame.lr else frame.shapes[i].rx,
+                   len(frame.inputs.get(i, ())) * frame.lane / 2)
+        top[r], bottom[r] = min(top[r], v - room), max(bottom[r], v + room)
+    for (target, _), vs in frame.route_v.items():
+        first = frame.column[target] - len(vs)
+        for j, v in enumerate(vs):
+            r = chosen.of_layer[first + j]
+            top[r], bottom[r] = min(top[r], v - frame.lane / 2), max(bottom[r], v + frame.lane / 2)
+    return top, bottom
 
 
 def wrapped(frame: Frame, scene: Scene, rows: int) -> Frame:
@@ -123,20 +150,7 @@ def wrapped(frame: Frame, scene: Scene, rows: int) -> Frame:
         shift_u.append(shift)
         row_end.append(frame.centre_u[b] + frame.column_half[b] + shift + STUB + radius)
     # Across: each row's band (its nodes' and long wires' room) right under the one before.
-    top = [float("inf")] * chosen.count
-    bottom = [float("-inf")] * chosen.count
-    for i, v in frame.centre_v.items():
-        if i in chosen.moved:  # placed on its gate's lane, inside that gate's room
-            continue
-        r = chosen.of_layer[frame.column[i]]
-        room = max(frame.shapes[i].ry if frame.lr else frame.shapes[i].rx,
-                   len(frame.inputs.get(i, ())) * frame.lane / 2)
-        top[r], bottom[r] = min(top[r], v - room), max(bottom[r], v + room)
-    for (target, _), vs in frame.route_v.items():
-        first = frame.column[target] - len(vs)
-        for j, v in enumerate(vs):
-            r = chosen.of_layer[first + j]
-            top[r], bottom[r] = min(top[r], v - frame.lane / 2), max(bottom[r], v + frame.lane / 2)
+    top, bottom = _bands(frame, chosen)
     shift_v, cursor = [], top[0]
     for r in range(chosen.count):
         shift_v.append(cursor - top[r])
