@@ -28,7 +28,7 @@ CANDIDATES = (("LR", 1), ("LR", 2), ("LR", 3), ("TB", 1))
 
 def slide(fit: str) -> tuple[float, float]:
     if fit not in SLIDES:
-        raise GraphstepError(f"fit must be one of {', '.join(SLIDES)}, got {fit!r}")
+        raise GraphstepError("export.one_of", name="fit", choices=", ".join(SLIDES), value=fit)
     return SLIDES[fit]
 
 
