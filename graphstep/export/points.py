@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphstep.layout import Layout, spaced
-from graphstep.placement import Metrics, channel_runs
+from graphstep.placement import Metrics, channel_runs, lane_offset
 from graphstep.scene import SINK, Scene, SceneNode, SceneWire
 
 NUMBER_SIZE = 14
@@ -23,6 +23,7 @@ SMALL_SIZE = 11
 SHAPE_SIZE = 10
 LINE = 16.0  # height of a line of numbers
 FAN = 40.0
+MIN_FAN = 16.0
 MERGE = 16.0
 MARGIN = 16.0
 
@@ -47,6 +48,11 @@ def number_width(text: str) -> float:
     return text_width(text, NUMBER_SIZE)
 
 
+PAIR_GAP = 20.0
+"""Between the numbers of two neighbouring wires (at the default size): about twice the space inside one
+wire's pair, where the wire runs."""
+
+
 @dataclass(frozen=True)
 class Sizes:
     """The text sizes of one drawing in px (1 px = 0.75 pt): ``--fontsize`` scales them all together."""
@@ -69,11 +75,15 @@ class Sizes:
         return text_width(text, self.number)
 
     def metrics(self, lr: bool) -> Metrics:
-        """Left to right: a wire's run is as long as its longer number. Top to bottom: the numbers sit beside
-        the wire, its run is two lines long."""
+        """Left to right: a wire's run is as long as its longer number; its value's baseline 5 px above it,
+        its gradient 4 px below it; lanes ``PAIR_GAP`` apart (scaled with the numbers), so each wire's
+        numbers read as its own pair. Top to bottom: the numbers sit beside the wire, its run is two lines
+        long."""
         if lr:
-            return Metrics(self.number_width, label_pad=14.0)
-        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8)
+            cap, gap = self.number * 0.78, PAIR_GAP * self.number / NUMBER_SIZE
+            return Metrics(self.number_width, label_pad=14.0, value_at=-5.0, grad_at=4.0 + cap, pair_gap=gap,
+                           lane=(cap + 5.0) + (4.0 + cap) + gap)
+        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8, pair_gap=PAIR_GAP * self.number / NUMBER_SIZE)
 
 
 @dataclass
@@ -133,6 +143,8 @@ class Frame:
     """Wires that continue on a later row, with their connector's text."""
     radius: float = 0.0
     """A connector's radius."""
+    fans: list[float] = field(default_factory=list)
+    """Per layer, the length of the bends of the wires into it along the flow (``_fans``)."""
     moved: dict[int, tuple[int, float]] = field(default_factory=dict)
     """Inputs drawn at the start of their gate's row instead of at the end of the row before: row, centre u."""
 
@@ -155,7 +167,7 @@ class Frame:
     def lane_v(self, wire: SceneWire) -> float:
         if wire.target == SINK:
             return self.centre_v[SINK]
-        return self.centre_v[wire.target] + (wire.position - (len(self.inputs[wire.target]) - 1) / 2) * self.lane
+        return self.centre_v[wire.target] + lane_offset(wire.position, len(self.inputs[wire.target]), self.lane)
 
 
 def place(scene: Scene, layout: Layout) -> Frame:
@@ -176,7 +188,6 @@ def place(scene: Scene, layout: Layout) -> Frame:
         column_half[k] = max(column_half[k], half_u[i])
     runs = (channel_runs(scene, column.__getitem__, depth, sizes.metrics(lr)) if scene.labelled
             else [0.0] * depth)
-    centre_u, extent_u = _along(column_half, runs)
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
     busiest = max((len(ws) for ws in inputs.values()), default=1)
     spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
@@ -185,8 +196,10 @@ def place(scene: Scene, layout: Layout) -> Frame:
                                    {w: [r * spacing for r in rs] for w, rs in layout.routes.items()}, depth)
     room = {i: max(half_v[i], lanes[i] / 2) for i in centre_v}
     centre_v, route_v, extent_v = _across(centre_v, route_v, room, lane, 18 if scene.clusters else 0)
+    fans = _fans(scene, column, centre_v, route_v, lane, depth)
+    centre_u, extent_u = _along(column_half, runs, fans)
     return Frame(lr, sizes, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
-                 extent_u, extent_v)
+                 extent_u, extent_v, fans=fans)
 
 
 def _grid(scene: Scene, layout: Layout) -> tuple[dict[int, int], dict[int, float]]:
@@ -200,13 +213,35 @@ def _grid(scene: Scene, layout: Layout) -> tuple[dict[int, int], dict[int, float
     return column, row
 
 
-def _along(column_half: list[float], runs: list[float]) -> tuple[list[float], float]:
+def _fans(scene: Scene, column: dict[int, int], centre_v: dict[int, float],
+          route_v: dict[tuple[int, int], tuple[float, ...]], lane: float, depth: int) -> list[float]:
+    """Per layer, how long the bends of the wires into it are along the flow: as long as the steepest needs
+    (FAN for a bend across two lanes or more), short where every wire runs nearly straight, so a slide is
+    not filled with empty wire."""
+    steepest = [0.0] * depth
+    count: dict[int, int] = {}
+    for wire in scene.wires:
+        count[wire.target] = count.get(wire.target, 0) + 1
+    for wire in scene.wires:
+        lane_v = centre_v[wire.target] + (0.0 if wire.target == SINK else
+                                          (wire.position - (count[wire.target] - 1) / 2) * lane)
+        route = route_v.get(wire.end, ())
+        stations = [*zip(range(column[wire.source] + 1, column[wire.target]), route, strict=False),
+                    (column[wire.target], lane_v)]
+        v = centre_v[wire.source]
+        for k, next_v in stations:
+            steepest[k] = max(steepest[k], abs(next_v - v))
+            v = next_v
+    return [min(FAN, MIN_FAN + 0.3 * dv) for dv in steepest]
+
+
+def _along(column_half: list[float], runs: list[float], fans: list[float]) -> tuple[list[float], float]:
     """Each layer's centre along the flow, and the whole extent: layers apart by fan, run and merge."""
     centre_u = [0.0] * len(column_half)
     u = MARGIN
     for k, half in enumerate(column_half):
         if k > 0:
-            u += FAN + runs[k] + MERGE
+            u += fans[k] + runs[k] + MERGE
         u += half
         centre_u[k] = u
         u += half
@@ -230,9 +265,10 @@ def _lane(scene: Scene, lr: bool, sizes: Sizes) -> float:
     if not scene.labelled:
         return 14.0
     if lr:
-        return 2 * sizes.line + 8
+        return sizes.metrics(lr).lane
     return (max((sizes.number_width(w.value.text) for w in scene.wires), default=0)
-            + max((sizes.number_width(w.grad.text) for w in scene.wires), default=0) + 30)
+            + max((sizes.number_width(w.grad.text) for w in scene.wires), default=0) + 10
+            + sizes.metrics(lr).pair_gap)
 
 
 Key = int | tuple[tuple[int, int], int]
@@ -304,7 +340,7 @@ class _Rows:
             rs = self.routes[(consumer, position)]
             if j + 1 < len(rs):
                 return rs[j + 1]
-            return v[consumer] + (position - (self.n_inputs[consumer] - 1) / 2) * lane
+            return v[consumer] + lane_offset(position, round(self.n_inputs[consumer]), lane)
         if key in self.anchor and self.anchor[key] != key:
             # A composite's chain lines up with its last gate, so its dashed box is one clean band.
             return v[self.anchor[key]]
@@ -313,5 +349,5 @@ class _Rows:
             target = out[0].target
             if target == SINK:
                 return v[target]
-            return v[target] + (out[0].position - (self.n_inputs[target] - 1) / 2) * lane
+            return v[target] + lane_offset(out[0].position, round(self.n_inputs[target]), lane)
         return current
