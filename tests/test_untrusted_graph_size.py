@@ -100,3 +100,26 @@ def test_grad_still_compares_a_formula_of_many_inputs_within_the_limit(capsys: A
     code, out, _ = _run(capsys, "grad", formula, *values, "--json")
     assert code == 0
     assert '"agree": true' in out
+
+
+def test_an_export_of_every_step_has_a_limit(tmp_path: Path, capsys: Any) -> None:
+    """A frame per step, each the whole circuit: frames × nodes is capped (a GIF of 200 frames of a
+    100-node chain took over 10 minutes and 3.4 GB)."""
+    source = tmp_path / "chain.gstep"
+    source.write_text("x = 0.5\nf = x" + "+1" * 30 + "\n")
+    start = time.perf_counter()
+    code, _, err = _run(capsys, "export", str(source), "-o", str(tmp_path / "out.svg"), "--frames")
+    assert code == 2
+    assert err.strip() == ("error: 62 frames of a circuit of 31 nodes are too many to draw (a frame per step: at "
+                           "most 1,000 nodes drawn in all); export one step with --step K")
+    assert time.perf_counter() - start < 10
+    assert not list(tmp_path.glob("out*"))
+    code, _, _ = _run(capsys, "export", str(source), "-o", str(tmp_path / "one.svg"), "--step", "40")
+    assert code == 0
+
+
+def test_the_lectures_neuron_still_exports_every_step(tmp_path: Path, capsys: Any) -> None:
+    neuron = Path(__file__).parent.parent / "graphstep" / "examples" / "neuron.gstep"
+    code, _, err = _run(capsys, "export", str(neuron), "-o", str(tmp_path / "n.svg"), "--frames")
+    assert code == 0, err
+    assert len(list(tmp_path.glob("n-*.svg"))) == 18  # 13 nodes × 18 frames: 234 drawn
