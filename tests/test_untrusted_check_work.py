@@ -95,3 +95,12 @@ def test_exact_gradients_of_many_outputs_have_a_budget(capsys: Any, tmp_path: Pa
     assert code == 2
     assert err.strip() == ("error: the exercise is too large to check: its exact gradients would take more than "
                            "500,000 node visits")
+
+
+def test_an_array_of_one_number_is_refused_as_an_array_not_a_type_error() -> None:
+    """Found by benchmarks/fuzz.py (1 in 400,000): ``-0onessoftmax-2`` makes an input of shape (1,), which
+    passed the size test and then failed float() with a TypeError."""
+    from graphstep.errors import GraphstepError
+
+    with pytest.raises(GraphstepError, match="check works on scalar exercises"):
+        check("x = -0onessoftmax-2\ny = 5\nf = x + y\n? f = 1\n")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy
 
@@ -117,13 +117,13 @@ class Checker:
         self.trace = trace
         self.tolerance = tolerance
         values = trace.values
-        if any(numpy.size(v) != 1 for v in values):
+        if any(numpy.ndim(v) != 0 for v in values):  # also an array of one number, shape (1,): float() refuses it
             raise GraphstepError("limit.check_arrays")
         self.leaves = {n.id: float(values[n.id]) for n in graph.nodes if n.is_leaf}
         self.exact_values = [float(v) for v in values]
         self.exact = forward(graph, self.leaves, {})
         self._exact_back: dict[int, World] = {}
-        self._sub_grads: dict[int, list[float | None]] = {}
+        self._sub_grads: dict[int, Sequence[Any]] = {}
         self._exact_work = 0  # nodes the exact gradients of other outputs took (graphstep.checking.work)
         self._rounded: dict[tuple[int, int | None], World] = {}
 
@@ -140,9 +140,9 @@ class Checker:
             sub = Graph(self.graph.nodes[: of + 1], of, self.graph.source,
                         {k: v for k, v in self.graph.names.items() if v <= of})
             inputs = {name: self.leaves[i] for name, i in sub.inputs.items()}
-            self._sub_grads[of] = [None if g is None else float(g) for g in run(sub, inputs).node_grads]
+            self._sub_grads[of] = run(sub, inputs).node_grads
         grad = self._sub_grads[of][node]
-        return 0.0 if grad is None else grad
+        return 0.0 if grad is None else float(grad)
 
     def exact_world(self, of: int) -> World:
         if of not in self._exact_back:
