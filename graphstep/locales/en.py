@@ -190,6 +190,11 @@ MESSAGES: dict[str, str] = {
     "exercise.answers": "answers: values forward, then gradients from the output back to the inputs",
     # --- graphstep eval
     "eval.saved": "gradients saved in {folder}: {files}",
+    "eval.col_id": "id",
+    "eval.col_op": "op",
+    "eval.col_name": "name",
+    "eval.col_inputs": "inputs",
+    "eval.col_value": "value",
     # --- graphstep train
     "train.step": "step {step}/{steps}  loss {loss}",
     "train.final": "final loss on all the data: {final} (started at {first}, lr {lr}, {steps} steps)",

@@ -189,6 +189,11 @@ MESSAGES: dict[str, str] = {
     "exercise.answers": "respuestas: valores hacia adelante, luego gradientes desde la salida hacia las entradas",
     # --- graphstep eval
     "eval.saved": "gradientes guardados en {folder}: {files}",
+    "eval.col_id": "id",
+    "eval.col_op": "op",
+    "eval.col_name": "nombre",
+    "eval.col_inputs": "entradas",
+    "eval.col_value": "valor",
     # --- graphstep train
     "train.step": "paso {step}/{steps}  pérdida {loss}",
     "train.final": "pérdida final sobre todos los datos: {final} (empezó en {first}, lr {lr}, {steps} pasos)",
