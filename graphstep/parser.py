@@ -21,7 +21,7 @@ from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
-from graphstep.limits import Budget, TooManyElements, TooManyElementsAt, result_size
+from graphstep.limits import Budget, TooManyElements, TooManyElementsAt, current, result_size
 from graphstep.operands import CallHandler, Const, Operand, Ref
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
 from graphstep.tensors import RULES as TENSOR_CALLS
@@ -88,6 +88,7 @@ class Parser:
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
         self.budget = Budget()  # numbers held by the constants made so far (graphstep.limits)
+        self.max_nodes = current().max_nodes or sys.maxsize  # None: no cap (graphstep.limits)
 
     # --- token helpers ---------------------------------------------------------------------------------------
 
@@ -388,6 +389,8 @@ class Parser:
     def add_node(self, op: str, inputs: tuple[int, ...], name: str | None, const: Any, span: tuple[int, int]) -> int:
         """Append one node's fields; returns its id."""
         node_id = len(self.ops)
+        if node_id >= self.max_nodes:
+            raise self.error("limit.too_many_nodes", span[0], span[1], cap=f"{self.max_nodes:,}")
         self.ops.append(op)
         self.inputs.append(inputs)
         self.names.append(name)
