@@ -339,6 +339,7 @@ MESSAGES: dict[str, str] = {
     "export.player_step": "step",
     "export.player_prev": "previous step (←, PageUp)",
     "export.player_next": "next step (→, PageDown, Space)",
+    "export.player_title": "graphstep player",
     # --- untrusted input (issue 13): files, limits, options
     "file.not_found": "file not found: {path}",
     "file.cannot_read": "cannot read {path}: {reason}",

@@ -338,6 +338,7 @@ MESSAGES: dict[str, str] = {
     "export.player_step": "paso",
     "export.player_prev": "paso anterior (←, RePág)",
     "export.player_next": "paso siguiente (→, AvPág, espacio)",
+    "export.player_title": "reproductor de graphstep",
     # --- untrusted input (issue 13): files, limits, options
     "file.not_found": "no se encuentra el archivo: {path}",
     "file.cannot_read": "no se puede leer {path}: {reason}",
