@@ -227,6 +227,7 @@ MESSAGES: dict[str, str] = {
     "grad.no_inputs": "this formula has no inputs: there is no gradient to compare",
     # --- export captions
     "export.start_caption": "start: nothing computed yet",
+    "export.mean_legend": "μ: the mean of the tensor's entries (written after its shape)",
     # --- errors (graphstep.errors): what a user's mistake looks like
     "error.prefix": "error: {message}",
     "error.where": "line {line}, column {column}",

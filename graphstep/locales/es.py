@@ -226,6 +226,7 @@ MESSAGES: dict[str, str] = {
     "grad.no_inputs": "esta fórmula no tiene entradas: no hay gradiente que comparar",
     # --- export captions
     "export.start_caption": "inicio: todavía no se ha calculado nada",
+    "export.mean_legend": "μ: la media de los elementos del tensor (escrita tras su forma)",
     # --- errors (graphstep.errors): what a user's mistake looks like
     "error.prefix": "error: {message}",
     "error.where": "línea {line}, columna {column}",
