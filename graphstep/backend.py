@@ -31,17 +31,17 @@ def get_namespace(backend: str = "numpy") -> Any:
     if backend == "cupy":
         return _cupy()
     if backend in ("torch", *_TORCH_DEVICES):
-        _require("torch", "the torch backend needs PyTorch: pip install torch")
+        _require("torch", "error.needs_torch")
         if backend == "torch:cuda":
             _torch_cuda()
         from array_api_compat import torch as xp
         return xp
     if backend == "dask":
-        _require("dask.array", "the dask backend needs Dask: pip install 'dask[distributed]'")
+        _require("dask.array", "error.needs_dask")
         from array_api_compat.dask import array as dxp
         return dxp
     if backend == "array-api-strict":
-        _require("array_api_strict", "the array-api-strict check needs: pip install array-api-strict")
+        _require("array_api_strict", "error.needs_array_api_strict")
         import array_api_strict
 
         return array_api_strict
@@ -55,22 +55,21 @@ def device_of(backend: str) -> Any:
     return None
 
 
-def _require(module: str, message: str) -> None:
+def _require(module: str, key: str) -> None:
+    """Import ``module`` to see that it is installed; else the error ``key`` (which says how to install it)."""
     import importlib
 
     try:
         importlib.import_module(module)
     except ImportError:
-        raise GraphstepError(message) from None
+        raise GraphstepError(key) from None
 
 
 def _cupy() -> Any:
     try:
         import cupy
     except ImportError:
-        raise GraphstepError(
-            "the cupy backend needs CuPy: pip install 'graphstep[cuda]' (on a machine with an NVIDIA GPU)"
-        ) from None
+        raise GraphstepError("error.needs_cupy") from None
     try:
         if cupy.cuda.runtime.getDeviceCount() < 1:
             raise GraphstepError("error.cupy_no_gpu")

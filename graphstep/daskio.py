@@ -96,7 +96,7 @@ def open_array(path: Path, rows: int | None = None) -> Any:
     try:
         source = NpyFile(path) if path.suffix == ".npy" else CsvFile(path)
     except (ValueError, OSError, EOFError, UnicodeDecodeError) as error:
-        raise GraphstepError(f"{path}: cannot read an array of numbers from it ({error})") from None
+        raise GraphstepError("file.not_an_array", path=path, reason=error) from None
     stamp = os.stat(path).st_mtime_ns
     return da.from_array(source, chunks=_chunks(source.shape, source.dtype, rows),
                          name=f"graphstep-file-{abs(hash((str(path.resolve()), stamp, rows)))}", lock=False,
@@ -123,15 +123,14 @@ def connect(address: str | None) -> Any:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise GraphstepError("computing on a cluster needs dask.distributed: pip install 'dask[distributed]'") from None
+        raise GraphstepError("error.needs_distributed") from None
     if address:
         try:
             return Client(address, timeout="5s")
         except (OSError, TimeoutError) as error:
-            raise GraphstepError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+            raise GraphstepError("error.scheduler_unreachable", address=address, reason=error) from None
         except ValueError as error:
-            raise GraphstepError(f"--scheduler {address!r} is not a scheduler address like tcp://host:8786 "
-                                 f"({error})") from None
+            raise GraphstepError("error.scheduler_address", address=address, reason=error) from None
     cluster = LocalCluster(n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=False,
                            dashboard_address=None)
     return Client(cluster)

@@ -60,6 +60,11 @@ class MissingInputError(InputError):
     """An input without a value: the app asks for the values when it sees this one."""
 
 
+class GateValueError(GraphstepError, ValueError):
+    """Inputs a gate cannot compute on (labels out of range): a ValueError, so the engine reports it as it
+    reports numpy's, with the gate, its line and its input shapes, and told in the user's language."""
+
+
 class SourceError(GraphstepError):
     """A problem at a position in the source text: shown with line, column and a caret."""
 

@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from graphstep.errors import GraphstepError
+from graphstep.i18n import t
 from graphstep.numbers import fmt_scalar
 
 
-def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, title: str = "loss") -> str:
+def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, title: str | None = None,
+                  lang: str = "en") -> str:
     """The curve drawn with characters, y labels on the left; a log scale when the loss falls more than 100×."""
+    title = t("train.title", lang) if title is None else title
     finite = [v for v in losses if math.isfinite(v)]
     if not finite:
-        return f"{title}: no finite value to plot"
+        return t("train.no_finite", lang, title=title)
     log = _use_log(losses)
 
     def scale(v: float) -> float:
@@ -29,19 +32,19 @@ def terminal_plot(losses: Sequence[float], width: int = 64, height: int = 12, ti
     levels = [scale(sum(b) / len(b)) if all(math.isfinite(v) for v in b) else math.nan for b in buckets]
     shown = [v for v in levels if math.isfinite(v)]  # each column is its steps' mean: the range is theirs
     if not shown:
-        return f"{title}: no finite value to plot"
+        return t("train.no_finite", lang, title=title)
     low, high = min(shown), max(shown)
     span = high - low or 1.0
     grid = _grid(levels, high, span, height)
     labels = {0: high, (height - 1) // 2: high - span / 2, height - 1: low}
     texts = {r: fmt_scalar(10**v if log else v, 4) for r, v in labels.items()}
     margin = max(len(t) for t in texts.values())
-    lines = [f"{title}{' (log scale)' if log else ''}"]
+    lines = [t("train.log_scale", lang, title=title) if log else title]
     for r, row_cells in enumerate(grid):
         lines.append(f"{texts.get(r, ''):>{margin}} ┤{''.join(row_cells)}")
     lines.append(" " * margin + " └" + "─" * columns)
     last = str(len(losses))
-    lines.append(" " * (margin + 2) + "1" + last.rjust(columns - 1) + "  step")
+    lines.append(" " * (margin + 2) + "1" + last.rjust(columns - 1) + "  " + t("train.axis_step", lang))
     return "\n".join(lines)
 
 
@@ -86,12 +89,13 @@ def _running_mean(values: Sequence[float], window: int) -> list[float]:
     return out
 
 
-def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
+def save_png(losses: Sequence[float], path: str, title: str | None = None, lang: str = "en") -> None:
     """A 900×500 PNG of the curve with labelled axes (red, like gradients on the blackboard)."""
+    title = t("train.title", lang) if title is None else title
     try:
         from PIL import Image, ImageDraw, ImageFont
     except ImportError:
-        raise GraphstepError("--plot needs Pillow: pip install pillow") from None
+        raise GraphstepError("train.plot_pillow") from None
 
     width, height = 900, 500
     left, right, top, bottom = 90, 30, 50, 60
@@ -103,7 +107,7 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
         font = ImageFont.load_default()
     finite = [v for v in losses if math.isfinite(v)]
     if not finite:
-        raise GraphstepError("the loss never had a finite value, so there is no curve to plot")
+        raise GraphstepError("train.never_finite")
     log = _use_log(losses)
 
     def scale(v: float) -> float:
@@ -128,12 +132,13 @@ def save_png(losses: Sequence[float], path: str, title: str = "loss") -> None:
         draw.line(points, fill=(240, 170, 170) if noisy else (200, 30, 30), width=1 if noisy else 2)
     if noisy:
         draw.line([point(i, v) for i, v in enumerate(smooth) if math.isfinite(v)], fill=(200, 30, 30), width=2)
-    draw.text((width / 2, 15), title + (" (log scale)" if log else ""), fill="black", font=font, anchor="ma")
-    draw.text((width / 2, height - 22), "step", fill="black", font=font, anchor="ma")
+    draw.text((width / 2, 15), t("train.log_scale", lang, title=title) if log else title, fill="black", font=font,
+              anchor="ma")
+    draw.text((width / 2, height - 22), t("train.axis_step", lang), fill="black", font=font, anchor="ma")
     try:
         image.save(Path(path), format="PNG")
     except (OSError, ValueError) as error:
-        raise GraphstepError(f"cannot write {path}: {error}") from None
+        raise GraphstepError("error.cannot_write", path=path, reason=error) from None
 
 
 def _ticks(draw: Any, font: Any, box: tuple[float, float, float, float], levels: tuple[float, float], log: bool,

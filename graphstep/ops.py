@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graphstep.errors import GateValueError
 from graphstep.i18n import has, t
 
 Emit = Callable[[str, Sequence[int], Any], int]
@@ -537,11 +538,10 @@ def _class_indices(xp: Any, z: Any, y: Any) -> Any:
     """Labels given as class numbers 0..C-1, one per row of the logits, as integers."""
     classes = z.shape[-1] if z.ndim else 1
     if y.shape != z.shape[:-1]:
-        raise ValueError(f"cross_entropy needs one label per row of the logits (labels of shape {z.shape[:-1]}) "
-                         f"or a probability row per sample (shape {z.shape}), got labels of shape {y.shape}")
+        raise GateValueError("error.ce_label_shape", rows=z.shape[:-1], shape=z.shape, got=y.shape)
     index = xp.astype(y, xp.int64)
     if bool(xp.any(xp.astype(index, y.dtype) != y) | xp.any(index < 0) | xp.any(index >= classes)):
-        raise ValueError(f"class labels must be whole numbers from 0 to {classes - 1}")
+        raise GateValueError("error.ce_label_range", top=classes - 1)
     return index
 
 

@@ -20,7 +20,7 @@ from typing import Any, Literal, NamedTuple
 import numpy
 
 from graphstep.backend import to_host
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 from graphstep.gcpause import paused_gc
 from graphstep.graph import LEAVES, Graph, compared_by_identity
 from graphstep.ops import OPS, Op
@@ -134,8 +134,8 @@ class Trace:
         """∂output/∂name for an input or a named intermediate (0 when the output does not depend on it)."""
         name = self.graph.resolve(name)
         if name not in self.graph.names:
-            known = ", ".join(sorted(self.graph.names)) or "none"
-            raise GraphstepError(f"no node named {name!r}; named nodes: {known}")
+            known = ", ".join(sorted(self.graph.names)) or Phrase("error.none")
+            raise GraphstepError("error.no_node_named", name=name, known=known)
         node = self.graph.names[name]
         grad = self.node_grads[node]
         if grad is None:
@@ -181,7 +181,7 @@ class Trace:
     def steps(self) -> tuple[Step, ...]:
         """Forward steps in topological order, then the backward steps in reverse, with accumulations."""
         if self.sent is None:
-            raise GraphstepError("this run kept no step record (record=False); run it again with record=True")
+            raise GraphstepError("error.no_step_record")
         if self.floats:
             with numpy.errstate(all="ignore"), paused_gc():
                 return float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)

@@ -13,6 +13,7 @@ from textual.events import Key as KeyEvent
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
+from graphstep import i18n
 from graphstep.app.keys import KEYS, key_name
 from graphstep.app.messages import t
 from graphstep.app.session import Session
@@ -36,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key in KEYS:
             table.add_row(key_name(key, self.lang), t(key.message, self.lang))
-        table.add_row("click", t("key_click", self.lang))
+        table.add_row(t("keyname_click", self.lang), t("key_click", self.lang))
         self.table = table
         with Vertical(id="help"):
             yield Label(t("help_title", self.lang), id="help-title")
@@ -109,7 +110,8 @@ class EditScreen(ModalScreen[bool]):
             self.query_one("#edit-error", Static).update(Text(escape(text), style="bold red"))
             return
         except Exception as error:
-            self.query_one("#edit-error", Static).update(Text(escape(f"error: {error}"), style="bold red"))
+            text = i18n.t("error.prefix", self.lang, message=error)
+            self.query_one("#edit-error", Static).update(Text(escape(text), style="bold red"))
             return
         self.dismiss(True)
 

@@ -75,7 +75,7 @@ def check(
 
     name, answers_name = shown(name, 200), shown(answers_name, 200)  # file names are echoed: escaped
     if tolerance is not None and not tolerance >= 0:
-        raise GraphstepError(f"the tolerance must be a number ≥ 0, not {tolerance}")
+        raise GraphstepError("error.bad_tolerance", tolerance=tolerance)
     program, _ = split_program(exercise)
     try:
         graph = parse(program)
@@ -120,7 +120,7 @@ def _asked(exercise: str, decimals: int | None) -> int:
     if decimals is None:
         decimals = asked_decimals(exercise)
     if decimals < 0:
-        raise GraphstepError(f"the decimals asked for must be a whole number ≥ 0, not {decimals}")
+        raise GraphstepError("check.bad_decimals", decimals=decimals)
     return decimals
 
 

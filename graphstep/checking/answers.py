@@ -104,8 +104,8 @@ def parse_answers(text: str, origin: str, require_mark: bool = True) -> list[Ans
     for answer in answers:
         if answer.key in seen:
             first = seen[answer.key]
-            raise SourceError(f"{answer.label} is answered twice (first on line {first.line})", text,
-                              offset_of_line(text, answer.line))
+            raise SourceError("check.answered_twice", text, offset_of_line(text, answer.line), None,
+                              label=answer.label, line=first.line)
         seen[answer.key] = answer
     return answers
 
@@ -118,8 +118,7 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
     content = body[start:]
     if "=" not in content:
         at = offset + start + len(content) - len(content.lstrip())
-        raise SourceError("an answer reads `? name = number` or `? ∂f/∂x = number`", source,
-                          at, offset + len(body.rstrip()))
+        raise SourceError("check.answer_form", source, at, offset + len(body.rstrip()))
     target_text, _, number_text = content.partition("=")
     target = target_text.strip()
     written = number_text.strip()
@@ -129,8 +128,7 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
     if written:
         value = normalise_number(written)
         if value is None:
-            raise SourceError(f"{written!r} is not a number (write it like -4, 0.73 or 1.5e-3)", source,
-                              number_at, number_at + len(written))
+            raise SourceError("check.not_a_number", source, number_at, number_at + len(written), written=written)
         if not math.isfinite(float(value)):
             raise SourceError("error.number_too_large", source, number_at, number_at + len(written), number=written)
     for pattern in (_FRACTION, _LATEX_FRACTION):
@@ -142,8 +140,7 @@ def parse_answer_line(source: str, number: int, offset: int, line: str, origin: 
     if match:
         return Answer("value", _clean(match.group("name")), None, value, number, offset, origin, body[start:].strip(),
                       target_at - offset + 1)
-    raise SourceError("expected a node name (q) or a derivative (∂f/∂x, df/dx) before the =", source,
-                      target_at, target_at + max(1, len(target)))
+    raise SourceError("check.expected_target", source, target_at, target_at + max(1, len(target)))
 
 
 def normalise_number(text: str) -> str | None:

@@ -61,6 +61,7 @@ class Verdict:
 
 def resolve(graph: Graph, answer: Answer) -> tuple[int, int | None]:
     """The node ids an answer is about: (node, numerator or None)."""
+    where = f"{answer.origin}:{answer.line}:{answer.column}"
 
     def node_of(name: str) -> int:
         if name in graph.names:
@@ -70,17 +71,15 @@ def resolve(graph: Graph, answer: Answer) -> tuple[int, int | None]:
         if name[:1] == "n" and name[1:].isdigit() and int(name[1:]) < len(graph.nodes):
             return int(name[1:])
         known = ", ".join(sorted(set(graph.names) | {graph.output_name}))
-        raise GraphstepError(f"{answer.origin}:{answer.line}:{answer.column}: no node named {name!r} in this exercise "
-                             f"(named nodes: {known})")
+        raise GraphstepError("check.no_node_named", where=where, name=name, known=known)
 
     node = node_of(answer.name)
     if answer.kind == "value":
         return node, None
     of = node_of(answer.of or "")
     if node > of:
-        raise GraphstepError(f"{answer.origin}:{answer.line}:{answer.column}: in {answer.label}, {answer.name} "
-                             f"is computed after {answer.of}; the node on top is the one whose change is measured, "
-                             f"like ∂{graph.output_name}/∂x")
+        raise GraphstepError("check.upside_down", where=where, label=answer.label, name=answer.name, of=answer.of,
+                             f=graph.output_name)
     return node, of
 
 
@@ -118,7 +117,7 @@ class Checker:
         self.tolerance = tolerance
         values = trace.values
         if any(numpy.size(v) != 1 for v in values):
-            raise GraphstepError("check works on scalar exercises (every node one number); this one has arrays")
+            raise GraphstepError("limit.check_arrays")
         self.leaves = {n.id: float(values[n.id]) for n in graph.nodes if n.is_leaf}
         self.exact_values = [float(v) for v in values]
         self.exact = forward(graph, self.leaves, {})

@@ -76,7 +76,7 @@ def simplified(derivative: Any, how: str) -> Any:
 def sympy_const(value: Any) -> Any:
     """A constant as sympy should print it: ``2`` not ``2.0``, ``1/10`` for 0.1, a Float otherwise."""
     if numpy.size(value) != 1:
-        raise GraphstepError("grad compares the methods on scalar formulas; this one has an array constant")
+        raise GraphstepError("grad.array_constant")
     x = float(value)
     if x.is_integer() and abs(x) < 1e15:
         return sympy.Integer(int(x))
@@ -98,7 +98,7 @@ def to_sympy(graph: Graph) -> tuple[Any, dict[str, Any]]:
         else:
             rule = SYMPY_OPS.get(node.op)
             if rule is None:
-                raise GraphstepError(f"grad has no symbolic form for the {node.label} gate ({node.op})")
+                raise GraphstepError("grad.no_symbolic", gate=node.label, op=node.op)
             const = sympy_const(node.const) if OPS[node.op].takes_const else None
             exprs.append(rule([exprs[i] for i in node.inputs], const))
     return exprs[graph.output], symbols
@@ -164,7 +164,7 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
     given = dict(values or {})
     trace = run(graph, given)
     if any(numpy.size(v) != 1 for v in trace.values):
-        raise GraphstepError("grad compares the methods on scalar formulas; this one has arrays")
+        raise GraphstepError("grad.arrays")
     inputs = {name: float(trace.values[i]) for name, i in graph.inputs.items()}
     kinks = tuple(sorted({w for s in trace.steps for w in s.warnings if w in ("tie", "kink")}))
     # A difference quotient of a large f loses digits to cancellation: |f|·ε/h, allowed on top.

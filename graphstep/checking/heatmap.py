@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 
 from graphstep.checking.classroom import ClassReport
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 from graphstep.export import graphviz
 from graphstep.export.atomic import write_all
 from graphstep.export.dot import to_dot
@@ -73,14 +73,14 @@ def write_heatmap(report: ClassReport, path: Path, lang: str = "en") -> None:
     """Write the heatmap to ``path``: .svg, .html, .pdf (Graphviz) or .png (Graphviz)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise GraphstepError("class.heat_format", suffix=suffix or "(none)")
+        raise GraphstepError("class.heat_format", suffix=suffix or Phrase("error.no_suffix"))
     if graphviz.find_dot() is not None:
         dot = heat_dot(report, lang)
         data = graphviz.render(dot, "svg" if suffix in (".svg", ".html") else suffix[1:])
     elif suffix in (".svg", ".html"):
         data = to_svg(draw(heat_scene(report, lang), layered_layout(report.graph))).encode("utf-8")
     else:
-        raise GraphstepError(f"{suffix} needs Graphviz (the `dot` program); .svg and .html work without it")
+        raise GraphstepError("class.heat_needs_dot", suffix=suffix)
     if suffix == ".html":
         title = html.escape(t("class.heat_title", lang, file=report.name, students=len(report.submissions)))
         svg = data.decode("utf-8")

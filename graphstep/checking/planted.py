@@ -62,7 +62,7 @@ def exercise_numbers(text: str) -> tuple[Graph, list[float], list[Answer]]:
 def answer_number(graph: Graph, values: Sequence[float], grads: dict[int, float], answer: Answer) -> float:
     node = graph.names.get(answer.name, graph.output if answer.name == graph.output_name else -1)
     if node < 0:
-        raise GraphstepError(f"no node named {answer.name!r}")
+        raise GraphstepError("check.no_node", name=answer.name)
     return values[node] if answer.kind == "value" else grads.get(node, 0.0)
 
 

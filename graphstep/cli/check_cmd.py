@@ -13,7 +13,7 @@ from pathlib import Path
 from graphstep.checking import check
 from graphstep.cli.common import add_lang_argument, add_limit_arguments
 from graphstep.errors import GraphstepError
-from graphstep.i18n import detect_lang, t
+from graphstep.i18n import detect_lang
 from graphstep.limits import TooManyElements, limits
 
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         except TooManyElements:
             raise GraphstepError("limit.check_arrays") from None
     if not report.verdicts:
-        raise GraphstepError(t("check.no_answers", lang, file=args.answers or args.exercise))
+        raise GraphstepError("check.no_answers", file=args.answers or args.exercise)
     if args.json:
         print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
     else:

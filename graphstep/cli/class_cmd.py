@@ -10,6 +10,7 @@ from pathlib import Path
 
 from graphstep.checking.classroom import grade_class
 from graphstep.errors import GraphstepError
+from graphstep.i18n import t
 
 
 def run_class(args: argparse.Namespace, exercise: str, lang: str) -> int:
@@ -21,10 +22,10 @@ def run_class(args: argparse.Namespace, exercise: str, lang: str) -> int:
         from graphstep.checking.heatmap import write_heatmap
 
         write_heatmap(report, Path(args.output), lang)
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(t("cli.wrote", lang, path=args.output), file=sys.stderr)
     if args.csv is not None and args.csv != "-":
         _write(Path(args.csv), report.to_csv())
-        print(f"wrote {args.csv}", file=sys.stderr)
+        print(t("cli.wrote", lang, path=args.csv), file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
     elif args.csv == "-":

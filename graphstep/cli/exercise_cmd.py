@@ -10,7 +10,7 @@ from pathlib import Path
 
 from graphstep.checking.exercises import TEMPLATES, make_exercise
 from graphstep.cli.common import add_lang_argument
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 from graphstep.i18n import detect_lang, t
 
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as error:
         raise GraphstepError("error.cannot_write", path=args.output, reason=error.strerror) from None
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(t("cli.wrote", lang, path=args.output), file=sys.stderr)
     return 0
 
 
@@ -74,8 +74,8 @@ def write_handout(args: argparse.Namespace, lang: str) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() not in (".tex", ".pdf"):
-        raise GraphstepError("handout.format", suffix=out.suffix or "(none)")
+        raise GraphstepError("handout.format", suffix=out.suffix or Phrase("error.no_suffix"))
     tex = handout(read(args.exercise), Path(args.exercise).name, lang, args.planted, args.seed)
     write_all({out: compile_pdf(tex) if out.suffix.lower() == ".pdf" else tex.encode()})
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(t("cli.wrote", lang, path=args.output), file=sys.stderr)
     return 0

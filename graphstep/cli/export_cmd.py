@@ -10,7 +10,7 @@ from graphstep.cli.common import add_lang_argument, add_source_arguments, load
 from graphstep.errors import GraphstepError
 from graphstep.export import FORMATS, DrawOptions, export
 from graphstep.export.options import RANKDIRS, SHOWS
-from graphstep.i18n import detect_lang
+from graphstep.i18n import detect_lang, t
 from graphstep.theme import THEMES
 
 
@@ -71,10 +71,12 @@ def run(args: argparse.Namespace) -> int:
     written = export(trace, Path(args.output), options, step=args.step, frames=args.frames, builtin=args.builtin,
                      lang=detect_lang(args.lang), note=lambda text: print(text, file=sys.stderr),
                      caption=args.caption, delay_ms=delay, fit=args.fit, scale=args.scale, dpi=args.dpi, cli=True)
+    lang = detect_lang(args.lang)
     if len(written) == 1:
-        print(f"wrote {written[0]}")
+        print(t("cli.wrote", lang, path=written[0]))
     elif not written[-1].name.endswith("-frames.tex"):
-        print(f"wrote {len(written)} frames {written[0]} … {written[-1]}")
+        print(t("cli.wrote_frames", lang, count=len(written), first=written[0], last=written[-1]))
     else:
-        print(f"wrote {len(written) - 1} frames {written[0]} … {written[-2]} and the Beamer overlay {written[-1]}")
+        print(t("cli.wrote_overlay", lang, count=len(written) - 1, first=written[0], last=written[-2],
+                overlay=written[-1]))
     return 0

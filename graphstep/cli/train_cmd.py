@@ -55,12 +55,12 @@ def run(args: argparse.Namespace) -> int:
         from graphstep.lossplot import terminal_plot
 
         print()
-        print(terminal_plot(result.losses, title=t("train.title", lang)))
+        print(terminal_plot(result.losses, lang=lang))
     print(summary(result, args.lr, lang))
     if args.plot:
         from graphstep.lossplot import save_png
 
-        save_png(result.losses, args.plot, title=t("train.title", lang))
+        save_png(result.losses, args.plot, lang=lang)
         print(t("train.saved", lang, path=args.plot))
     return 0
 
@@ -76,7 +76,7 @@ class _Progress:
         console = console or Console(stderr=True)
         if console.is_terminal:
             self.bar = Progress(BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(),
-                                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
+                                TextColumn(t("train.bar_loss", lang) + " {task.fields[loss]}"), TimeElapsedColumn(),
                                 console=console, transient=True, redirect_stdout=sys.stdout.isatty(),
                                 redirect_stderr=False)
             self.task = self.bar.add_task("train", total=steps, loss="")

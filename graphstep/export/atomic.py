@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -42,7 +42,7 @@ def _stage(path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as error:
-        raise GraphstepError(f"cannot write {path}: {error.strerror or error}") from None
+        raise GraphstepError("error.cannot_write", path=path, reason=error.strerror or error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -50,7 +50,7 @@ def _stage(path: Path, data: bytes) -> Path:
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise GraphstepError(f"cannot write {path}: {error.strerror or error}") from None
+            raise GraphstepError("error.cannot_write", path=path, reason=error.strerror or error) from None
         raise
     return Path(temporary)
 
@@ -61,8 +61,8 @@ def _commit(temporary: Path, path: Path) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         if path.is_dir():
-            raise GraphstepError(f"cannot write {path}: it is a folder") from None
-        raise GraphstepError(f"cannot write {path}: {error.strerror or error}") from None
+            raise GraphstepError("error.cannot_write", path=path, reason=Phrase("error.it_is_a_folder")) from None
+        raise GraphstepError("error.cannot_write", path=path, reason=error.strerror or error) from None
 
 
 def _check_folder(path: Path) -> None:
@@ -70,7 +70,8 @@ def _check_folder(path: Path) -> None:
     for folder in path.parents:
         if folder.exists():
             if not folder.is_dir():
-                raise GraphstepError(f"cannot write {path}: {folder} is a file, not a folder")
+                raise GraphstepError("error.cannot_write", path=path,
+                                     reason=Phrase("error.file_not_folder", {"folder": folder}))
             return
 
 

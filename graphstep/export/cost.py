@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphstep.errors import Phrase
 from graphstep.graph import Graph
 
 MAX_WIRES = 1800
@@ -34,10 +35,11 @@ class DotCost:
     def slow(self) -> bool:
         return self.wires > MAX_WIRES or self.widest > MAX_CROSSING or self.squares > MAX_SQUARES
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
+        """What makes the graph slow for ``dot``, told in the language of the message it is part of."""
         if self.widest > MAX_CROSSING or self.squares > MAX_SQUARES:
-            return f"{self.widest} wires cross one layer; a node feeds {self.fan_out} gates"
-        return f"{self.wires} wires"
+            return Phrase("export.cost_crossing", {"widest": self.widest, "fan_out": self.fan_out})
+        return Phrase("export.cost_wires", {"wires": self.wires})
 
 
 def dot_cost(graph: Graph) -> DotCost:

@@ -17,9 +17,6 @@ from graphstep.export.points import (
     MARGIN,
     MERGE,
     NUMBER_SIZE,
-    SHAPE_SIZE,
-    SMALL_SIZE,
-    SYMBOL_SIZE,
     Frame,
     Shape,
     place,
@@ -122,7 +119,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         texts += node_texts
     boxes: list[Box] = []
     for cluster in scene.clusters:
-        found = _cluster(cluster.members, cluster.label, ellipses, frame.lr, c)
+        found = _cluster(cluster.members, cluster.label, ellipses, frame, c)
         if found is not None:
             boxes.append(found[0])
             texts.append(found[1])
@@ -168,23 +165,22 @@ def _run(frame: Frame, wire: SceneWire) -> tuple[float, float]:
 
 def _wire_numbers(frame: Frame, wire: SceneWire, c: Theme, everything: bool = False) -> list[Text]:
     run_start, run_end = _run(frame, wire)
-    return _numbers(wire, (run_start + run_end) / 2, frame.lane_v(wire), frame.xy, frame.lr, c.value, c.grad,
-                    everything)
+    return _numbers(wire, (run_start + run_end) / 2, frame.lane_v(wire), frame, c.value, c.grad, everything)
 
 
 def _node(frame: Frame, node: SceneNode, c: Theme) -> tuple[Ellipse | None, list[Text]]:
     """A gate's ellipse (leaves and the output's name are bare text) and its lines of text, centred."""
     cx, cy = frame.centre(node.id)
-    shape = frame.shapes[node.id]
-    lines: list[tuple[str, int, bool, str, str]] = [(node.label, SYMBOL_SIZE, node.kind in ("input", "sink"),
+    shape, sizes = frame.shapes[node.id], frame.sizes
+    lines: list[tuple[str, int, bool, str, str]] = [(node.label, sizes.symbol, node.kind in ("input", "sink"),
                                                      c.foreground, "label")]
     if node.name:
-        lines.append((node.name, SMALL_SIZE, True, c.foreground, "name"))
+        lines.append((node.name, sizes.small, True, c.foreground, "name"))
     if node.shape:
-        lines.append((node.shape, SHAPE_SIZE, False, c.foreground, "shape"))
+        lines.append((node.shape, sizes.shape, False, c.foreground, "shape"))
     if node.total.text:
         # Gradients italic: a second cue besides the colour (the empty line keeps an unknown total's room).
-        lines.append((node.total.text if node.total.known else "", SMALL_SIZE, True, c.grad, "grad"))
+        lines.append((node.total.text if node.total.known else "", sizes.small, True, c.grad, "grad"))
     ellipse = None
     if node.kind == "gate":
         fill, stroke, width = ((c.highlight_fill, c.highlight_line, 2.5) if node.current
@@ -201,7 +197,7 @@ def _node(frame: Frame, node: SceneNode, c: Theme) -> tuple[Ellipse | None, list
     return ellipse, texts
 
 
-def _cluster(members: tuple[int, ...], label: str, ellipses: list[Ellipse], lr: bool,
+def _cluster(members: tuple[int, ...], label: str, ellipses: list[Ellipse], frame: Frame,
              c: Theme) -> tuple[Box, Text] | None:
     """A composite gate's dashed box around its chain, and its label."""
     xs = [(e.cx - e.rx, e.cx + e.rx) for e in ellipses if e.node in members]
@@ -211,15 +207,16 @@ def _cluster(members: tuple[int, ...], label: str, ellipses: list[Ellipse], lr: 
     # The label goes beside the chain's last gate (across the flow from it), where no wire of another
     # node can pass: its own wire leaves straight on, and its neighbours keep a cluster's distance.
     last = next(e for e in ellipses if e.node == max(members))
-    room = text_width(label, SMALL_SIZE) + 8
+    lr, small = frame.lr, frame.sizes.small
+    room = text_width(label, small) + 8
     x0, x1 = min(a for a, _ in xs) - 10, max(b for _, b in xs) + (10 if lr else 10 + room)
     y0, y1 = min(a for a, _ in ys) - (22 if lr else 10), max(b for _, b in ys) + 10
     box = Box(round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1), c.cluster)
     if lr:  # just above the last gate, inside its own layer
         label_x, label_y = last.cx + last.rx, last.cy - last.ry - 5
     else:  # just right of it
-        label_x, label_y = last.cx + last.rx + room, last.cy + SMALL_SIZE * 0.35
-    return box, Text(round(label_x, 1), round(label_y, 1), label, c.cluster, "end", SMALL_SIZE, False, "cluster")
+        label_x, label_y = last.cx + last.rx + room, last.cy + small * 0.35
+    return box, Text(round(label_x, 1), round(label_y, 1), label, c.cluster, "end", small, False, "cluster")
 
 
 def _text_box(t: Text) -> tuple[float, float, float, float]:
@@ -303,20 +300,21 @@ def _arrowhead(tail: Point, tip: Point) -> tuple[Point, Point, Point]:
                                                                          round(by - ux * side, 1)))
 
 
-def _numbers(wire: SceneWire, u: float, v: float, xy: ToXY, lr: bool, value_colour: str,
+def _numbers(wire: SceneWire, u: float, v: float, frame: Frame, value_colour: str,
              grad_colour: str, everything: bool = False) -> list[Text]:
     found: list[Text] = []
+    xy, lr, size = frame.xy, frame.lr, frame.sizes.number
     pairs: tuple[tuple[Label, str, str], ...] = ((wire.value, value_colour, "value"), (wire.grad, grad_colour, "grad"))
     for label, colour, role in pairs:
         if not (label.known or (everything and label.text)):
             continue
         if lr:
-            x, y = xy(u, v - 5 if role == "value" else v + 4 + NUMBER_SIZE * 0.78)
-            found.append(Text(x, y, label.text, colour, "middle", NUMBER_SIZE, role == "grad", role, label.at))
+            x, y = xy(u, v - 5 if role == "value" else v + 4 + size * 0.78)
+            found.append(Text(x, y, label.text, colour, "middle", size, role == "grad", role, label.at))
         else:
             x, y = xy(u, v - 5 if role == "value" else v + 5)
-            found.append(Text(x, round(y + NUMBER_SIZE * 0.35, 1), label.text, colour,
-                              "end" if role == "value" else "start", NUMBER_SIZE, role == "grad", role, label.at))
+            found.append(Text(x, round(y + size * 0.35, 1), label.text, colour,
+                              "end" if role == "value" else "start", size, role == "grad", role, label.at))
     return found
 
 

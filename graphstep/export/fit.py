@@ -19,7 +19,7 @@ SLIDES = {"16:9": (16.0, 9.0), "4:3": (4.0, 3.0)}
 
 def slide(fit: str) -> tuple[float, float]:
     if fit not in SLIDES:
-        raise GraphstepError(f"fit must be one of {', '.join(SLIDES)}, got {fit!r}")
+        raise GraphstepError("export.one_of", name="fit", choices=", ".join(SLIDES), value=fit)
     return SLIDES[fit]
 
 

@@ -27,7 +27,7 @@ def animate(pngs: Sequence[bytes], background: str, captions: Sequence[str] | No
     try:
         from PIL import Image, ImageDraw
     except ImportError:
-        raise GraphstepError("writing a .gif needs Pillow: `pip install pillow`") from None
+        raise GraphstepError("export.gif_pillow") from None
     images = [Image.open(io.BytesIO(data)).convert("RGB") for data in pngs]
     width = max(image.width for image in images)
     height = max(image.height for image in images)

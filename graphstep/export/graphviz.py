@@ -11,10 +11,10 @@ import re
 import shutil
 import subprocess
 
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 
-INSTALL_HINT = ("install Graphviz with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS)"
-                " or `conda install -c conda-forge graphviz`")
+INSTALL_HINT = Phrase("export.install_graphviz")
+"""How to install Graphviz (apt-get, brew, conda), in the language of the message it is part of."""
 TIMEOUT_S = 90
 """A safety net: graphstep predicts slow graphs (``cost``) and does not start `dot` on them."""
 
@@ -29,29 +29,30 @@ def find_dot() -> str | None:
     return shutil.which("dot")
 
 
-def require_dot(what: str) -> str:
+def require_dot(what: Phrase) -> str:
+    """The ``dot`` binary, or an error saying that ``what`` (``.png output``) needs it and how to get it."""
     dot = find_dot()
     if dot is None:
         bad = bad_setting()
         if bad:
-            raise GraphstepError(f"{what} needs the Graphviz `dot` binary, but {bad}")
-        raise GraphstepError(f"{what} needs the Graphviz `dot` binary, which was not found; {INSTALL_HINT}")
+            raise GraphstepError("export.dot_bad_setting", what=what, bad=bad)
+        raise GraphstepError("export.dot_not_found", what=what, hint=INSTALL_HINT)
     return dot
 
 
-def bad_setting() -> str | None:
+def bad_setting() -> Phrase | None:
     """What is wrong with ``GRAPHSTEP_DOT`` when it names no program (None when unset or fine)."""
     explicit = os.environ.get("GRAPHSTEP_DOT")
     if not explicit or os.environ.get("GRAPHSTEP_NO_DOT", "") not in ("", "0") or find_dot() is not None:
         return None
-    why = ("does not exist" if not os.path.exists(explicit) else
-           "is a folder" if os.path.isdir(explicit) else "is not executable")
-    return f"GRAPHSTEP_DOT={explicit} {why}; point it at the `dot` program or unset it"
+    why = ("export.dot_missing" if not os.path.exists(explicit) else
+           "export.dot_folder" if os.path.isdir(explicit) else "export.dot_not_executable")
+    return Phrase(why, {"path": explicit})
 
 
 def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
     """Run ``dot -T<fmt>`` on DOT source; returns the output's bytes (deterministic for svg, png, pdf)."""
-    dot = require_dot(f".{fmt} output")
+    dot = require_dot(Phrase("export.what_output", {"fmt": fmt}))
     command = [dot, f"-T{fmt}"]
     if dpi:
         command.append(f"-Gdpi={dpi}")
@@ -61,13 +62,13 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
         done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
                               check=False, env=_fixed_clock_env())
     except subprocess.TimeoutExpired:
-        raise GraphstepError(f"Graphviz `dot` timed out after {TIMEOUT_S} s; graphstep's own layout (--builtin)"
-                             " draws big graphs in seconds") from None
+        raise GraphstepError("export.dot_timeout", seconds=TIMEOUT_S) from None
     except OSError as error:
-        raise GraphstepError(f"Graphviz `dot` failed: {error}") from None
+        raise GraphstepError("export.dot_failed", reason=error) from None
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GraphstepError(f"Graphviz `dot` failed: {message[0] if message else f'exit code {done.returncode}'}")
+        reason = message[0] if message else Phrase("export.exit_code", {"code": done.returncode})
+        raise GraphstepError("export.dot_failed", reason=reason)
     return pin_pdf_date(done.stdout) if fmt == "pdf" else done.stdout
 
 

@@ -26,16 +26,16 @@ class DrawOptions:
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
-            raise GraphstepError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {self.rankdir!r}")
+            raise GraphstepError("export.one_of", name="rankdir", choices=", ".join(RANKDIRS), value=self.rankdir)
         if self.show not in SHOWS:
-            raise GraphstepError(f"show must be one of {', '.join(SHOWS)}, got {self.show!r}")
+            raise GraphstepError("export.one_of", name="show", choices=", ".join(SHOWS), value=self.show)
         if self.theme not in THEMES:
-            raise GraphstepError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
+            raise GraphstepError("export.one_of", name="theme", choices=", ".join(THEMES), value=self.theme)
         if not 0 <= self.precision <= 12:
-            raise GraphstepError(f"precision must be between 0 and 12, got {self.precision}")
+            raise GraphstepError("export.precision", value=self.precision)
         if isinstance(self.fontsize, bool) or not isinstance(self.fontsize, (int, float)) \
                 or not 4 <= self.fontsize <= 72:
-            raise GraphstepError(f"fontsize must be between 4 and 72 points, got {self.fontsize!r}")
+            raise GraphstepError("export.fontsize", value=self.fontsize)
 
     @property
     def font_scale(self) -> float:

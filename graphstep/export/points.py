@@ -47,10 +47,33 @@ def number_width(text: str) -> float:
     return text_width(text, NUMBER_SIZE)
 
 
-LR_METRICS = Metrics(number_width, label_pad=14.0)
-"""Left to right: a wire's run is as long as its longer number."""
-TB_METRICS = Metrics(lambda _: 0.0, min_label=2 * LINE + 8)
-"""Top to bottom: the numbers sit beside the wire, its run is two lines long."""
+@dataclass(frozen=True)
+class Sizes:
+    """The text sizes of one drawing in px (1 px = 0.75 pt): ``--fontsize`` scales them all together."""
+
+    number: int = NUMBER_SIZE
+    symbol: int = SYMBOL_SIZE
+    small: int = SMALL_SIZE
+    shape: int = SHAPE_SIZE
+
+    @staticmethod
+    def scaled(scale: float) -> Sizes:
+        return Sizes(*(round(size * scale) for size in (NUMBER_SIZE, SYMBOL_SIZE, SMALL_SIZE, SHAPE_SIZE)))
+
+    @property
+    def line(self) -> float:
+        """The height of a line of numbers."""
+        return LINE * self.number / NUMBER_SIZE
+
+    def number_width(self, text: str) -> float:
+        return text_width(text, self.number)
+
+    def metrics(self, lr: bool) -> Metrics:
+        """Left to right: a wire's run is as long as its longer number. Top to bottom: the numbers sit beside
+        the wire, its run is two lines long."""
+        if lr:
+            return Metrics(self.number_width, label_pad=14.0)
+        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8)
 
 
 @dataclass
@@ -62,22 +85,22 @@ class Shape:
     ry: float
 
 
-def node_shape(node: SceneNode) -> Shape:
+def node_shape(node: SceneNode, sizes: Sizes = Sizes()) -> Shape:
     if node.kind == "gate":
-        widths = [text_width(node.label, SYMBOL_SIZE)]
+        widths = [text_width(node.label, sizes.symbol)]
         lines = 1
-        for text, size in ((node.name, SMALL_SIZE), (node.shape, SHAPE_SIZE), (node.total.text, SMALL_SIZE)):
+        for text, size in ((node.name, sizes.small), (node.shape, sizes.shape), (node.total.text, sizes.small)):
             if text:
                 widths.append(text_width(text, size))
                 lines += 1
-        ry = 20.0 + 6.5 * (lines - 1)
+        ry = 20.0 * sizes.symbol / SYMBOL_SIZE + 6.5 * sizes.small / SMALL_SIZE * (lines - 1)
         # Several lines (symbol, name, shape): a wide ellipse, as Graphviz draws it, not a tall egg.
         rx = max(20.0 if lines == 1 else 1.2 * ry, max(widths) / 2 + 12 + 3 * (lines - 1))
         return Shape(node, rx, ry)
-    width = max(text_width(node.label, SYMBOL_SIZE), text_width(node.total.text, SMALL_SIZE),
-                text_width(node.shape, SHAPE_SIZE))
-    height = (SYMBOL_SIZE + 1.5 + (SMALL_SIZE + 1.5 if node.total.text else 0.0)
-              + (SHAPE_SIZE + 1.5 if node.shape else 0.0))
+    width = max(text_width(node.label, sizes.symbol), text_width(node.total.text, sizes.small),
+                text_width(node.shape, sizes.shape))
+    height = (sizes.symbol + 1.5 + (sizes.small + 1.5 if node.total.text else 0.0)
+              + (sizes.shape + 1.5 if node.shape else 0.0))
     return Shape(node, width / 2 + 3, height / 2 + 4)
 
 
@@ -86,6 +109,7 @@ class Frame:
     """Where everything of a scene sits, in points along (u) and across (v) the flow."""
 
     lr: bool
+    sizes: Sizes
     shapes: dict[int, Shape]
     half_u: dict[int, float]
     column: dict[int, int]
@@ -115,7 +139,8 @@ class Frame:
 
 def place(scene: Scene, layout: Layout) -> Frame:
     lr = scene.options.rankdir == "LR"
-    shapes = {node.id: node_shape(node) for node in scene.nodes}
+    sizes = Sizes.scaled(scene.options.font_scale)
+    shapes = {node.id: node_shape(node, sizes) for node in scene.nodes}
     # Extents along u (half) and across v (half) of each node.
     half_u = {i: (s.rx if lr else s.ry) for i, s in shapes.items()}
     half_v = {i: (s.ry if lr else s.rx) for i, s in shapes.items()}
@@ -124,22 +149,22 @@ def place(scene: Scene, layout: Layout) -> Frame:
     inputs: dict[int, list[SceneWire]] = {}
     for wire in scene.wires:
         inputs.setdefault(wire.target, []).append(wire)
-    lane = _lane(scene, lr)
+    lane = _lane(scene, lr, sizes)
     column_half = [0.0] * depth
     for i, k in column.items():
         column_half[k] = max(column_half[k], half_u[i])
-    runs = (channel_runs(scene, column.__getitem__, depth, LR_METRICS if lr else TB_METRICS) if scene.labelled
+    runs = (channel_runs(scene, column.__getitem__, depth, sizes.metrics(lr)) if scene.labelled
             else [0.0] * depth)
     centre_u, extent_u = _along(column_half, runs)
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
     busiest = max((len(ws) for ws in inputs.values()), default=1)
     spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
-    rows = _Rows(layout, scene, column, lane, half_v, lanes, lr)
+    rows = _Rows(layout, scene, column, lane, half_v, lanes, lr, sizes)
     centre_v, route_v = rows.place({i: r * spacing for i, r in row.items()},
                                    {w: [r * spacing for r in rs] for w, rs in layout.routes.items()}, depth)
     room = {i: max(half_v[i], lanes[i] / 2) for i in centre_v}
     centre_v, route_v, extent_v = _across(centre_v, route_v, room, lane, 18 if scene.clusters else 0)
-    return Frame(lr, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
+    return Frame(lr, sizes, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
                  extent_u, extent_v)
 
 
@@ -179,14 +204,14 @@ def _across(centre_v: dict[int, float], route_v: dict[tuple[int, int], tuple[flo
     return centre_v, route_v, extent_v
 
 
-def _lane(scene: Scene, lr: bool) -> float:
+def _lane(scene: Scene, lr: bool, sizes: Sizes) -> float:
     """How thick a wire's lane is across the flow: its two numbers, one above the other (LR) or side by side."""
     if not scene.labelled:
         return 14.0
     if lr:
-        return 2 * LINE + 8
-    return (max((number_width(w.value.text) for w in scene.wires), default=0)
-            + max((number_width(w.grad.text) for w in scene.wires), default=0) + 30)
+        return 2 * sizes.line + 8
+    return (max((sizes.number_width(w.value.text) for w in scene.wires), default=0)
+            + max((sizes.number_width(w.grad.text) for w in scene.wires), default=0) + 30)
 
 
 Key = int | tuple[tuple[int, int], int]
@@ -199,7 +224,7 @@ class _Rows:
     as the room its own numbers need allows."""
 
     def __init__(self, layout: Layout, scene: Scene, column: dict[int, int], lane: float, half_v: dict[int, float],
-                 lanes: dict[int, float], lr: bool) -> None:
+                 lanes: dict[int, float], lr: bool, sizes: Sizes) -> None:
         self.column, self.lane, self.half_v, self.lanes = column, lane, half_v, lanes
         self.consumers: dict[int, list[SceneWire]] = {}
         for wire in scene.wires:
@@ -208,7 +233,7 @@ class _Rows:
         self.group = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
         self.anchor = {m: max(cluster.members) for cluster in scene.clusters for m in cluster.members}
         # LR: a cluster's label sits above its last gate; TB: beside it, where it needs room across.
-        self.label_room = {} if lr else {max(cl.members): text_width(cl.label, SMALL_SIZE) + 8 + 6
+        self.label_room = {} if lr else {max(cl.members): text_width(cl.label, sizes.small) + 8 + 6
                                          for cl in scene.clusters}
         self.source_col = {w.end: column[w.source] for w in scene.wires if w.end in layout.routes}
         self.v: dict[int, float] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
 from graphstep.export import graphviz
 from graphstep.export.cost import DotCost, dot_cost
 from graphstep.export.dot import to_dot
@@ -92,13 +92,12 @@ class Renderer:
         if step is None:
             return
         if isinstance(step, bool) or not isinstance(step, numbers.Integral):
-            raise GraphstepError(f"{self.arg('step')} must be a whole number of steps, got {step!r}")
+            raise GraphstepError("export.step_whole", arg=self.arg("step"), value=step)
         if self.trace is None:
-            raise GraphstepError(f"{self.arg('step')} needs a run of the graph (a Trace), not a bare Graph")
+            raise GraphstepError("export.needs_trace", arg=self.arg("step"))
         last = len(self.trace.steps)
         if not 0 <= int(step) <= last:
-            raise GraphstepError(f"{self.arg('step')} must be between 0 and {last} (this trace has {last} steps),"
-                                 f" got {step}")
+            raise GraphstepError("export.step_range", arg=self.arg("step"), last=last, value=step)
 
     @cached_property
     def scenes(self) -> Scenes:
@@ -132,7 +131,7 @@ class Renderer:
 
     def graphviz_bytes(self, fmt: str, step: int | None = None, tables: bool = False) -> bytes:
         if self.builtin:
-            raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {self.arg('builtin')}")
+            raise GraphstepError("export.by_graphviz", fmt=fmt, arg=self.arg("builtin"))
         return graphviz.render(self.dot(step, tables), fmt, round(self.dpi * self.scale) if fmt == "png" else None)
 
     def player(self, start: int = 0) -> str:
@@ -172,7 +171,7 @@ def output_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(FORMATS)
-        raise GraphstepError(f"cannot tell the format of {path}: the output must end in one of {known}")
+        raise GraphstepError("export.unknown_format", path=path, known=known)
     return fmt
 
 
@@ -180,21 +179,17 @@ def fallback_note(fmt: str, renderer: Renderer) -> str | None:
     """The one-line note when graphstep draws the picture itself although --builtin was not asked for."""
     if fmt not in ("svg", "html") or renderer.uses_graphviz or renderer.builtin:
         return None
+    lang = renderer.lang
     if renderer.has_dot:
-        return (f"note: Graphviz would take minutes on this graph ({len(renderer.graph)} nodes,"
-                f" {renderer.dot_cost.describe()}), so graphstep drew it with its own layout in seconds")
+        return t("export.note_slow", lang, nodes=len(renderer.graph), cost=renderer.dot_cost.describe().text(lang))
     bad = graphviz.bad_setting()
     if bad:
-        return f"note: {bad}; graphstep drew the diagram with its own layout"
-    return ("note: Graphviz `dot` not found, so graphstep drew the diagram with its own layout (for Graphviz's, "
-            + graphviz.INSTALL_HINT + ")")
+        return t("export.note_bad_setting", lang, bad=bad.text(lang))
+    return t("export.note_no_dot", lang, hint=t("export.install_graphviz", lang))
 
 
 def too_slow_for_graphviz(fmt: str, renderer: Renderer) -> GraphstepError:
-    return GraphstepError(
-        f".{fmt} is rendered by Graphviz, which would take minutes on this graph ({len(renderer.graph)} nodes,"
-        f" {renderer.dot_cost.describe()}); graphstep's own layout draws .svg, .tex and .html in seconds"
-        " (rsvg-convert or Inkscape turn the SVG into a PNG or PDF)")
+    return GraphstepError("export.too_slow", fmt=fmt, nodes=len(renderer.graph), cost=renderer.dot_cost.describe())
 
 
 def render_files(renderer: Renderer, path: Path, step: int | None = None, frames: bool = False,
@@ -214,23 +209,23 @@ def check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) 
     """Everything that can be wrong with the request, found before anything is rendered."""
     renderer.check_step(step)
     if fmt in NEEDS_GRAPHVIZ and renderer.builtin:
-        raise GraphstepError(f".{fmt} is rendered by Graphviz; leave out {renderer.arg('builtin')}")
+        raise GraphstepError("export.by_graphviz", fmt=fmt, arg=renderer.arg("builtin"))
     if fmt in NEEDS_GRAPHVIZ:
-        graphviz.require_dot(f".{fmt} output")
+        graphviz.require_dot(Phrase("export.what_output", {"fmt": fmt}))
         if renderer.dot_cost.slow:
             raise too_slow_for_graphviz(fmt, renderer)
     if fmt in ("gif", "html"):
         if frames or (step is not None and fmt == "gif"):
             frames_arg, step_arg = renderer.arg("frames"), renderer.arg("step")
-            what = (f"{frames_arg} and {step_arg}" if fmt == "gif" else
-                    f"{frames_arg} ({renderer.arg('step', 'K')} opens the player at step K)")
-            raise GraphstepError(f".{fmt} already holds every step of the trace; leave out {what}")
+            what = (Phrase("export.leave_out_both", {"frames": frames_arg, "step": step_arg}) if fmt == "gif" else
+                    Phrase("export.leave_out_frames", {"frames": frames_arg, "step": renderer.arg("step", "K")}))
+            raise GraphstepError("export.every_step", fmt=fmt, what=what)
         if renderer.trace is None:
-            raise GraphstepError(f".{fmt} shows the steps of a run, and there is none")
+            raise GraphstepError("export.no_run", fmt=fmt)
     if frames and renderer.trace is None:
-        raise GraphstepError(f"{renderer.arg('frames')} needs a run of the graph (a Trace), not a bare Graph")
+        raise GraphstepError("export.needs_trace", arg=renderer.arg("frames"))
     if frames and step is not None:
-        raise GraphstepError(f"{renderer.arg('frames')} writes every step; leave out {renderer.arg('step')}")
+        raise GraphstepError("export.frames_and_step", frames=renderer.arg("frames"), step=renderer.arg("step"))
 
 
 def _frames(renderer: Renderer, fmt: str, path: Path) -> dict[Path, bytes]:

@@ -97,7 +97,7 @@ def picture(drawing: Drawing) -> str:
                    f" ({_n(e.cx)},{_n(e.cy)}) ellipse [x radius={_n(e.rx)}, y radius={_n(e.ry)}];")
     anchors = {"start": "base west", "middle": "base", "end": "base east"}
     for t in drawing.texts:
-        size = "\\large" if t.size >= 16 else ("\\normalsize" if t.size >= 14 else "\\footnotesize")
+        size = f"\\fontsize{{{_n(t.size * 0.75)}}}{{{_n(t.size * 0.9)}}}\\selectfont"  # 1 px = 0.75 pt
         shape = "\\itshape" if t.italic else ""
         out.append(f"\\node[anchor={anchors[t.anchor]},inner sep=0pt,text={names[t.colour]},"
                    f"font=\\sffamily{size}{shape}] at {_p((t.x, t.y))} {{{latex_text(t.text)}}};")
