@@ -12,8 +12,11 @@ by a :class:`Metrics`: character cells for the terminal (``app/geometry``), poin
 - the position of each layer along the flow (``offsets``): columns as wide as their widest node, channels
   as wide as their tracks and numbers.
 
-The vertical placement differs on purpose: cells need whole rows and gates whose input ports line up with
-the wires (a box per gate), points use a lane per input and smooth bends (an ellipse per gate).
+Across the flow they share the *lanes*: the inputs of a gate arrive ``Metrics.lane`` apart, centred on it
+(``lane_offset``), and each wire's numbers sit at fixed distances from their wire (``Metrics.value_at`` above,
+``Metrics.grad_at`` below). A lane is thicker than its two numbers by ``Metrics.pair_gap``, so the space
+between two wires' numbers is clearly larger than the space inside one wire's pair (where the wire runs) and
+every number reads as its own wire's.
 """
 
 from __future__ import annotations
@@ -39,9 +42,24 @@ class Metrics:
     """The least room a wire's numbers get (the terminal keeps 4 cells even for a bare graph)."""
     label_pad: float = 0.0
     """Room added around a wire's numbers."""
+    lane: float = 4.0
+    """Across the flow: how far apart two inputs of one gate arrive (4 rows: value, wire, gradient, a gap)."""
+    value_at: float = -1.0
+    """Across the flow: where a wire's value sits relative to its wire (the row above it; in points, the
+    value's baseline)."""
+    grad_at: float = 1.0
+    """Across the flow: where a wire's gradient sits relative to its wire (the row below it)."""
+    pair_gap: float = 1.0
+    """The space between the numbers of two neighbouring lanes (a blank row on the terminal): the lane is the
+    value's top to the gradient's bottom, plus this."""
 
 
 TERMINAL = Metrics(cells, min_label=4.0)
+
+
+def lane_offset(position: int, count: int, lane: float) -> float:
+    """Where input ``position`` of a gate with ``count`` inputs arrives, relative to the gate's centre."""
+    return (position - (count - 1) / 2) * lane
 
 
 def label_room(wire: SceneWire, metrics: Metrics) -> float:

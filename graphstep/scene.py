@@ -165,6 +165,16 @@ class Scene:
         return self._nodes[node_id]
 
     @cached_property
+    def fans(self) -> frozenset[int]:
+        """Nodes whose value feeds more than one wire (a leaf among them is the current node of the step that
+        sums its gradient, so every view keeps room for its highlight)."""
+        seen: set[int] = set()
+        found: set[int] = set()
+        for wire in self.wires:
+            (found if wire.source in seen else seen).add(wire.source)
+        return frozenset(found)
+
+    @cached_property
     def _wires(self) -> dict[WireKey, SceneWire]:
         return {w.end: w for w in self.wires}
 
@@ -200,6 +210,15 @@ class Scenes:
         """The first cursor at which each number is known (values, node gradients, wire gradients)."""
         return self.trace.known_from if self.trace is not None else ({}, {}, {})
 
+    def current_at(self, cursor: int | None) -> int | None:
+        """The node highlighted after ``cursor`` steps (the node of the step just taken; None at the start
+        and for the finished run): what :meth:`at` marks ``current``, without building the whole scene (the
+        HTML player asks it for every step)."""
+        steps = self.trace.steps if self.trace is not None else ()
+        if cursor is None or not 0 < cursor <= len(steps):
+            return None
+        return steps[cursor - 1].node
+
     def at(self, cursor: int | None = None, tables: bool = False) -> Scene:
         """The scene after ``cursor`` steps (all of them when None). ``tables``: write the current node's small
         tensors out beside it (for a single step, not frames)."""
@@ -207,6 +226,7 @@ class Scenes:
         steps = trace.steps if trace is not None else ()
         cursor = None if trace is None or cursor is None else max(0, min(cursor, len(steps)))
         step = steps[cursor - 1] if cursor else None
+        current = self.current_at(cursor)
         hot = _highlight(graph, step)
         now = len(steps) if cursor is None else cursor
         value_at, grad_at, edge_at = self.known_from
@@ -223,7 +243,7 @@ class Scenes:
         for node in graph.nodes:
             nodes.append(SceneNode(node.id, texts.kinds[node.id], texts.labels[node.id], texts.names[node.id],
                                    label(texts.totals, grad_at, node.id, hot.total == node.id),
-                                   step is not None and node.id == step.node, node.group, texts.shapes[node.id]))
+                                   node.id == current, node.group, texts.shapes[node.id]))
             for position, source in enumerate(node.inputs):
                 end = (node.id, position)
                 wires.append(SceneWire(source, node.id, position,

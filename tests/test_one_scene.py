@@ -35,10 +35,9 @@ def test_terminal_and_drawings_show_the_same_scene_at_every_step(name: str) -> N
         saw_total = saw_total or any(text.startswith("Σ") for text in drawn)
         scene = renderer.scene(k)
         assert current == (scene.current.id if scene.current is not None else None)
-        # The drawing rings the current gate (a leaf summing its gradient has no ring to light up).
+        # The drawing rings the current node, as the terminal does: a gate, or a leaf summing its gradient.
         highlighted = [e.node for e in drawing.ellipses if e.stroke == options.colours.highlight_line]
-        gate = current is not None and not session.graph.nodes[current].is_leaf
-        assert highlighted == ([current] if gate else []), f"step {k}"
+        assert highlighted == ([current] if current is not None else []), f"step {k}"
         assert frozenset(w.end for w in scene.wires if w.hot) == hot
         tikz = picture(drawing)
         assert all(latex_text(text) in tikz for text in drawn)

@@ -7,8 +7,8 @@ checker's own faults (:mod:`graphstep.checking.search`), so the checker can name
 
 from __future__ import annotations
 
-import argparse
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -113,13 +113,19 @@ def make_class(text: str, count: int = 32, seed: int = 12) -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graphstep.checking.planted",
-                                     description="Write a demo class: synthetic answers files with seeded mistakes.")
-    parser.add_argument("exercise", help="the exercise (.gstep with ? lines)")
-    parser.add_argument("folder", help="where to write one NAME.txt per student")
-    parser.add_argument("--count", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=12)
-    args = parser.parse_args(argv)
+    from graphstep.helptext import argparse_in, argv_lang, parser
+    from graphstep.i18n import LANGUAGES
+
+    args_given = sys.argv[1:] if argv is None else list(argv)
+    lang = argv_lang(args_given)
+    with argparse_in(lang):
+        command = parser("python -m graphstep.checking.planted", "help.planted_description", lang)
+        command.add_argument("exercise", help="help.planted_exercise")
+        command.add_argument("folder", help="help.planted_folder")
+        command.add_argument("--count", type=int, default=32, help="help.planted_count")
+        command.add_argument("--seed", type=int, default=12, help="help.planted_seed")
+        command.add_argument("--lang", choices=LANGUAGES, default=None, help="help.lang")
+        args = command.parse_args(args_given)
     out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
     for name, text in make_class(Path(args.exercise).read_text(encoding="utf-8"), args.count, args.seed).items():

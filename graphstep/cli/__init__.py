@@ -19,22 +19,23 @@ from typing import Any, TextIO
 from graphstep.errors import GraphstepError
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    # name: (module, one-line help)
-    "eval": ("graphstep.cli.eval_cmd", "evaluate a formula: every node's value and gradient, or the steps in words"),
-    "check": ("graphstep.cli.check_cmd", "check a hand-worked exercise: what is right, what is wrong, and why"),
-    "grad": ("graphstep.cli.grad_cmd", "compare automatic, numerical and symbolic gradients side by side"),
-    "exercise": ("graphstep.cli.exercise_cmd", "write a fresh exercise (or its solution) from a template"),
-    "export": ("graphstep.cli.export_cmd", "slide diagrams: DOT, SVG, PNG, PDF, TikZ/Beamer frames, GIF, HTML player"),
-    "train": ("graphstep.cli.train_cmd", "train the parameters marked with param(…) by mini-batch gradient descent"),
+    # name: (module, its one-line help: a catalogue key)
+    "eval": ("graphstep.cli.eval_cmd", "help.cmd_eval"),
+    "check": ("graphstep.cli.check_cmd", "help.cmd_check"),
+    "grad": ("graphstep.cli.grad_cmd", "help.cmd_grad"),
+    "exercise": ("graphstep.cli.exercise_cmd", "help.cmd_exercise"),
+    "export": ("graphstep.cli.export_cmd", "help.cmd_export"),
+    "train": ("graphstep.cli.train_cmd", "help.cmd_train"),
 }
 DEFAULT_COMMAND = "app"  # `graphstep SOURCE` and plain `graphstep`
-DEFAULT_MODULE = ("graphstep.cli.app_cmd", "open the terminal app on a formula or .gstep file (the default)")
+DEFAULT_MODULE = ("graphstep.cli.app_cmd", "help.cmd_app")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    lang = _argv_lang(args)
     if args and args[0] in ("-h", "--help", "help"):
-        print(overview())
+        print(overview(lang))
         return 0
     if args and args[0] == "--version":
         from graphstep import __version__
@@ -52,13 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as error:
         if error.name != module_name:
             raise
-        print(overview(), file=sys.stderr)
+        print(overview(lang), file=sys.stderr)
         return 2
+    from graphstep.helptext import argparse_in, parser
+
     prog = "graphstep" if name == DEFAULT_COMMAND else f"graphstep {name}"
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    module.add_arguments(parser)
     with safe_output():
-        options = parser.parse_args(rest)
+        with argparse_in(lang):  # --help and argparse's own messages in the user's language
+            command = parser(prog, description, lang)
+            module.add_arguments(command)
+            options = command.parse_args(rest)
         return _run(module, options)
 
 
@@ -145,13 +149,17 @@ def _lang(options: argparse.Namespace) -> str:
     return detect_lang(getattr(options, "lang", None))
 
 
-def overview() -> str:
-    lines = [
-        "usage: graphstep [SOURCE [NAME=VALUE ...]]     open the terminal app (a gallery without SOURCE)",
-        "       graphstep COMMAND ...                   run a command (graphstep COMMAND --help for its options)",
-        "",
-        "commands:",
-    ]
-    lines += [f"  {name:<10} {help_text}" for name, (_, help_text) in COMMANDS.items()]
-    lines += ["", "SOURCE is a formula in quotes (\"(x+y)z\") or a .gstep file; NAME=VALUE gives an input's value."]
+def _argv_lang(args: Sequence[str]) -> str:
+    from graphstep.helptext import argv_lang
+
+    return argv_lang(args)
+
+
+def overview(lang: str = "en") -> str:
+    """``graphstep --help``: the commands, each with its one line."""
+    from graphstep.i18n import t
+
+    lines = [t("help.overview_usage", lang), "", t("help.overview_commands", lang)]
+    lines += [f"  {name:<10} {t(help_key, lang)}" for name, (_, help_key) in COMMANDS.items()]
+    lines += ["", t("help.overview_source", lang)]
     return "\n".join(lines)

@@ -16,11 +16,11 @@ from graphstep.theme import DEFAULT_APP_THEME, THEMES
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SOURCE", nargs="?",
-                        help="a formula in quotes, or a path to a .gstep file (none: a gallery of examples)")
-    parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="input values, e.g. x=3 y=-4")
-    parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
+                        help="help.app_source")
+    parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="help.values")
+    parser.add_argument("--precision", type=int, default=2, metavar="N", help="help.precision")
     parser.add_argument("--theme", choices=tuple(THEMES), default=DEFAULT_APP_THEME,
-                        help="colours: dark (default), light, or contrast for a projector; the t key switches")
+                        help="help.app_theme")
     add_limit_arguments(parser)
     add_lang_argument(parser)
 

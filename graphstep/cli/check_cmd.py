@@ -19,29 +19,22 @@ from graphstep.limits import TooManyElements, limits
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exercise", metavar="EXERCISE",
-                        help="the exercise: a .gstep file whose answer lines start with ?, like `? ∂f/∂x = -4`")
+                        help="help.check_exercise")
     parser.add_argument("answers", metavar="ANSWERS", nargs="?",
-                        help="a separate answers file (one answer per line; the ? is optional); "
-                             "its answers replace the exercise's for the same target")
+                        help="help.check_answers")
     parser.add_argument("--tolerance", type=float, default=None, metavar="X",
-                        help="accept numbers within ±X of the exact value (default: half a unit in the last "
-                             "digit written, so 0.73 means ±0.005)")
+                        help="help.check_tolerance")
     parser.add_argument("--decimals", type=int, default=None, metavar="N",
-                        help="the precision the exercise asks for (default: the file's `# decimals: N` line, "
-                             "else 2, the lecture's): an answer right only to fewer digits is too imprecise")
+                        help="help.check_decimals")
     parser.add_argument("--strict", action="store_true",
-                        help="refuse (exit 2) a student's copy of the exercise whose program differs from "
-                             "EXERCISE's; without it, the answers are graded against EXERCISE's program and the "
-                             "difference is reported")
+                        help="help.check_strict")
     parser.add_argument("--class", dest="whole_class", action="store_true",
-                        help="ANSWERS is a folder with one answers file per student (the name is the file name): "
-                             "grade them all and print a class report")
+                        help="help.check_class")
     parser.add_argument("--csv", nargs="?", const="-", default=None, metavar="FILE",
-                        help="with --class: the gradebook as CSV (student, score, max, one column per answer) "
-                             "to FILE, or to the terminal instead of the report")
+                        help="help.check_csv")
     parser.add_argument("-o", "--output", default=None, metavar="FILE",
-                        help="with --class: write the class heatmap of the circuit (.svg, .html, .pdf, .png)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+                        help="help.check_output")
+    parser.add_argument("--json", action="store_true", help="help.check_json")
     add_limit_arguments(parser, elements=False)
     add_lang_argument(parser)
 

@@ -13,6 +13,7 @@ from typing import Any
 from graphstep.checking.answers import split_program
 from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
+from graphstep.helptext import key
 from graphstep.i18n import LANGUAGES
 from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
 from graphstep.parser import parse
@@ -20,26 +21,24 @@ from graphstep.values import parse_values
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", metavar="SOURCE", help="a formula in quotes, or a path to a .gstep file")
-    parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="input values, e.g. x=3 y=-4")
+    parser.add_argument("source", metavar="SOURCE", help="help.source")
+    parser.add_argument("values", metavar="NAME=VALUE", nargs="*", help="help.values")
     add_limit_arguments(parser)
 
 
 def add_limit_arguments(parser: argparse.ArgumentParser, elements: bool = True) -> None:
     """``--allow-path DIR`` and ``--max-elements N``: what an untrusted program may read and hold."""
     parser.add_argument("--allow-path", action="append", default=[], metavar="DIR",
-                        help="a folder whose files load(…) may also read (repeatable; by default a program reads "
-                             "only files in its own folder)")
+                        help="help.allow_path")
     if not elements:
         return
     parser.add_argument("--max-elements", type=int, default=None, metavar="N",
-                        help="the most numbers a program's arrays may hold together "
-                             f"(default {DEFAULT_MAX_ELEMENTS:,})")
+                        help=key("help.max_elements", default=f"{DEFAULT_MAX_ELEMENTS:,}"))
 
 
 def add_lang_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="interface language (default: from $LANG, else English)")
+                        help="help.lang")
 
 
 MAX_PRECISION = 17  # decimals: float64 holds about 17 significant digits
@@ -122,10 +121,9 @@ def load(source_argument: str, value_items: Sequence[str]) -> tuple[Graph, dict[
 
 def add_dask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="with --backend dask: the dask.distributed scheduler (tcp://host:8786); "
-                             "default: a cluster started on this machine")
+                        help="help.scheduler")
     parser.add_argument("--chunk-rows", type=int, default=None, metavar="N",
-                        help="with --backend dask: rows of a batch per chunk (default: about 64 MiB a chunk)")
+                        help="help.chunk_rows")
 
 
 @contextmanager

@@ -27,14 +27,14 @@ from graphstep.trace import Trace
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
     parser.add_argument("--json", action="store_true",
-                        help="print one JSON object (value, grads, nodes); arrays as shape, dtype, min/mean/max")
-    parser.add_argument("--full-arrays", action="store_true", help="with --json: write arrays out in full")
-    parser.add_argument("--steps", action="store_true", help="tell every forward and backward step in words")
-    parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
-    parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="array backend (default numpy)")
-    parser.add_argument("--dtype", choices=DTYPES, default="float64", help="floating-point type (default float64)")
+                        help="help.eval_json")
+    parser.add_argument("--full-arrays", action="store_true", help="help.eval_full_arrays")
+    parser.add_argument("--steps", action="store_true", help="help.eval_steps")
+    parser.add_argument("--precision", type=int, default=2, metavar="N", help="help.precision")
+    parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="help.backend")
+    parser.add_argument("--dtype", choices=DTYPES, default="float64", help="help.dtype")
     parser.add_argument("--save-grads", default=None, metavar="DIR",
-                        help="write each input's gradient to DIR/NAME.npy (with dask: chunk by chunk)")
+                        help="help.eval_save_grads")
     add_dask_arguments(parser)
     add_lang_argument(parser)
 

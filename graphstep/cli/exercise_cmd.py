@@ -11,35 +11,30 @@ from pathlib import Path
 from graphstep.checking.exercises import TEMPLATES, make_exercise
 from graphstep.cli.common import add_lang_argument
 from graphstep.errors import GraphstepError, Phrase
+from graphstep.helptext import key
 from graphstep.i18n import detect_lang, t
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    new = actions.add_parser("new", help="write a fresh exercise from a template",
-                             description="Write a fresh exercise from a template, with small random values and "
-                                         "blank answers (or, with --solution, the answers filled in).")
-    new.add_argument("template", metavar="TEMPLATE", help=f"one of: {', '.join(TEMPLATES)}")
+    new = actions.add_parser("new", help="help.exercise_new",
+                             description="help.exercise_new_description")
+    new.add_argument("template", metavar="TEMPLATE", help=key("help.exercise_template", templates=", ".join(TEMPLATES)))
     new.add_argument("--seed", type=int, default=None, metavar="N",
-                     help="random seed: the same seed gives the same exercise (default: a fresh one, "
-                          "written in the file's header)")
-    new.add_argument("--solution", action="store_true", help="fill in the answers (2 decimals)")
-    new.add_argument("-o", "--output", metavar="FILE", default=None, help="write to FILE instead of the terminal")
+                     help="help.exercise_seed")
+    new.add_argument("--solution", action="store_true", help="help.exercise_solution")
+    new.add_argument("-o", "--output", metavar="FILE", default=None, help="help.exercise_output")
     add_lang_argument(new)
-    hand = actions.add_parser("handout", help="write the worked solution (or an erroneous example) as .tex/.pdf",
-                              description="Write the exercise's worked solution: the circuit, every forward step, "
-                                          "every backward step as upstream × local = contribution and the sums "
-                                          "at forks; with --planted, one step carries a typical mistake, and a "
-                                          "key at the end says where.")
-    hand.add_argument("exercise", metavar="EXERCISE", help="the exercise (.gstep)")
-    hand.add_argument("-o", "--output", metavar="FILE", required=True, help="solution.tex or solution.pdf")
+    hand = actions.add_parser("handout", help="help.exercise_handout",
+                              description="help.exercise_handout_description")
+    hand.add_argument("exercise", metavar="EXERCISE", help="help.handout_exercise")
+    hand.add_argument("-o", "--output", metavar="FILE", required=True, help="help.handout_output")
     hand.add_argument("--planted", metavar="KIND", default=None,
-                      help="plant one mistake of this kind: sign, fanout, upstream_dropped, mul_swapped, "
-                           "max_routed, relu_routed, chain_order, local_dropped")
+                      help="help.handout_planted")
     hand.add_argument("--seed", type=int, default=0, metavar="N",
-                      help="which place the mistake is planted at, when there are several (default 0)")
+                      help="help.handout_seed")
     add_lang_argument(hand)
-    listing = actions.add_parser("list", help="list the templates")
+    listing = actions.add_parser("list", help="help.exercise_list")
     add_lang_argument(listing)
 
 

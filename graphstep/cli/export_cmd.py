@@ -10,6 +10,7 @@ from graphstep.cli.common import add_lang_argument, add_source_arguments, load
 from graphstep.errors import GraphstepError
 from graphstep.export import FORMATS, DrawOptions, export
 from graphstep.export.options import RANKDIRS, SHOWS
+from graphstep.helptext import key
 from graphstep.i18n import detect_lang, t
 from graphstep.theme import THEMES
 
@@ -17,38 +18,37 @@ from graphstep.theme import THEMES
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help=f"output file; its extension picks the format: {' '.join(FORMATS)}")
+                        help=key("help.export_output", formats=" ".join(FORMATS)))
     parser.add_argument("--rankdir", choices=RANKDIRS, default="LR",
-                        help="LR: inputs left, output right (default); TB: top to bottom")
-    parser.add_argument("--precision", type=int, default=2, metavar="N", help="decimals shown (default 2)")
+                        help="help.export_rankdir")
+    parser.add_argument("--precision", type=int, default=2, metavar="N", help="help.precision")
     parser.add_argument("--show", choices=SHOWS, default="both",
-                        help="numbers on the wires: values (green, above), grads (red, below), both (default), none")
-    parser.add_argument("--theme", choices=tuple(THEMES), default="light", help="colours (default light)")
+                        help="help.export_show")
+    parser.add_argument("--theme", choices=tuple(THEMES), default="light", help="help.export_theme")
     parser.add_argument("--expand", action="store_true",
-                        help="draw composite gates (sigmoid, tanh) as their primitive chains, boxed as clusters")
+                        help="help.export_expand")
     parser.add_argument("--step", type=int, default=None, metavar="K",
-                        help="draw the state after K steps, the current gate highlighted (default: the finished run)")
+                        help="help.export_step")
     parser.add_argument("--frames", action="store_true",
-                        help="one file per step (OUT-000.svg, OUT-001.svg, …) and a Beamer overlay OUT-frames.tex")
+                        help="help.export_frames")
     parser.add_argument("--fit", choices=("16:9", "4:3"), default=None,
-                        help="draw in the direction (LR or TB) whose text is largest on a slide of this shape")
+                        help="help.export_fit")
     parser.add_argument("--fontsize", type=float, default=None, metavar="PT",
-                        help="size of the numbers and gate symbols in points (default 14; 18 with --fit)")
+                        help="help.export_fontsize")
     parser.add_argument("--scale", type=float, default=1.0, metavar="F",
-                        help="SVG and PNG size relative to the natural size (default 1)")
-    parser.add_argument("--dpi", type=int, default=144, metavar="N", help="PNG and GIF resolution (default 144)")
+                        help="help.export_scale")
+    parser.add_argument("--dpi", type=int, default=144, metavar="N", help="help.export_dpi")
     parser.add_argument("--transparent", action="store_true",
-                        help="no background: the slide's colour shows through (PNG, PDF, SVG, TikZ)")
+                        help="help.export_transparent")
     parser.add_argument("--caption", action=argparse.BooleanOptionalAction, default=None,
-                        help="the step's sentence under each frame: GIF frames have it (--no-caption drops it),"
-                             " a Beamer overlay gets a caption line with --caption")
+                        help="help.export_caption")
     timing = parser.add_mutually_exclusive_group()
     timing.add_argument("--fps", type=float, default=None, metavar="N",
-                        help="GIF frames per second (default 1.1, i.e. --delay 900)")
+                        help="help.export_fps")
     timing.add_argument("--delay", type=int, default=None, metavar="MS",
-                        help="milliseconds each GIF frame shows (default 900; the last one holds 3 s)")
+                        help="help.export_delay")
     parser.add_argument("--builtin", action="store_true",
-                        help="use graphstep's own layout (the terminal app's) even where Graphviz is installed")
+                        help="help.export_builtin")
     add_lang_argument(parser)
 
 

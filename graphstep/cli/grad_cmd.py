@@ -18,14 +18,13 @@ from graphstep.numbers import fmt, to_jsonable
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
     parser.add_argument("--step", type=float, default=1e-5, metavar="H",
-                        help="step size h of the central differences (f(x+h) - f(x-h)) / 2h (default 1e-5)")
+                        help="help.grad_step")
     parser.add_argument("--tolerance", type=float, default=1e-5, metavar="R",
-                        help="relative tolerance for the numerical gradient to agree (default 1e-5)")
-    parser.add_argument("--precision", type=int, default=6, metavar="N", help="decimals shown (default 6)")
+                        help="help.grad_tolerance")
+    parser.add_argument("--precision", type=int, default=6, metavar="N", help="help.grad_precision")
     parser.add_argument("--simplify", choices=("light", "full", "none"), default="light",
-                        help="how to tidy the symbolic derivative: light (one fraction, common factors out; the "
-                             "default), full (sympy.simplify: shortest, slower) or none")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+                        help="help.grad_simplify")
+    parser.add_argument("--json", action="store_true", help="help.grad_json")
     add_lang_argument(parser)
 
 

@@ -21,17 +21,17 @@ REPORTS = 10  # loss lines printed during a run
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
-    parser.add_argument("--lr", type=float, default=0.1, help="learning rate δ in W = W - δ∇W (default 0.1)")
-    parser.add_argument("--steps", type=int, default=1000, help="number of gradient steps (default 1000)")
+    parser.add_argument("--lr", type=float, default=0.1, help="help.train_lr")
+    parser.add_argument("--steps", type=int, default=1000, help="help.train_steps")
     parser.add_argument("--batch", type=int, default=None, metavar="M",
-                        help="mini-batch size: M random rows of the data per step (default: all rows)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the mini-batch order (default 0)")
+                        help="help.train_batch")
+    parser.add_argument("--seed", type=int, default=0, help="help.train_seed")
     parser.add_argument("--params", default=None, metavar="NAMES",
-                        help="comma-separated inputs to train (default: those written inside param(…))")
-    parser.add_argument("--plot", default=None, metavar="FILE.png", help="also save the loss curve as a PNG")
-    parser.add_argument("--no-curve", action="store_true", help="do not draw the loss curve in the terminal")
-    parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="array backend (default numpy)")
-    parser.add_argument("--dtype", choices=DTYPES, default="float64", help="floating-point type (default float64)")
+                        help="help.train_params")
+    parser.add_argument("--plot", default=None, metavar="FILE.png", help="help.train_plot")
+    parser.add_argument("--no-curve", action="store_true", help="help.train_no_curve")
+    parser.add_argument("--backend", choices=BACKENDS, default="numpy", help="help.backend")
+    parser.add_argument("--dtype", choices=DTYPES, default="float64", help="help.dtype")
     add_dask_arguments(parser)
     add_lang_argument(parser)
 

@@ -112,6 +112,16 @@ def _font(label: Label, colour: str, hidden: str, size: str | None = None, itali
     return f'<FONT COLOR="{colour if label.known else hidden}"{sized}>{text}</FONT>'
 
 
+def _ring(node: SceneNode, scene: Scene) -> str:
+    """A leaf that can be the current node sits in an ellipse: lit while it is, invisible (same size, so the
+    frames keep one layout; the HTML player lights it) otherwise."""
+    c = scene.options.colours
+    if node.current:
+        return (f'shape=ellipse, style=filled, fillcolor="{c.highlight_fill}", color="{c.highlight_line}",'
+                " penwidth=2.5")
+    return f'shape=ellipse, color="{TRANSPARENT}"'
+
+
 def _node(node: SceneNode, scene: Scene) -> str:
     c = scene.options.colours
     if node.kind == "gate":
@@ -133,16 +143,25 @@ def _node(node: SceneNode, scene: Scene) -> str:
                                                           ", height=0.5")
         return (f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}{_note(node)},'
                 f' label=<{label}>];')
+    return _leaf(node, scene)
+
+
+def _leaf(node: SceneNode, scene: Scene) -> str:
+    """A leaf (or the output's name): bare text, in a ring when it can be the current node."""
+    c = scene.options.colours
+    ringed = node.id in scene.fans and node.kind != "sink"
     rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
     if node.shape:
         rows.append(_shape(node, scene))
     if node.total.text:
-        rows.append(_font(node.total, c.grad, hidden_colour(scene, c.background), _size(scene, 11), italic=True))
+        hidden = c.highlight_fill if node.current and ringed else hidden_colour(scene, c.background)
+        rows.append(_font(node.total, c.grad, hidden, _size(scene, 11), italic=True))
     label = "<BR/>".join(rows)
     if node.fill:  # a coloured leaf: a rounded box in its colour
         return (f'  {_id(node.id)} [shape=box, style="rounded,filled", fillcolor="{node.fill}", margin=0.04,'
                 f' width=0, height=0{_note(node)}, label=<{label}>];')
-    return f"  {_id(node.id)} [shape=none, margin=0.02, width=0, height=0{_note(node)}, label=<{label}>];"
+    shape = _ring(node, scene) if ringed else "shape=none"
+    return f"  {_id(node.id)} [{shape}, margin=0.02, width=0, height=0{_note(node)}, label=<{label}>];"
 
 
 def _note(node: SceneNode) -> str:
@@ -191,13 +210,22 @@ def _wire_label(wire: SceneWire, scene: Scene) -> str:
     value = _font(wire.value, c.value, hidden_colour(scene, c.background))
     grad = _font(wire.grad, c.grad, hidden_colour(scene, c.background), italic=True)
     table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+    # The wire's bar is a filled cell centred on the port the two edges meet, with a 1 pt stub beyond the port
+    # at each end: Graphviz rounds the port and the cell apart by up to 1 pt, and the edges must run into the
+    # bar rather than stop short of it.
+    bar, stub = f'CELLPADDING="0" BGCOLOR="{c.foreground}"', 'FIXEDSIZE="TRUE"'
     if scene.options.rankdir == "LR":
-        body = (f"<TR><TD>{value}</TD></TR>"
-                f'<TR><TD PORT="wire" HEIGHT="0" CELLPADDING="0" BORDER="1" SIDES="B" COLOR="{c.foreground}"></TD></TR>'
-                f"<TR><TD>{grad}</TD></TR>")
+        side = f'<TD WIDTH="1" HEIGHT="1" CELLPADDING="0" {stub}></TD>'
+        # The numbers' cells have no padding: the stubs take its place, so the label is as wide as before.
+        body = (f'<TR>{side}<TD CELLPADDING="0">{value}</TD>{side}</TR>'
+                f'<TR><TD WIDTH="1" HEIGHT="1" {stub} {bar}></TD><TD PORT="wire" HEIGHT="1" {bar}></TD>'
+                f'<TD WIDTH="1" HEIGHT="1" {stub} {bar}></TD></TR>'
+                f'<TR>{side}<TD CELLPADDING="0">{grad}</TD>{side}</TR>')
     else:
         # A little air between the numbers and the vertical wire, which they would otherwise touch.
-        body = (f'<TR><TD ALIGN="RIGHT" CELLPADDING="3">{value}</TD>'
-                f'<TD PORT="wire" WIDTH="0" CELLPADDING="0" BORDER="1" SIDES="L" COLOR="{c.foreground}"></TD>'
-                f'<TD ALIGN="LEFT" CELLPADDING="3">{grad}</TD></TR>')
+        side = f'<TD WIDTH="1" HEIGHT="1" CELLPADDING="0" {stub}></TD>'
+        body = (f'<TR>{side}<TD WIDTH="2" HEIGHT="1" {stub} {bar}></TD>{side}</TR>'
+                f'<TR><TD ALIGN="RIGHT" CELLPADDING="3">{value}</TD><TD PORT="wire" WIDTH="2" {bar}></TD>'
+                f'<TD ALIGN="LEFT" CELLPADDING="3">{grad}</TD></TR>'
+                f'<TR>{side}<TD WIDTH="2" HEIGHT="1" {stub} {bar}></TD>{side}</TR>')
     return f"  w{wire.key} [shape=none, margin=0, width=0, height=0, label=<{table}{body}</TABLE>>];"

@@ -112,11 +112,15 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
         texts += _wire_numbers(frame, wire, c)
         hidden += _wire_numbers(frame, wire, c, everything=True)
     ellipses: list[Ellipse] = []
+    rings: list[Ellipse] = []
     for node in scene.nodes:
         ellipse, node_texts = _node(frame, node, c)
         if ellipse is not None:
             ellipses.append(ellipse)
+        elif node.id in scene.fans:  # a leaf that sums its gradient is the current node of that step
+            rings.append(_ring(frame, node, c, node_texts[0]))
         texts += node_texts
+    ellipses = rings + ellipses
     boxes: list[Box] = []
     for cluster in scene.clusters:
         found = _cluster(cluster.members, cluster.label, ellipses, frame, c)
@@ -129,6 +133,7 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                       tuple(arrows), tuple(ellipses), tuple(texts))
     leaves = [(cx - s.rx, cy - s.ry, cx + s.rx, cy + s.ry) for i, s in frame.shapes.items()
               for cx, cy in [frame.centre(i)]]
+    leaves += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in rings]
     return _cropped(drawing, [*leaves, *(_text_box(t) for t in hidden)])
 
 
@@ -195,6 +200,18 @@ def _node(frame: Frame, node: SceneNode, c: Theme) -> tuple[Ellipse | None, list
                               node.total.at if role == "grad" else 0))
         baseline += height
     return ellipse, texts
+
+
+def _ring(frame: Frame, node: SceneNode, c: Theme, label: Text) -> Ellipse:
+    """The highlight ring around a leaf's name, drawn while the leaf is the current node (the step that sums
+    its gradient) and invisible otherwise, so every frame keeps one size and the HTML player can light it."""
+    cx, _ = frame.centre(node.id)
+    rx = text_width(label.text, label.size) / 2 + 8
+    cy = round(label.y - label.size * 0.35, 1)
+    if node.current:
+        return Ellipse(cx, cy, round(rx, 1), round(label.size * 0.55 + 3, 1), c.highlight_line, c.highlight_fill,
+                       2.5, node.id)
+    return Ellipse(cx, cy, round(rx, 1), round(label.size * 0.55 + 3, 1), "none", "none", 2.5, node.id)
 
 
 def _cluster(members: tuple[int, ...], label: str, ellipses: list[Ellipse], frame: Frame,
@@ -309,7 +326,8 @@ def _numbers(wire: SceneWire, u: float, v: float, frame: Frame, value_colour: st
         if not (label.known or (everything and label.text)):
             continue
         if lr:
-            x, y = xy(u, v - 5 if role == "value" else v + 4 + size * 0.78)
+            metrics = frame.sizes.metrics(lr)
+            x, y = xy(u, v + (metrics.value_at if role == "value" else metrics.grad_at))
             found.append(Text(x, y, label.text, colour, "middle", size, role == "grad", role, label.at))
         else:
             x, y = xy(u, v - 5 if role == "value" else v + 5)

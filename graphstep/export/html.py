@@ -145,7 +145,7 @@ def mark_graphviz(svg: str, scene: Scene) -> str:
                 texts = len(_TEXT.findall(body))
                 seen = iter(range(texts))
                 body = _TEXT.sub(lambda _: _text_mark(node.total.at if next(seen) == texts - 1 else 0), body)
-            if node.kind == "gate":
+            if node.kind == "gate" or node.id in scene.fans:  # a leaf that sums its gradient has a ring too
                 head += f' data-node="{node.id}"'
         return f"{head}>\n<title>{title}</title>{body}</g>"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphstep.layout import Layout, spaced
-from graphstep.placement import Metrics, channel_runs
+from graphstep.placement import Metrics, channel_runs, lane_offset
 from graphstep.scene import SINK, Scene, SceneNode, SceneWire
 
 NUMBER_SIZE = 14
@@ -47,6 +47,11 @@ def number_width(text: str) -> float:
     return text_width(text, NUMBER_SIZE)
 
 
+PAIR_GAP = 20.0
+"""Between the numbers of two neighbouring wires (at the default size): about twice the space inside one
+wire's pair, where the wire runs."""
+
+
 @dataclass(frozen=True)
 class Sizes:
     """The text sizes of one drawing in px (1 px = 0.75 pt): ``--fontsize`` scales them all together."""
@@ -69,11 +74,15 @@ class Sizes:
         return text_width(text, self.number)
 
     def metrics(self, lr: bool) -> Metrics:
-        """Left to right: a wire's run is as long as its longer number. Top to bottom: the numbers sit beside
-        the wire, its run is two lines long."""
+        """Left to right: a wire's run is as long as its longer number; its value's baseline 5 px above it,
+        its gradient 4 px below it; lanes ``PAIR_GAP`` apart (scaled with the numbers), so each wire's
+        numbers read as its own pair. Top to bottom: the numbers sit beside the wire, its run is two lines
+        long."""
         if lr:
-            return Metrics(self.number_width, label_pad=14.0)
-        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8)
+            cap, gap = self.number * 0.78, PAIR_GAP * self.number / NUMBER_SIZE
+            return Metrics(self.number_width, label_pad=14.0, value_at=-5.0, grad_at=4.0 + cap, pair_gap=gap,
+                           lane=(cap + 5.0) + (4.0 + cap) + gap)
+        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8, pair_gap=PAIR_GAP * self.number / NUMBER_SIZE)
 
 
 @dataclass
@@ -134,7 +143,7 @@ class Frame:
     def lane_v(self, wire: SceneWire) -> float:
         if wire.target == SINK:
             return self.centre_v[SINK]
-        return self.centre_v[wire.target] + (wire.position - (len(self.inputs[wire.target]) - 1) / 2) * self.lane
+        return self.centre_v[wire.target] + lane_offset(wire.position, len(self.inputs[wire.target]), self.lane)
 
 
 def place(scene: Scene, layout: Layout) -> Frame:
@@ -209,9 +218,10 @@ def _lane(scene: Scene, lr: bool, sizes: Sizes) -> float:
     if not scene.labelled:
         return 14.0
     if lr:
-        return 2 * sizes.line + 8
+        return sizes.metrics(lr).lane
     return (max((sizes.number_width(w.value.text) for w in scene.wires), default=0)
-            + max((sizes.number_width(w.grad.text) for w in scene.wires), default=0) + 30)
+            + max((sizes.number_width(w.grad.text) for w in scene.wires), default=0) + 10
+            + sizes.metrics(lr).pair_gap)
 
 
 Key = int | tuple[tuple[int, int], int]
@@ -283,7 +293,7 @@ class _Rows:
             rs = self.routes[(consumer, position)]
             if j + 1 < len(rs):
                 return rs[j + 1]
-            return v[consumer] + (position - (self.n_inputs[consumer] - 1) / 2) * lane
+            return v[consumer] + lane_offset(position, round(self.n_inputs[consumer]), lane)
         if key in self.anchor and self.anchor[key] != key:
             # A composite's chain lines up with its last gate, so its dashed box is one clean band.
             return v[self.anchor[key]]
@@ -292,5 +302,5 @@ class _Rows:
             target = out[0].target
             if target == SINK:
                 return v[target]
-            return v[target] + (out[0].position - (self.n_inputs[target] - 1) / 2) * lane
+            return v[target] + lane_offset(out[0].position, round(self.n_inputs[target]), lane)
         return current

@@ -143,9 +143,8 @@ class Renderer:
             svg = mark_graphviz(graphviz.render(to_dot(scene), "svg").decode("utf-8"), scene)
         else:
             svg = to_svg(draw(scene, self.layout), steps=True)
-        trace = self.trace
-        assert trace is not None
-        current: list[int | None] = [None, *(s.node for s in trace.steps)]
+        # What is highlighted at each step is the scene's to say, as for every other view.
+        current = [self.scenes.current_at(k) for k in self.cursors]
         return player(strip_prolog(svg), [self.caption(k) for k in self.cursors], current, self.options,
                       matrices=[self.matrices(k) for k in self.cursors], start=start, lang=self.lang)
 

@@ -93,6 +93,8 @@ def picture(drawing: Drawing) -> str:
     for arrow in drawing.arrows:
         out.append(f"\\fill[{names[arrow.colour]}] {' -- '.join(_p(p) for p in arrow.points)} -- cycle;")
     for e in drawing.ellipses:
+        if e.stroke == "none":  # an unlit highlight ring (the HTML player lights it; a slide never does)
+            continue
         out.append(f"\\filldraw[fill={names[e.fill]},draw={names[e.stroke]},line width={_n(e.width * 0.75)}pt]"
                    f" ({_n(e.cx)},{_n(e.cy)}) ellipse [x radius={_n(e.rx)}, y radius={_n(e.ry)}];")
     anchors = {"start": "base west", "middle": "base", "end": "base east"}
