@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -245,20 +246,30 @@ def test_beamer_overlay_caption_line_compiles(tmp_path: Path, lang: str) -> None
     assert ("backward at exp" if lang == "en" else "hacia atrás en exp") in unicodedata.normalize("NFC", text)
 
 
-SLIDE_EXAMPLES = {"neuron": 0.6, "staged": 0.55, "add_mul": 0.6, "mul": 0.6, "xor_mlp": 0.4, "mlp_batch": 0.3}
-"""The smallest number height on a 16:9 Beamer slide, relative to the slide's body text, per example: the
-issue asks 60% for the neuron; the long tensor chains are only guarded against getting smaller."""
+SLIDE_EXAMPLES = sorted(p.stem for p in EXAMPLES.glob("*.gstep"))
+"""Every example, at 16:9, has numbers at least 60% of the slide's body text (the issue asked it for the neuron;
+before --fit wrapped long chains into rows the MLPs were at 33–49% in Graphviz, 25–36% in the built-in layout)."""
 
 
 @pytest.mark.graphviz
 @needs_dot
 @pytest.mark.skipif(PDFLATEX is None or shutil.which("pdftotext") is None, reason="needs pdflatex and pdftotext")
-@pytest.mark.parametrize("name", list(SLIDE_EXAMPLES))
-def test_fit_16_9_text_height_on_a_beamer_slide(tmp_path: Path, name: str) -> None:
-    assert main(["export", str(EXAMPLES / f"{name}.gstep"), "-o", str(tmp_path / "fig.pdf"), "--fit", "16:9"]) == 0
+@pytest.mark.parametrize("engine", ["graphviz", "builtin"])
+@pytest.mark.parametrize("name", SLIDE_EXAMPLES)
+def test_fit_16_9_text_height_on_a_beamer_slide(tmp_path: Path, name: str, engine: str) -> None:
+    source = str(EXAMPLES / f"{name}.gstep")
+    if engine == "graphviz":
+        assert main(["export", source, "-o", str(tmp_path / "fig.pdf"), "--fit", "16:9"]) == 0
+        size = 18.0  # --fit's numbers, in points
+    else:  # graphstep's own layout as TikZ, compiled to a PDF of the picture
+        assert main(["export", source, "-o", str(tmp_path / "fig.tex"), "--fit", "16:9", "--builtin"]) == 0
+        subprocess.run([PDFLATEX, "-interaction=nonstopmode", "fig.tex"], cwd=tmp_path, capture_output=True,
+                       timeout=120, check=True)
+        size = 18 * 0.75  # 18 px in the drawing, 1 px = 0.75 pt
     _beamer(tmp_path, "\\begin{frame}{Backpropagation}Body text.\\par\n"
                       "\\includegraphics[width=\\linewidth,height=0.8\\textheight,keepaspectratio]{fig.pdf}\n"
                       "\\end{frame}\n")
+
     def number_heights(pdf: str) -> list[float]:
         box = subprocess.run(["pdftotext", "-bbox", pdf, "-"], cwd=tmp_path, capture_output=True, text=True,
                              check=True).stdout
@@ -266,12 +277,29 @@ def test_fit_16_9_text_height_on_a_beamer_slide(tmp_path: Path, name: str) -> No
         return [float(m.group(2)) - float(m.group(1)) for m in words
                 if re.fullmatch(r"[−-]?\d+\.\d\d", html.unescape(m.group(3)))]
 
-    # The numbers are drawn at 18 pt (--fit's size) in fig.pdf; how much the slide shrinks them gives their
-    # size on the slide, compared with Beamer's 11 pt body text.
+    # How much the slide shrinks the numbers gives their size on the slide, against Beamer's 11 pt body text.
     on_slide, in_figure = number_heights("slides.pdf"), number_heights("fig.pdf")
     assert on_slide and in_figure
-    ratio = 18 * (min(on_slide) / min(in_figure)) / 11
-    assert ratio >= SLIDE_EXAMPLES[name], f"{name}: numbers {ratio:.0%} of body text"
+    ratio = size * (min(on_slide) / min(in_figure)) / 11
+    assert ratio >= 0.6, f"{name}: numbers {ratio:.0%} of body text"
+
+
+@pytest.mark.graphviz
+@needs_dot
+@pytest.mark.parametrize("rows", [2, 3])
+@pytest.mark.parametrize("name", ["mlp_batch", "xor_mlp", "neuron", "pytorch_linear", "circles_mlp"])
+def test_graphviz_rows_in_order_and_first_input_on_top(name: str, rows: int) -> None:
+    """dot lays a wrapped circuit out mirrored unless told otherwise: the rows must read top to bottom and
+    each gate's first input stay above its second, as in one row."""
+    trace = trace_of(name)
+    dot = Renderer(trace.graph, trace, DrawOptions(rows=rows)).dot()
+    plain = subprocess.run(["dot", "-Tplain"], input=dot, capture_output=True, text=True, check=True).stdout
+    y = {f.split()[1]: float(f.split()[3]) for f in plain.splitlines() if f.startswith("node ")}
+    pairs = re.findall(r"  c(\S+)o \[", dot)
+    assert pairs and all(y[f"c{key}o"] > y[f"c{key}i"] for key in pairs)  # plain's y grows upwards
+    for wires in re.findall(r"\{ rank=same; (w\S+(?: -> w\S+)+) \[style=invis\]; \}", dot):
+        keys = sorted(wires.split(" -> "), key=lambda w: int(w.rsplit("_", 1)[1]))
+        assert all(y[a] > y[b] for a, b in itertools.pairwise(keys)), (name, keys)
 
 
 @pytest.mark.graphviz

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -36,3 +37,68 @@ def test_fontsize_scales_the_builtin_text_in_svg_and_tikz(tmp_path: Path) -> Non
     assert re.search(r'class="value"[^>]*font-size="28"', svg)
     tex = export(trace, tmp_path / "n.tex", DrawOptions(fontsize=28))[0].read_text()
     assert "\\fontsize{21}{25.2}\\selectfont" in tex  # 28 px = 21 pt, exactly, not the nearest \large
+
+
+ALL_EXAMPLES = sorted(p.stem for p in EXAMPLES.glob("*.gstep"))
+
+
+@pytest.mark.parametrize("name", ALL_EXAMPLES)
+def test_fit_16_9_builtin_numbers_at_least_60_percent_of_body_text(name: str) -> None:
+    """Measured on the drawing: its numbers' size once the picture is scaled into a 16:9 Beamer frame
+    (\\linewidth × 0.8\\textheight), against 11 pt body text. Before wrapping, mlp_batch was at 25%."""
+    from graphstep.export.fit import body_share, fit_options
+
+    trace = trace_of(name)
+    options = fit_options(DrawOptions(fontsize=18), "16:9",
+                          lambda o: Renderer(trace.graph, trace, o, builtin=True).size())
+    drawing = Renderer(trace.graph, trace, options, builtin=True).drawing()
+    number = max(t.size for t in drawing.texts if t.role == "value")
+    share = body_share((drawing.width, drawing.height), number, "16:9")
+    assert share >= 0.6, f"{name}: numbers {share:.0%} of body text ({options.rankdir}, {options.rows} rows)"
+
+
+def test_a_long_chain_is_wrapped_into_rows_that_do_not_overlap() -> None:
+    trace = trace_of("mlp_batch")
+    from graphstep.export.fit import fit_options
+
+    options = fit_options(DrawOptions(fontsize=18), "16:9",
+                          lambda o: Renderer(trace.graph, trace, o, builtin=True).size())
+    assert options.rows >= 2 and options.rankdir == "LR"
+    renderer = Renderer(trace.graph, trace, options, builtin=True)
+    drawing = renderer.drawing()
+    from graphstep.export.draw import draw
+    from graphstep.export.points import place
+    from graphstep.export.wrap import wrapped
+
+    frame = wrapped(place(renderer.scene(), renderer.layout), renderer.scene(), options.rows)
+    gates = {e.node: e for e in drawing.ellipses if e.node >= 0}
+    rows: dict[int, list[float]] = {}
+    for node, e in gates.items():
+        rows.setdefault(frame.node_row(node), []).append(e.cy)
+    bands = [(min(ys), max(ys)) for _, ys in sorted(rows.items())]
+    assert len(bands) == options.rows
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(bands)), bands  # each row under the last
+    # Every wire that goes on in the next row ends at a connector and starts again from one with the same text.
+    connectors = [t.text for t in drawing.texts if t.role == "connector"]
+    assert connectors and all(connectors.count(text) % 2 == 0 for text in connectors)
+    assert len(connectors) == 2 * len(frame.connectors)
+    assert draw(renderer.scene(3), renderer.layout).width == drawing.width  # frames keep one size
+
+
+def test_rows_in_dot_and_the_option_errors(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    dot = Renderer(trace.graph, trace, DrawOptions(rows=2)).dot()
+    assert "subgraph cluster_row0" in dot and "subgraph cluster_row1" in dot and "cluster_row2" not in dot
+    stubs = re.findall(r"  c(\S+)o \[[^]]*label=<<I>([^<]*)</I>>\];", dot)
+    starts = re.findall(r"  c(\S+)i \[[^]]*label=<<I>([^<]*)</I>>\];", dot)
+    assert stubs and sorted(stubs) == sorted(starts)
+    for bad in (0, 7, 1.5, True):
+        with pytest.raises(graphstep.GraphstepError) as caught:
+            DrawOptions(rows=bad)  # type: ignore[arg-type]
+        assert "from 1 to 6" in str(caught.value)
+        assert "de 1 a 6" in caught.value.render("es")
+    from graphstep.cli import main
+
+    assert main(["export", str(EXAMPLES / "mlp_batch.gstep"), "-o", str(tmp_path / "m.svg"), "--rows", "9"]) == 2
+    assert main(["export", str(EXAMPLES / "mlp_batch.gstep"), "-o", str(tmp_path / "m.svg"), "--rows", "2"]) == 0
+    assert 'class="connector"' in (tmp_path / "m.svg").read_text()

@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="help.export_frames")
     parser.add_argument("--fit", choices=("16:9", "4:3"), default=None,
                         help="help.export_fit")
+    parser.add_argument("--rows", type=int, default=1, metavar="N", help="help.export_rows")
     parser.add_argument("--fontsize", type=float, default=None, metavar="PT",
                         help="help.export_fontsize")
     parser.add_argument("--scale", type=float, default=1.0, metavar="F",
@@ -58,7 +59,8 @@ FIT_FONTSIZE = 18
 
 def run(args: argparse.Namespace) -> int:
     options = DrawOptions(rankdir=args.rankdir, precision=args.precision, show=args.show, theme=args.theme,
-                          fontsize=args.fontsize or (FIT_FONTSIZE if args.fit else 14), transparent=args.transparent)
+                          fontsize=args.fontsize or (FIT_FONTSIZE if args.fit else 14), transparent=args.transparent,
+                          rows=args.rows)
     graph, values = load(args.source, args.values)
     if args.expand:
         graph = graph.expand()

@@ -9,8 +9,10 @@ Unknown numbers are written in the background colour, so every frame of a trace 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from graphstep.numbers import fmt_scalar
-from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire
+from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire, WireKey
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -27,7 +29,24 @@ def _size(scene: Scene, points: float) -> str:
     return f"{points * scene.options.font_scale:g}"
 
 
-def to_dot(scene: Scene) -> str:
+@dataclass(frozen=True)
+class DotRows:
+    """A circuit wrapped into rows (``export/wrap``): each node's row and the wires that go on in a later row,
+    with their connector's text."""
+
+    node_row: dict[int, int]
+    connectors: dict[WireKey, str]
+    count: int
+    heads: tuple[int, ...] = ()
+    """The nodes of the first layer: they start the first row (the connectors start the others)."""
+
+    @property
+    def starts(self) -> list[str]:
+        """The keys of the wires whose connector starts a row."""
+        return sorted(f"{t}_{p}" if t != SINK else "out" for t, p in self.connectors)
+
+
+def to_dot(scene: Scene, rows: DotRows | None = None) -> str:
     opts = scene.options
     c = opts.colours
     background = "transparent" if opts.transparent else c.background
@@ -39,33 +58,19 @@ def to_dot(scene: Scene) -> str:
         ' penwidth=1.2];',
         f'  edge [color="{c.foreground}", arrowsize=0.7, penwidth=1.2];',
     ]
-    labelled = scene.labelled
     in_cluster = {m: cl.group for cl in scene.clusters for m in cl.members}
-    by_cluster: dict[int | None, list[str]] = {}
+    row = rows.node_row if rows else {}
+    # Lines by (row, composite cluster): each row is an invisible cluster, composites nest inside it.
+    by_cluster: dict[tuple[int, int | None], list[str]] = {}
     for node in scene.nodes:
-        by_cluster.setdefault(in_cluster.get(node.id), []).append(_node(node, scene))
+        by_cluster.setdefault((row.get(node.id, 0), in_cluster.get(node.id)), []).append(_node(node, scene))
     edges: list[str] = []
     for wire in scene.wires:
-        if labelled:
-            # A wire inside one cluster keeps its numbers inside the cluster's box.
-            home = in_cluster.get(wire.source) if in_cluster.get(wire.source) == in_cluster.get(wire.target) else None
-            by_cluster.setdefault(home, []).append(_wire_label(wire, scene))
-            port_in, port_out = ("w", "e") if opts.rankdir == "LR" else ("n", "s")
-            paint = _paint(wire)
-            edges.append(f"  {_id(wire.source)} -> w{wire.key}:wire:{port_in} [arrowhead=none{paint}];")
-            edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
-        else:
-            paint = _paint(wire)
-            edges.append(f"  {_id(wire.source)} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
-    if labelled:
-        by_cluster.setdefault(None, []).extend(_keep_input_order(scene, in_cluster))
-    lines += by_cluster.pop(None, [])
-    for cluster in scene.clusters:
-        lines.append(f"  subgraph cluster_{cluster.group} {{")
-        lines.append(f'    graph [label="{_escape(cluster.label)}", style="rounded,dashed", color="{c.cluster}",'
-                     f' fontcolor="{c.cluster}", labeljust=l];')
-        lines += ["  " + line for line in by_cluster.get(cluster.group, [])]
-        lines.append("  }")
+        edges += _wire(wire, scene, rows, in_cluster, by_cluster)
+    if scene.labelled:
+        for target, line in _keep_input_order(scene, in_cluster, reverse=rows is not None):
+            by_cluster.setdefault((row.get(target, 0), None), []).append(line)
+    lines += _blocks(scene, rows, by_cluster)
     current = next((n for n in scene.nodes if n.current), None)
     if scene.tables and current is not None:
         # Beside the highlighted gate, in its own layer (rank), tied to it by a dashed line.
@@ -77,9 +82,63 @@ def to_dot(scene: Scene) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _keep_input_order(scene: Scene, in_cluster: dict[int, int]) -> list[str]:
+
+def _wire(wire: SceneWire, scene: Scene, rows: DotRows | None, in_cluster: dict[int, int],
+          by_cluster: dict[tuple[int, int | None], list[str]]) -> list[str]:
+    """A wire's edges (through its numbers' table node); its table node goes to ``by_cluster``."""
+    edges: list[str] = []
+    source = _id(wire.source)
+    if rows and wire.end in rows.connectors:  # on to a later row: through a pair of connectors
+        source = _connectors(wire, rows, scene, by_cluster, edges)
+    paint = _paint(wire)
+    if not scene.labelled:
+        return [*edges, f"  {source} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};"]
+    # A wire inside one cluster keeps its numbers inside the cluster's box.
+    home = in_cluster.get(wire.source) if in_cluster.get(wire.source) == in_cluster.get(wire.target) else None
+    row = rows.node_row.get(wire.target, 0) if rows else 0
+    by_cluster.setdefault((row, home), []).append(_wire_label(wire, scene))
+    port_in, port_out = ("w", "e") if scene.options.rankdir == "LR" else ("n", "s")
+    edges.append(f"  {source} -> w{wire.key}:wire:{port_in} [arrowhead=none{paint}];")
+    edges.append(f"  w{wire.key}:wire:{port_out} -> {_id(wire.target)}{f' [{paint[2:]}]' if paint else ''};")
+    return edges
+
+
+def _blocks(scene: Scene, rows: DotRows | None, by_cluster: dict[tuple[int, int | None], list[str]]) -> list[str]:
+    """The node lines, row by row (an invisible cluster each when wrapped), composite clusters inside."""
+    c = scene.options.colours
+    lines: list[str] = []
+    indent = "    " if rows else ""
+    for r in range(rows.count if rows else 1):
+        if rows:
+            lines.append(f"  subgraph cluster_row{r} {{")
+            lines.append("    graph [style=invis, margin=0];")
+        lines += [indent + line for line in by_cluster.pop((r, None), [])]
+        for cluster in scene.clusters:
+            if (r, cluster.group) not in by_cluster:
+                continue
+            lines.append(f"{indent}  subgraph cluster_{cluster.group} {{")
+            lines.append(f'{indent}    graph [label="{_escape(cluster.label)}", style="rounded,dashed",'
+                         f' color="{c.cluster}", fontcolor="{c.cluster}", labeljust=l];')
+            lines += [indent + "  " + line for line in by_cluster.pop((r, cluster.group))]
+            lines.append(f"{indent}  }}")
+        if rows:
+            lines.append(f"    a{r} [shape=point, style=invis, width=0, height=0];")
+            lines.append("  }")
+    if rows:
+        # Rows under each other: their anchors (and the connectors that start them) share the first rank,
+        # chained in order.
+        starts = "".join(f" {_id(i)};" for i in rows.heads) + "".join(f" c{key}i;" for key in rows.starts)
+        chain = " -> ".join(f"a{r}" for r in range(rows.count))
+        anchors = "".join(f" a{r};" for r in range(rows.count))
+        lines.append(f"  {{ rank=same;{anchors}{starts} {chain} [style=invis]; }}")
+    return lines
+
+
+def _keep_input_order(scene: Scene, in_cluster: dict[int, int], reverse: bool = False) -> list[tuple[int, str]]:
     """A gate's first input above its second (``max(z, w)``: z on top): its wires' labels share a rank,
-    chained left to right by invisible edges (which ``LR`` turns into top to bottom)."""
+    chained left to right by invisible edges (which ``LR`` turns into top to bottom). By target.
+    ``reverse``: the chain the other way round, for a circuit wrapped into rows, which dot lays out mirrored
+    (the order comes out right: tests/test_export_graphviz.py checks it on every example)."""
     siblings: dict[int, list[SceneWire]] = {}
     for wire in scene.wires:
         siblings.setdefault(wire.target, []).append(wire)
@@ -89,9 +148,26 @@ def _keep_input_order(scene: Scene, in_cluster: dict[int, int]) -> list[str]:
                  for w in wires}
         if len(wires) < 2 or homes != {None}:
             continue
-        chain = " -> ".join(f"w{w.key}" for w in sorted(wires, key=lambda w: w.position))
-        lines.append(f"  {{ rank=same; {chain} [style=invis]; }}")
+        chain = " -> ".join(f"w{w.key}" for w in sorted(wires, key=lambda w: w.position, reverse=reverse))
+        lines.append((target, f"  {{ rank=same; {chain} [style=invis]; }}"))
     return lines
+
+
+def _connectors(wire: SceneWire, rows: DotRows, scene: Scene, by_cluster: dict[tuple[int, int | None], list[str]],
+                edges: list[str]) -> str:
+    """The stub of a wire into the connector at the end of its source's row, and the same connector at the
+    start of its target's row; returns the id the rest of the wire starts from."""
+    c = scene.options.colours
+    label = f'<I>{_escape(rows.connectors[wire.end])}</I>'
+    circle = (f'shape=circle, style=filled, fillcolor="{c.gate_fill}", width=0.3, height=0.3, margin=0,'
+              f' penwidth=1, fontsize={_size(scene, 11)}, label=<{label}>')
+    by_cluster.setdefault((rows.node_row.get(wire.source, 0), None), []).append(f"  c{wire.key}o [{circle}];")
+    by_cluster.setdefault((rows.node_row.get(wire.target, 0), None), []).append(f"  c{wire.key}i [{circle}];")
+    paint = _paint(wire)
+    edges.append(f"  {_id(wire.source)} -> c{wire.key}o{f' [{paint[2:]}]' if paint else ''};")
+    # Unseen and without a say in the ranks, this edge keeps the rows in order (the row above first).
+    edges.append(f"  c{wire.key}o -> c{wire.key}i [style=invis, constraint=false];")
+    return f"c{wire.key}i"
 
 
 def _id(node_id: int) -> str:

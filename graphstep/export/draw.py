@@ -22,11 +22,14 @@ from graphstep.export.points import (
     place,
     text_width,
 )
+from graphstep.export.wrap import wrapped
 from graphstep.layout import Layout
-from graphstep.scene import Label, Scene, SceneNode, SceneWire
+from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire
 from graphstep.theme import Theme
 
 ARROW = 7.0
+CONNECTOR = -2
+"""The node id of a connector's circle (no node of the graph: the HTML player leaves it alone)."""
 
 Point = tuple[float, float]
 ToXY = Callable[[float, float], Point]
@@ -80,7 +83,8 @@ class Text:
     size: int
     italic: bool = False
     role: str = "label"
-    """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad`` or ``cluster``."""
+    """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad``, ``cluster`` or
+    ``connector`` (where a wrapped wire goes on)."""
     at: int = 0
     """A number's first step (the HTML player shows it from there on); 0 for everything else."""
 
@@ -101,17 +105,24 @@ class Drawing:
 def draw(scene: Scene, layout: Layout) -> Drawing:
     c = scene.options.colours
     frame = place(scene, layout)
+    if scene.options.rows > 1:
+        frame = wrapped(frame, scene, scene.options.rows)
     paths: list[Path] = []
     arrows: list[Arrow] = []
     texts: list[Text] = []
     hidden: list[Text] = []  # every number as if known: the frame's extent must not depend on the step
+    ellipses: list[Ellipse] = []
     for wire in scene.wires:
-        path, arrow = _wire(frame, wire, c)
-        paths.append(path)
-        arrows.append(arrow)
+        pieces, connectors = _wire(frame, wire, c)
+        for path, arrow in pieces:
+            paths.append(path)
+            arrows.append(arrow)
+        for circle, text in connectors:
+            ellipses.append(circle)
+            texts.append(text)
+            hidden.append(text)
         texts += _wire_numbers(frame, wire, c)
         hidden += _wire_numbers(frame, wire, c, everything=True)
-    ellipses: list[Ellipse] = []
     rings: list[Ellipse] = []
     for node in scene.nodes:
         ellipse, node_texts = _node(frame, node, c)
@@ -133,32 +144,64 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
                       tuple(arrows), tuple(ellipses), tuple(texts))
     leaves = [(cx - s.rx, cy - s.ry, cx + s.rx, cy + s.ry) for i, s in frame.shapes.items()
               for cx, cy in [frame.centre(i)]]
+    leaves += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in ellipses if e.node < SINK]  # connectors
     leaves += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in rings]
     return _cropped(drawing, [*leaves, *(_text_box(t) for t in hidden)])
 
 
-def _wire(frame: Frame, wire: SceneWire, c: Theme) -> tuple[Path, Arrow]:
-    """A wire from its source through the bends of its route, its run (where its numbers sit), to the gate."""
+Piece = tuple[Path, Arrow]
+Connector = tuple[Ellipse, Text]
+
+
+def _wire(frame: Frame, wire: SceneWire, c: Theme) -> tuple[list[Piece], list[Connector]]:
+    """A wire from its source through the bends of its route, its run (where its numbers sit), to the gate.
+    A wire that goes on in a later row (``export/wrap``) is cut in two at a pair of connectors."""
     xy, column, centre_u, column_half = frame.xy, frame.column, frame.centre_u, frame.column_half
     target_col = column[wire.target]
     lane_v = frame.lane_v(wire)
     v0 = frame.centre_v[wire.source]
-    start = xy(centre_u[column[wire.source]] + frame.half_u[wire.source], v0)
+    start = xy(frame.u_of(wire.source) + frame.half_u[wire.source], v0)
     segments: list[tuple[Point, ...]] = []
-    u0 = centre_u[column[wire.source]] + column_half[column[wire.source]]
+    u0 = (frame.u_of(wire.source) + frame.half_u[wire.source] if wire.source in frame.moved
+          else centre_u[column[wire.source]] + column_half[column[wire.source]])
     segments.append((xy(u0, v0),))
     route = frame.route_v.get((wire.target, wire.position), ())
-    for k, v in zip(range(column[wire.source] + 1, target_col), route, strict=False):
-        segments.append(_bend(xy, u0, v0, u0 + FAN, v))
-        u0, v0 = centre_u[k] + column_half[k], v
-        segments.append((xy(u0, v0),))
+    stations = [*zip(range(column[wire.source] + 1, target_col), route, strict=False), (target_col, lane_v)]
+    pieces: list[Piece] = []
+    connectors: list[Connector] = []
+    row = frame.node_row(wire.source)
+    for k, v in stations:
+        if frame.row_of(k) != row:  # on to the next row: through a pair of connectors
+            label, end = frame.connectors.get(wire.end, "?"), frame.row_end[row]
+            tip = xy(end - frame.radius, v0)
+            segments.append((tip,))
+            pieces.append((Path(start, tuple(segments), wire.colour or c.foreground, f"{wire.key}-on"),
+                           Arrow(_arrowhead(xy(end - frame.radius - ARROW, v0), tip), c.foreground)))
+            connectors.append(_connector(frame, end, v0, label, c))
+            connectors.append(_connector(frame, frame.row_start + frame.radius, v, label, c))
+            u0, v0 = frame.row_start + 2 * frame.radius, v
+            start, segments = xy(u0, v0), []
+        if k < target_col:
+            segments.append(_bend(xy, u0, v0, u0 + (frame.fans[k] if frame.fans else FAN), v))
+            u0, v0 = centre_u[k] + column_half[k], v
+            segments.append((xy(u0, v0),))
+        row = frame.row_of(k)
     run_start, run_end = _run(frame, wire)
     segments.append(_bend(xy, u0, v0, run_start, lane_v))
     segments.append((xy(run_end, lane_v),))
     tip = _boundary(frame.shapes[wire.target], frame.centre(wire.target), xy(run_end, lane_v))
     segments.append((tip,))
-    return (Path(start, tuple(segments), wire.colour or c.foreground, wire.key),
-            Arrow(_arrowhead(xy(run_end, lane_v), tip), c.foreground))
+    pieces.append((Path(start, tuple(segments), wire.colour or c.foreground, wire.key),
+                   Arrow(_arrowhead(xy(run_end, lane_v), tip), c.foreground)))
+    return pieces, connectors
+
+
+def _connector(frame: Frame, u: float, v: float, label: str, c: Theme) -> Connector:
+    """A small circle with the text of a wire that goes on in the next row (the same at both ends)."""
+    x, y = frame.xy(u, v)
+    size = frame.sizes.small
+    return (Ellipse(x, y, round(frame.radius, 1), round(frame.radius, 1), c.foreground, c.gate_fill, 1.0, CONNECTOR),
+            Text(x, round(y + size * 0.35, 1), label, c.foreground, "middle", size, True, "connector"))
 
 
 def _run(frame: Frame, wire: SceneWire) -> tuple[float, float]:

@@ -9,6 +9,7 @@ from graphstep.theme import THEMES, Theme
 
 RANKDIRS = ("LR", "TB")
 SHOWS = ("both", "values", "grads", "none")
+MAX_ROWS = 6
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class DrawOptions:
     """Size of the numbers and gate symbols in points (names and shapes are drawn a little smaller)."""
     transparent: bool = False
     """No background: the slide's own colour shows through (PNG, PDF, SVG, TikZ)."""
+    rows: int = 1
+    """Wrap the circuit into this many rows (columns with ``TB``), like a long line of text (``export/wrap``)."""
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
@@ -36,6 +39,8 @@ class DrawOptions:
         if isinstance(self.fontsize, bool) or not isinstance(self.fontsize, (int, float)) \
                 or not 4 <= self.fontsize <= 72:
             raise GraphstepError("export.fontsize", value=self.fontsize)
+        if isinstance(self.rows, bool) or not isinstance(self.rows, int) or not 1 <= self.rows <= MAX_ROWS:
+            raise GraphstepError("export.rows", most=MAX_ROWS, got=repr(self.rows))
 
     @property
     def font_scale(self) -> float:

@@ -11,7 +11,7 @@ a single consumer moved onto the lane of its wire, as close as the room its own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphstep.layout import Layout, spaced
 from graphstep.placement import Metrics, channel_runs, lane_offset
@@ -23,6 +23,7 @@ SMALL_SIZE = 11
 SHAPE_SIZE = 10
 LINE = 16.0  # height of a line of numbers
 FAN = 40.0
+MIN_FAN = 16.0
 MERGE = 16.0
 MARGIN = 16.0
 
@@ -133,12 +134,35 @@ class Frame:
     route_v: dict[tuple[int, int], tuple[float, ...]]
     extent_u: float
     extent_v: float
+    row: tuple[int, ...] = ()
+    """Per layer, its row when the circuit is wrapped (``export/wrap``); empty: one row."""
+    row_start: float = MARGIN
+    row_end: tuple[float, ...] = ()
+    """Per row, where along the flow the connectors of the wires leaving it are centred."""
+    connectors: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Wires that continue on a later row, with their connector's text."""
+    radius: float = 0.0
+    """A connector's radius."""
+    fans: list[float] = field(default_factory=list)
+    """Per layer, the length of the bends of the wires into it along the flow (``_fans``)."""
+    moved: dict[int, tuple[int, float]] = field(default_factory=dict)
+    """Inputs drawn at the start of their gate's row instead of at the end of the row before: row, centre u."""
+
+    def row_of(self, layer: int) -> int:
+        return self.row[layer] if self.row else 0
+
+    def node_row(self, node: int) -> int:
+        return self.moved[node][0] if node in self.moved else self.row_of(self.column[node])
+
+    def u_of(self, node: int) -> float:
+        """A node's centre along the flow."""
+        return self.moved[node][1] if node in self.moved else self.centre_u[self.column[node]]
 
     def xy(self, u: float, v: float) -> tuple[float, float]:
         return (round(u, 1), round(v, 1)) if self.lr else (round(v, 1), round(u, 1))
 
     def centre(self, node: int) -> tuple[float, float]:
-        return self.xy(self.centre_u[self.column[node]], self.centre_v[node])
+        return self.xy(self.u_of(node), self.centre_v[node])
 
     def lane_v(self, wire: SceneWire) -> float:
         if wire.target == SINK:
@@ -164,7 +188,6 @@ def place(scene: Scene, layout: Layout) -> Frame:
         column_half[k] = max(column_half[k], half_u[i])
     runs = (channel_runs(scene, column.__getitem__, depth, sizes.metrics(lr)) if scene.labelled
             else [0.0] * depth)
-    centre_u, extent_u = _along(column_half, runs)
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
     busiest = max((len(ws) for ws in inputs.values()), default=1)
     spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
@@ -173,8 +196,10 @@ def place(scene: Scene, layout: Layout) -> Frame:
                                    {w: [r * spacing for r in rs] for w, rs in layout.routes.items()}, depth)
     room = {i: max(half_v[i], lanes[i] / 2) for i in centre_v}
     centre_v, route_v, extent_v = _across(centre_v, route_v, room, lane, 18 if scene.clusters else 0)
+    fans = _fans(scene, column, centre_v, route_v, lane, depth)
+    centre_u, extent_u = _along(column_half, runs, fans)
     return Frame(lr, sizes, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
-                 extent_u, extent_v)
+                 extent_u, extent_v, fans=fans)
 
 
 def _grid(scene: Scene, layout: Layout) -> tuple[dict[int, int], dict[int, float]]:
@@ -188,13 +213,35 @@ def _grid(scene: Scene, layout: Layout) -> tuple[dict[int, int], dict[int, float
     return column, row
 
 
-def _along(column_half: list[float], runs: list[float]) -> tuple[list[float], float]:
+def _fans(scene: Scene, column: dict[int, int], centre_v: dict[int, float],
+          route_v: dict[tuple[int, int], tuple[float, ...]], lane: float, depth: int) -> list[float]:
+    """Per layer, how long the bends of the wires into it are along the flow: as long as the steepest needs
+    (FAN for a bend across two lanes or more), short where every wire runs nearly straight, so a slide is
+    not filled with empty wire."""
+    steepest = [0.0] * depth
+    count: dict[int, int] = {}
+    for wire in scene.wires:
+        count[wire.target] = count.get(wire.target, 0) + 1
+    for wire in scene.wires:
+        lane_v = centre_v[wire.target] + (0.0 if wire.target == SINK else
+                                          (wire.position - (count[wire.target] - 1) / 2) * lane)
+        route = route_v.get(wire.end, ())
+        stations = [*zip(range(column[wire.source] + 1, column[wire.target]), route, strict=False),
+                    (column[wire.target], lane_v)]
+        v = centre_v[wire.source]
+        for k, next_v in stations:
+            steepest[k] = max(steepest[k], abs(next_v - v))
+            v = next_v
+    return [min(FAN, MIN_FAN + 0.3 * dv) for dv in steepest]
+
+
+def _along(column_half: list[float], runs: list[float], fans: list[float]) -> tuple[list[float], float]:
     """Each layer's centre along the flow, and the whole extent: layers apart by fan, run and merge."""
     centre_u = [0.0] * len(column_half)
     u = MARGIN
     for k, half in enumerate(column_half):
         if k > 0:
-            u += FAN + runs[k] + MERGE
+            u += fans[k] + runs[k] + MERGE
         u += half
         centre_u[k] = u
         u += half

@@ -17,11 +17,13 @@ from pathlib import Path
 from graphstep.errors import GraphstepError, Phrase
 from graphstep.export import graphviz
 from graphstep.export.cost import DotCost, dot_cost
-from graphstep.export.dot import to_dot
+from graphstep.export.dot import DotRows, to_dot
 from graphstep.export.draw import Drawing, draw
 from graphstep.export.options import DrawOptions
+from graphstep.export.points import place
 from graphstep.export.svg import to_svg
 from graphstep.export.tikz import beamer_graphics_overlay, beamer_tikz_overlay, standalone
+from graphstep.export.wrap import choose_rows
 from graphstep.graph import Graph
 from graphstep.i18n import t
 from graphstep.layout import Layout, layered_layout
@@ -109,7 +111,20 @@ class Renderer:
 
     def dot(self, step: int | None = None, tables: bool = False) -> str:
         """``tables``: the current node's small tensors beside it (a single step only: they move the layout)."""
-        return to_dot(self.scene(step, tables))
+        return to_dot(self.scene(step, tables), self.dot_rows)
+
+    @cached_property
+    def dot_rows(self) -> DotRows | None:
+        """The rows of a wrapped circuit (``rows`` > 1), cut where graphstep's own layout cuts them."""
+        if self.options.rows <= 1:
+            return None
+        scene = self.scene(None)
+        frame = place(scene, self.layout)
+        chosen = choose_rows(frame, scene, self.options.rows)
+        if chosen.count == 1:
+            return None
+        return DotRows({i: chosen.node_row(i, k) for i, k in frame.column.items()}, chosen.connectors, chosen.count,
+                       tuple(i for i, k in frame.column.items() if k == 0 or i in chosen.moved))
 
     def drawing(self, step: int | None = None) -> Drawing:
         return draw(self.scene(step), self.layout)
@@ -140,7 +155,7 @@ class Renderer:
 
         scene = self.scene(None)
         if self.uses_graphviz:
-            svg = mark_graphviz(graphviz.render(to_dot(scene), "svg").decode("utf-8"), scene)
+            svg = mark_graphviz(graphviz.render(to_dot(scene, self.dot_rows), "svg").decode("utf-8"), scene)
         else:
             svg = to_svg(draw(scene, self.layout), steps=True)
         # What is highlighted at each step is the scene's to say, as for every other view.

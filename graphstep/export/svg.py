@@ -44,7 +44,7 @@ def to_svg(drawing: Drawing, title: str = "graphstep", steps: bool = False) -> s
     for e in drawing.ellipses:
         out.append(f'<ellipse id="node-{e.node}" cx="{_n(e.cx)}" cy="{_n(e.cy)}" rx="{_n(e.rx)}" ry="{_n(e.ry)}"'
                    f' fill="{e.fill}" stroke="{e.stroke}" stroke-width="{_n(e.width)}"'
-                   + (f' data-node="{e.node}"' if steps else "") + "/>")
+                   + (f' data-node="{e.node}"' if steps and e.node >= 0 else "") + "/>")
     for t in drawing.texts:
         style = ' font-style="italic"' if t.italic else ""
         if steps and t.at:
