@@ -113,19 +113,35 @@ def longest_name(tries: tuple[Trie, ...], text: str, p: int) -> str | None:
 _LETTER = r"[^\W\d_¹²³⁰⁴⁵⁶⁷⁸⁹]"  # str.isalnum() counts ² as alphanumeric; here it is a power
 _WORD = rf"{_LETTER}(?:{_LETTER}|[0-9]|_(?!\{{))*(?:_\{{[^}}\n]*\}}?)?"
 _SCAN = re.compile(
-    # One match per token, from where the last one ended: the groups are 1 the blanks before it, 2 a run of
-    # letters and digits (split into names by _word; a plain ASCII one is tried first, a fifth of the scan's
-    # time), 3 `**`, 4 an operator or bracket, 5 a number, 6 a separator, 7 a comment, 8 anything rarer: a
-    # string, a LaTeX command, the slides' Unicode, a trailing blank or an error. Every character is in some
-    # match, so a token's place is the sum of the lengths before it.
-    rf"([ \t\r]*)(?:((?:[A-Za-z][A-Za-z0-9]*(?!\w))|{_WORD})|(\*\*)|([-+*/^@=,()\[\]{{}}])"
-    r"|((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|([\n;])|(#[^\n]*)"
-    r"""|("[^"\n]*"|'[^'\n]*'|\\(?:(?:mathrm|operatorname|text)\{\s*[A-Za-z_]+\s*\}|[A-Za-z]+|.)?|.))"""
+    # One match per token, from where the last one ended: group 1 the blanks before it, group 2 the token (a
+    # run of letters and digits, a plain ASCII one tried first; `**`; an operator or bracket; a number; a
+    # separator; a comment; a string; a LaTeX command; any other character). Its first character says
+    # which (_FIRST). Every character is in some match, so a token's place is the sum of the lengths before it.
+    rf"([ \t\r]*)((?:[A-Za-z][A-Za-z0-9]*(?!\w))|{_WORD}|\*\*|[-+*/^@=,()\[\]{{}}]"
+    r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[\n;]|#[^\n]*"
+    r"""|"[^"\n]*"|'[^'\n]*'|\\(?:(?:mathrm|operatorname|text)\{\s*[A-Za-z_]+\s*\}|[A-Za-z]+|.)?|.)"""
 )
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _PIECE = re.compile(rf"({_LETTER}[0-9]*)(?:_(?:\{{([^}}]*)\}}|([0-9]+)|({_LETTER})))?")
 _PLAIN_WORD = re.compile(rf"(?:{_LETTER}[0-9]*)+")
 _PLAIN_PIECE = re.compile(rf"{_LETTER}[0-9]*")
+_ONE_LETTER = re.compile(_LETTER)
+WORD, OP, STAR, NUMBER, SEP, COMMENT, RARE = range(7)
+_FIRST: dict[str, int] = {
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", WORD),
+    **dict.fromkeys("0123456789", NUMBER),
+    **dict.fromkeys("-+/^@=,()[]{}", OP), "*": STAR, "\n": SEP, ";": SEP, "#": COMMENT,
+}
+"""A token's kind by its first character (_kind adds the others it meets)."""
+
+
+def _kind(text: str) -> int:
+    """The kind of a token whose first character is not in _FIRST: ``.5`` or ``.``, a letter (``σ``), or
+    anything rarer (``·``, a quote, a backslash); a first character other than ``.`` is remembered."""
+    if text[0] == ".":
+        return NUMBER if len(text) > 1 else RARE
+    kind = _FIRST[text[0]] = WORD if _ONE_LETTER.match(text) else RARE
+    return kind
 
 
 def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
@@ -136,39 +152,37 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
     only once."""
     words = _Words(source, _tries(extra_names))
     single = words.single
+    first = _FIRST
     tokens: list[Token] = []
     append = tokens.append
     depth = 0
     end = 0
-    for blanks, word, power, op, number, sep, comment, rare in _SCAN.findall(source):
+    for blanks, text in _SCAN.findall(source):
         start = end + len(blanks)
-        if word:
-            end = start + len(word)
-            name = single.get(word)
+        end = start + len(text)
+        kind = first.get(text[0])
+        if kind is None:
+            kind = _kind(text)
+        if kind == WORD:
+            name = single.get(text)
             if name is None:
-                words.add(word, start, end, tokens)
+                words.add(text, start, end, tokens)
             else:  # a word seen before
                 append((name[0], name[1], start, end, None))
-        elif op:
-            end = start + 1
-            step = _DEPTH.get(op)
+        elif kind == OP:
+            step = _DEPTH.get(text)
             if step is not None:
                 depth = depth + step if depth + step > 0 else 0
-            append(("OP", op, start, end, None))
-        elif number:
-            end = start + len(number)
-            append(("NUM", number, start, end, float(number)))
-        elif sep:
-            end = start + 1
-            if depth == 0 or sep == ";":  # a new line inside brackets continues the statement
-                append(("SEP", sep, start, end, None))
-        elif power:
-            end = start + 2
-            append(("OP", "^", start, end, None))
-        else:
-            end = start + len(comment or rare)
-            if rare:
-                _rare(source, start, rare, tokens)
+            append(("OP", text, start, end, None))
+        elif kind == NUMBER:
+            append(("NUM", text, start, end, float(text)))
+        elif kind == SEP:
+            if depth == 0 or text == ";":  # a new line inside brackets continues the statement
+                append(("SEP", text, start, end, None))
+        elif kind == STAR:
+            append(("OP", "^" if len(text) == 2 else "*", start, end, None))
+        elif kind == RARE:
+            _rare(source, start, text, tokens)
     append(("EOF", "", len(source), len(source), None))
     return tokens
 

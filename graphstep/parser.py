@@ -12,7 +12,6 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from itertools import repeat
 from typing import Any
 
 import numpy
@@ -79,19 +78,15 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
 
 
 class Parser:
-    """The Pratt parser. Tokens are plain tuples (see graphstep.lexer.Token); the graph is built as arrays
-    (one list per node field), turned into nodes once at the end."""
+    """The Pratt parser. Tokens are plain tuples (see graphstep.lexer.Token); the graph's nodes are made as
+    the expression is read, into the list the Graph keeps."""
 
     def __init__(self, source: str, tokens: list[Token]) -> None:
         self.source = source
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
-        self.ops: list[str] = []
-        self.inputs: list[tuple[int, ...]] = []
-        self.names: list[str | None] = []
-        self.consts: list[Any] = []
-        self.spans: list[tuple[int, int]] = []
+        self.nodes: list[Node] = []  # the graph's nodes, in the order made (a node's id is its place)
         self.scope: dict[str, Operand] = {}
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
@@ -155,10 +150,7 @@ class Parser:
         if output is None:
             raise self.error("error.no_formula", len(self.source))
         node_id = self.materialize(output)
-        none = repeat(None)
-        nodes = list(map(_new, repeat(Node), zip(range(len(self.ops)), self.ops, self.inputs, self.names,
-                                                 self.consts, self.spans, none, none)))
-        return Graph(nodes, node_id, self.source, self.aliases)
+        return Graph(self.nodes, node_id, self.source, self.aliases)
 
     def statement(self) -> Operand | None:
         """``NAME = expr`` or an expression; returns the operand that may be the output (None for a binding)."""
@@ -182,15 +174,17 @@ class Parser:
                 span = (name_token[START], name_token[END])
                 self.scope[name] = Ref(self.add_node(INPUT, (), name, value.value, span), *span)
             elif isinstance(existing, Ref) and self.is_free_input(existing.id, name):
-                self.consts[existing.id] = value.value
+                node = self.nodes[existing.id]
+                self.nodes[existing.id] = _new(Node, (*node[:4], value.value, *node[5:]))
             else:
                 self.redefined(name_token)
             self.defined_at[name] = name_token[START]
             return None
         if existing is not None:
             self.redefined(name_token)
-        if self.names[value.id] is None and self.ops[value.id] != INPUT:
-            self.names[value.id] = name
+        node = self.nodes[value.id]
+        if node.name is None and node.op != INPUT:
+            self.nodes[value.id] = _new(Node, (*node[:3], name, *node[4:]))
         else:
             self.aliases[name] = value.id
         self.scope[name] = value
@@ -198,7 +192,8 @@ class Parser:
         return value
 
     def is_free_input(self, node_id: int, name: str) -> bool:
-        return self.ops[node_id] == INPUT and self.consts[node_id] is None and name not in self.defined_at
+        node = self.nodes[node_id]
+        return node.op == INPUT and node.const is None and name not in self.defined_at
 
     def redefined(self, token: Token) -> None:
         where = self.defined_at.get(token[TEXT])
@@ -269,12 +264,8 @@ class Parser:
 
     def gate(self, op: str, inputs: tuple[int, ...], const: Any, span: tuple[int, int]) -> Ref:
         """A new gate node on nodes; its operand."""
-        node_id = len(self.ops)
-        self.ops.append(op)
-        self.inputs.append(inputs)
-        self.names.append(None)
-        self.consts.append(const)
-        self.spans.append(span)
+        node_id = len(self.nodes)
+        self.nodes.append(_new(Node, (node_id, op, inputs, None, const, span, None, None)))
         return _new(Ref, (node_id, *span))
 
     def prefix(self) -> Operand:
@@ -419,12 +410,8 @@ class Parser:
 
     def add_node(self, op: str, inputs: tuple[int, ...], name: str | None, const: Any, span: tuple[int, int]) -> int:
         """Append one node's fields; returns its id."""
-        node_id = len(self.ops)
-        self.ops.append(op)
-        self.inputs.append(inputs)
-        self.names.append(name)
-        self.consts.append(const)
-        self.spans.append(span)
+        node_id = len(self.nodes)
+        self.nodes.append(_new(Node, (node_id, op, inputs, name, const, span, None, None)))
         return node_id
 
     def materialize(self, operand: Operand) -> int:
