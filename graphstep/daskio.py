@@ -10,6 +10,7 @@ Imported only for the dask backend.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,9 @@ from typing import Any
 
 import numpy
 
-from graphstep.errors import GraphstepError
+from graphstep.errors import GraphstepError, Phrase
+from graphstep.files import regular_file
+from graphstep.limits import LimitError, check_count, current, shape_size
 
 CHUNK_BYTES = 64 << 20
 """Default chunk size: rows of the batch per chunk so one chunk of one input is about 64 MiB."""
@@ -46,10 +49,15 @@ class NpyFile:
     """A .npy file read slice by slice (a memory map opened per read): what a Dask chunk task reads. It
     pickles as its path alone, so a worker process on the same machine or a shared disk opens the file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shown: str) -> None:
+        from graphstep.tensors import npy_header
+
         self.path = str(path)
-        array = numpy.load(self.path, mmap_mode="r", allow_pickle=False)
-        self.shape, self.dtype, self.ndim = array.shape, array.dtype, array.ndim
+        # The header is checked as for any .npy (real numbers only), and the file must hold what it promises.
+        self.shape, self.dtype, offset = npy_header(path, shown)
+        self.ndim = len(self.shape)
+        if regular_file(path, shown) < offset + shape_size(self.shape) * self.dtype.itemsize:
+            raise GraphstepError("file.npy_short", path=shown)
 
     def __getitem__(self, key: Any) -> numpy.ndarray:
         return numpy.array(numpy.load(self.path, mmap_mode="r", allow_pickle=False)[key])
@@ -58,12 +66,15 @@ class NpyFile:
 class CsvFile:
     """A .csv/.txt table of numbers read by row ranges (a header line of names is skipped)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = str(path)
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path, self.shown = str(path), shown
         self.shape: tuple[int, ...]
         self.delimiter = "," if path.suffix == ".csv" else None
+        longest = current().max_table_bytes  # one line at most the size of a whole table read into memory
         with open(self.path, encoding="utf-8") as lines:
-            first = lines.readline()
+            first = lines.readline(longest + 1)
+            if len(first) > longest:
+                raise LimitError("file.line_too_long", path=shown, limit=f"{longest:,}")
             self.skip = 0 if _numbers(first, self.delimiter) else 1
             rows = sum(1 for line in lines if line.strip()) + (1 - self.skip if first.strip() else 0)
         sample = numpy.loadtxt(self.path, delimiter=self.delimiter, skiprows=self.skip, max_rows=1, ndmin=1)
@@ -76,8 +87,12 @@ class CsvFile:
         start, stop, _ = key[0].indices(self.shape[0])
         if stop <= start:
             return numpy.zeros((0, *self.shape[1:]))[key[1:]]
-        block = numpy.loadtxt(self.path, delimiter=self.delimiter, skiprows=self.skip + start,
-                              max_rows=stop - start, ndmin=self.ndim)
+        try:  # run by a Dask worker when the chunk is computed: a bad row further down is found only now
+            block = numpy.loadtxt(self.path, delimiter=self.delimiter, skiprows=self.skip + start,
+                                  max_rows=stop - start, ndmin=self.ndim)
+        except (ValueError, OSError, UnicodeDecodeError):  # numpy's row number counts from the chunk: not shown
+            first = self.skip + start + 1
+            raise GraphstepError("file.bad_lines", path=self.shown, first=first, last=self.skip + stop) from None
         return numpy.asarray(block, dtype=float)[(slice(None), *key[1:])]
 
 
@@ -89,16 +104,24 @@ def _numbers(line: str, delimiter: str | None) -> bool:
     return True
 
 
-def open_array(path: Path, rows: int | None = None) -> Any:
-    """A .npy or .csv file as a lazy Dask array chunked along its rows; nothing is read until computed."""
+def open_array(path: Path, rows: int | None = None, shown: str | None = None) -> Any:
+    """A .npy or .csv file as a lazy Dask array chunked along its rows; nothing is read until computed.
+
+    The rules of every file graphstep reads hold (graphstep.files): a regular file only, a ``.npy`` header
+    of real numbers that the file's size bears out; and one chunk (what a worker holds) counts against
+    ``--max-elements``, the whole file not (it may be larger than memory: that is what Dask is for)."""
     import dask.array as da
 
+    shown = str(path) if shown is None else shown
+    regular_file(path, shown)
     try:
-        source = NpyFile(path) if path.suffix == ".npy" else CsvFile(path)
+        source = NpyFile(path, shown) if path.suffix == ".npy" else CsvFile(path, shown)
     except (ValueError, OSError, EOFError, UnicodeDecodeError) as error:
-        raise GraphstepError("file.not_an_array", path=path, reason=error) from None
+        raise GraphstepError("file.not_an_array", path=shown, reason=error) from None
+    chunks = _chunks(source.shape, source.dtype, rows)
+    check_count(shape_size(chunks), Phrase("limit.chunk", {"path": shown}))
     stamp = os.stat(path).st_mtime_ns
-    return da.from_array(source, chunks=_chunks(source.shape, source.dtype, rows),
+    return da.from_array(source, chunks=chunks,
                          name=f"graphstep-file-{abs(hash((str(path.resolve()), stamp, rows)))}", lock=False,
                          asarray=True, meta=numpy.empty((0,) * source.ndim, dtype=source.dtype))
 
@@ -107,8 +130,8 @@ def open_lazy(text: str, rows: int | None = None) -> Any:
     """``NAME=@file`` for the dask backend: a .npy/.csv/.txt file named directly is opened lazily; anything
     else (a data file of the examples, found the way ``load`` finds it) is read and then chunked."""
     path = Path(text).expanduser()
-    if path.is_file() and path.suffix in (".npy", ".csv", ".txt"):
-        return open_array(path, rows)
+    if path.suffix in (".npy", ".csv", ".txt") and path.exists():  # a folder or FIFO: refused by open_array
+        return open_array(path, rows, text)
     from graphstep.tensors import load_array
 
     return as_dask(load_array(text, confined=False), numpy.dtype(float), rows)  # the command line's own file
@@ -131,8 +154,9 @@ def connect(address: str | None) -> Any:
             raise GraphstepError("error.scheduler_unreachable", address=address, reason=error) from None
         except ValueError as error:
             raise GraphstepError("error.scheduler_address", address=address, reason=error) from None
+    # silence_logs: a task's error (a bad row of a file) is told once, by the command, not logged as well
     cluster = LocalCluster(n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=False,
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.CRITICAL)
     return Client(cluster)
 
 

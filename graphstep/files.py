@@ -44,6 +44,20 @@ def read_bytes(path: str | Path, max_bytes: int, shown: str | None = None, trunc
     return data
 
 
+def regular_file(path: str | Path, shown: str | None = None) -> int:
+    """The size of ``path`` when it is a regular file (for a reader that opens it itself, as Dask's chunk
+    tasks do); else the same clear :class:`GraphstepError` as :func:`read_bytes`."""
+    shown = str(path) if shown is None else shown
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, ValueError):
+        raise GraphstepError("file.not_found", path=shown) from None
+    except OSError as error:
+        raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
+    _check_regular(info.st_mode, shown)
+    return info.st_size
+
+
 def _check_regular(mode: int, shown: str) -> None:
     if stat.S_ISDIR(mode):
         raise GraphstepError("file.folder", path=shown)

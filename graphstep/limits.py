@@ -24,6 +24,10 @@ from graphstep.errors import GraphstepError, Phrase, SourceError
 DEFAULT_MAX_ELEMENTS = 100_000_000
 """Numbers one program may hold in its arrays together (800 MB of float64 values; a run's gradients and
 contributions take at most about twice that again). ``--max-elements`` changes it."""
+DEFAULT_MAX_NODES = 10_000
+"""Nodes (gates, inputs, constants) one program may have: a lecture's graph has tens, an unrolled network
+thousands. Every command's time grows with the graph (drawing it, checking answers on it), so this bounds
+what a file can cost. ``--max-nodes`` changes it; the Python API lifts it with ``limits(max_nodes=None)``."""
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 """The largest source or answers file read (2 MiB: a program of some 100,000 lines)."""
 MAX_TABLE_BYTES = 64 * 1024 * 1024
@@ -52,6 +56,8 @@ class Limits:
     """Where a relative ``load()`` path is looked up: the source file's folder (None: the current folder)."""
     allowed: tuple[Path, ...] = ()
     """Folders (resolved) a program may read besides ``base`` (``--allow-path``)."""
+    max_nodes: int | None = DEFAULT_MAX_NODES
+    """None: no cap (a graph built on purpose through the Python API, e.g. the benchmarks' 10^6 nodes)."""
     max_text_bytes: int = MAX_TEXT_BYTES
     max_table_bytes: int = MAX_TABLE_BYTES
 
@@ -69,15 +75,29 @@ def current() -> Limits:
     return _LIMITS.get()
 
 
+class _Keep:
+    """``limits(max_nodes=KEEP)``: leave the cap in force as it is (None means no cap)."""
+
+
+KEEP = _Keep()
+
+
 @contextmanager
 def limits(
     source_file: str | Path | None = None,
     allow: Iterable[str | Path] = (),
     max_elements: int | None = None,
+    max_nodes: int | _Keep | None = KEEP,
 ) -> Iterator[Limits]:
     """Use these limits while the block runs: ``load()`` paths resolve against ``source_file``'s folder (when
-    given) and may reach that folder and the ``allow`` folders only; ``max_elements`` caps the numbers held."""
+    given) and may reach that folder and the ``allow`` folders only; ``max_elements`` caps the numbers held,
+    ``max_nodes`` the nodes of a parsed program (None: no cap)."""
     changes: dict[str, object] = {}
+    if not isinstance(max_nodes, _Keep):
+        if max_nodes is not None and max_nodes < 1:
+            raise GraphstepError("option.range", flag="--max-nodes", what=Phrase("option.at_least_one"),
+                                 value=max_nodes)
+        changes["max_nodes"] = max_nodes
     if source_file is not None:
         changes["base"] = Path(source_file).resolve().parent
     if allow:

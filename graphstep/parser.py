@@ -21,7 +21,7 @@ from graphstep.folding import claim, fold, is_scalar, is_zero
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
-from graphstep.limits import Budget
+from graphstep.limits import Budget, current
 from graphstep.operands import CallHandler, Const, Operand, Ref
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
 from graphstep.tensors import RULES as TENSOR_CALLS
@@ -91,6 +91,7 @@ class Parser:
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
         self.budget = Budget()  # numbers held by the constants made so far (graphstep.limits)
+        self.max_nodes = current().max_nodes or sys.maxsize  # None: no cap (graphstep.limits)
 
     # --- token helpers ---------------------------------------------------------------------------------------
 
@@ -265,6 +266,8 @@ class Parser:
     def gate(self, op: str, inputs: tuple[int, ...], const: Any, span: tuple[int, int]) -> Ref:
         """A new gate node on nodes; its operand."""
         node_id = len(self.nodes)
+        if node_id >= self.max_nodes:
+            raise self.error("limit.too_many_nodes", span[0], span[1], cap=f"{self.max_nodes:,}")
         self.nodes.append(_new(Node, (node_id, op, inputs, None, const, span, None, None)))
         return _new(Ref, (node_id, *span))
 
@@ -411,6 +414,8 @@ class Parser:
     def add_node(self, op: str, inputs: tuple[int, ...], name: str | None, const: Any, span: tuple[int, int]) -> int:
         """Append one node's fields; returns its id."""
         node_id = len(self.nodes)
+        if node_id >= self.max_nodes:
+            raise self.error("limit.too_many_nodes", span[0], span[1], cap=f"{self.max_nodes:,}")
         self.nodes.append(_new(Node, (node_id, op, inputs, name, const, span, None, None)))
         return node_id
 

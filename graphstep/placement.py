@@ -17,12 +17,24 @@ Across the flow they share the *lanes*: the inputs of a gate arrive ``Metrics.la
 ``Metrics.grad_at`` below). A lane is thicker than its two numbers by ``Metrics.pair_gap``, so the space
 between two wires' numbers is clearly larger than the space inside one wire's pair (where the wire runs) and
 every number reads as its own wire's.
+
+The *rows* (``Rows``): where each node, and each bend of a wire that skips layers, sits across the flow.
+Everything a layer holds is an :class:`Item` with room above and below its line (the line its output leaves
+on) and the offsets of its input ports (``lane_offset``); sweeps left to right line each gate's ports up with
+what feeds it (a chain is drawn straight), sweeps right to left put each leaf where its first consumer takes
+it; inside a layer items keep ``Metrics.gap`` apart (plus what a view adds, e.g. around a cluster's box).
+``Metrics.whole`` keeps items on whole rows. A wire that bends between two layers gets a *track* of its own
+(``tracks``), shared only with the wires of the same net. The terminal places its rows with it. The SVG/TikZ drawing
+(``export/points``) still runs its own pass, from the output back, with the same lanes: the sweeps on its
+rooms reorder the staged circuit's layers into more crossings than that pass, so it waits for a
+crossing-aware ordering inside a layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from graphstep.scene import Scene, SceneWire
 
@@ -52,6 +64,10 @@ class Metrics:
     pair_gap: float = 1.0
     """The space between the numbers of two neighbouring lanes (a blank row on the terminal): the lane is the
     value's top to the gradient's bottom, plus this."""
+    gap: float = 1.0
+    """Across the flow: the least space between two items of a layer (a blank row on the terminal)."""
+    whole: bool = True
+    """Items sit on whole rows (character cells); False: anywhere (points)."""
 
 
 TERMINAL = Metrics(cells, min_label=4.0)
@@ -84,4 +100,108 @@ def offsets(widths: Sequence[float], channels: Iterable[float], start: float = 0
     for width, channel in zip(widths, channels, strict=True):
         found.append(position)
         position += width + channel
+    return found
+
+
+@dataclass
+class Item:
+    """Something a layer holds across the flow: a node, or the bend of a wire that skips the layer. It
+    occupies ``[v - above, v + below)``; its output leaves on ``v``; input ``p`` arrives at ``v + ports[p]``."""
+
+    key: Hashable
+    layer: int
+    above: float
+    below: float
+    ports: tuple[float, ...] = ()
+    v: float = 0.0
+    order: float = 0.0
+    """Ties between items that want the same place keep this order (the layout's)."""
+
+    @property
+    def top(self) -> float:
+        return self.v - self.above
+
+
+@dataclass
+class Rows:
+    """The vertical placement shared by the terminal and the SVG/TikZ drawing (see the module's notes)."""
+
+    columns: list[list[Item]]
+    metrics: Metrics
+    links: Iterable[tuple[Hashable, Hashable, int]] = ()
+    """Each hop of a wire: (from item, to item, the input port it arrives at)."""
+    extra_gap: Callable[[Item, Item], float] = field(default=lambda a, b: 0.0)
+    """More room between two neighbours of a layer (a cluster's box, its label)."""
+    passes: int = 3
+
+    def __post_init__(self) -> None:
+        self.items = {item.key: item for column in self.columns for item in column}
+        self.incoming: dict[Hashable, list[tuple[Hashable, int]]] = {}
+        self.outgoing: dict[Hashable, list[tuple[Hashable, int]]] = {}
+        for a, b, port in self.links:
+            self.incoming.setdefault(b, []).append((a, port))
+            self.outgoing.setdefault(a, []).append((b, port))
+
+    def stack(self) -> None:
+        """A start: each layer's items one under the other, in their order."""
+        for column in self.columns:
+            column.sort(key=lambda item: item.order)
+            top = 0.0
+            for item in column:
+                item.v = top + item.above
+                top = item.v + item.below + self.metrics.gap
+
+    def settle(self) -> dict[Hashable, float]:
+        """Sweeps both ways from the items' current places; then the topmost item starts at 0."""
+        depth = len(self.columns)
+        for sweep in range(self.passes):
+            forward = sweep % 2 == 0
+            for k in range(depth) if forward else range(depth - 1, -1, -1):
+                column = self.columns[k]
+                self.place(column, {item.key: self.wanted(item, forward) for item in column})
+        low = min((item.top for item in self.items.values()), default=0.0)
+        for item in self.items.values():
+            item.v -= low
+        return {key: item.v for key, item in self.items.items()}
+
+    def wanted(self, item: Item, forward: bool) -> float:
+        """Left to right: a gate's (or bend's) ports in line with what feeds them; right to left: a leaf
+        where its first consumer takes it; everything else stays."""
+        feeders = self.incoming.get(item.key)
+        if forward and feeders:
+            return sum(self.items[a].v - item.ports[p] for a, p in feeders) / len(feeders)
+        consumers = self.outgoing.get(item.key)
+        if not forward and consumers and not feeders:
+            b, p = consumers[0]
+            return self.items[b].v + self.items[b].ports[p]
+        return item.v
+
+    def place(self, column: list[Item], wanted: dict[Hashable, float]) -> None:
+        """Each item of a layer as near where it wants to be as the items above it allow (in the order their
+        tops want to be in)."""
+        column.sort(key=lambda item: (wanted[item.key] - item.above, item.order))
+        floor = -math.inf
+        previous: Item | None = None
+        for item in column:
+            if previous is not None:
+                floor = previous.v + previous.below + self.metrics.gap + self.extra_gap(previous, item)
+            top = wanted[item.key] - item.above
+            item.v = max(round(top) if self.metrics.whole else top, floor) + item.above
+            previous = item
+
+
+def tracks(spans: Sequence[tuple[float, float, Hashable, Hashable]]) -> dict[Hashable, int]:
+    """A track for each bend of a wire across a channel: ``(low, high, net, key)`` spans, first fit in order of
+    where they start; spans of one net (the wires of one fan-out) may share a track, others keep a row apart."""
+    used: list[list[tuple[float, float, Hashable]]] = []
+    found: dict[Hashable, int] = {}
+    for low, high, net, key in sorted(spans, key=lambda s: (s[0], s[1])):
+        for t, taken in enumerate(used):
+            if all(net == other or high < lo - 1 or low > hi + 1 for lo, hi, other in taken):
+                taken.append((low, high, net))
+                found[key] = t
+                break
+        else:
+            used.append([(low, high, net)])
+            found[key] = len(used) - 1
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy
 
@@ -61,9 +61,27 @@ def read_npy(path: Path, shown: str) -> numpy.ndarray:
     """A ``.npy`` array of real numbers; its header is checked (size, dtype) before the data is read."""
     import io
 
+    shape, dtype, offset = npy_header(path, shown)
+    count = check_count(shape_size(shape), shown)
+    needed = offset + count * dtype.itemsize
+    data = read_bytes(path, needed, shown, truncate=True)
+    if len(data) < needed:
+        raise GraphstepError("file.npy_short", path=shown)
+    try:
+        array = numpy.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError):
+        raise GraphstepError("file.npy_invalid", path=shown) from None
+    return numpy.asarray(array, dtype=float)
+
+
+def npy_header(path: Path, shown: str) -> tuple[tuple[int, ...], numpy.dtype[Any], int]:
+    """(shape, dtype, data offset) from a ``.npy`` file's header alone, refused unless the file is regular
+    and its dtype real numbers (no objects, no structured or complex values). Nothing else is read: a
+    crafted shape (2**70,) is refused by what reads the data."""
+    import io
+
     from numpy.lib import format as npy
 
-    # The header alone is checked first: a crafted shape (2**70,) is refused without reading further.
     header = read_bytes(path, 1 << 20, shown, truncate=True)
     try:
         handle = io.BytesIO(header)
@@ -78,16 +96,7 @@ def read_npy(path: Path, shown: str) -> numpy.ndarray:
         raise GraphstepError("file.complex", path=shown)
     if dtype.kind not in "biuf" or dtype.fields is not None or dtype.subdtype is not None:
         raise GraphstepError("file.npy_dtype", path=shown, dtype=dtype.str)
-    count = check_count(shape_size(shape), shown)
-    needed = handle.tell() + count * dtype.itemsize
-    data = read_bytes(path, needed, shown, truncate=True)
-    if len(data) < needed:
-        raise GraphstepError("file.npy_short", path=shown)
-    try:
-        array = numpy.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError):
-        raise GraphstepError("file.npy_invalid", path=shown) from None
-    return numpy.asarray(array, dtype=float)
+    return tuple(int(s) for s in shape), dtype, handle.tell()
 
 
 def _load_table(text: str, suffix: str, shown: str) -> numpy.ndarray:

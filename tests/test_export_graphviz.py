@@ -304,6 +304,23 @@ def test_graphviz_rows_in_order_and_first_input_on_top(name: str, rows: int) -> 
 
 @pytest.mark.graphviz
 @needs_dot
+@pytest.mark.parametrize("fontsize", [14, 18])
+@pytest.mark.parametrize("name", SLIDE_EXAMPLES)
+def test_graphviz_draws_gates_of_a_kind_at_one_size(name: str, fontsize: int) -> None:
+    trace = trace_of(name)
+    renderer = Renderer(trace.graph, trace, DrawOptions(fontsize=fontsize))
+    plain = subprocess.run(["dot", "-Tplain"], input=renderer.dot(), capture_output=True, text=True,
+                           check=True).stdout
+    size = {f.split()[1]: (f.split()[4], f.split()[5]) for f in plain.splitlines() if f.startswith("node ")}
+    kinds: dict[str, set[tuple[str, str]]] = {}
+    for node in renderer.scene().nodes:
+        if node.kind == "gate":
+            kinds.setdefault(node.label, set()).add(size[f"n{node.id}"])
+    assert all(len(found) == 1 for found in kinds.values()), kinds
+
+
+@pytest.mark.graphviz
+@needs_dot
 def test_pdf_page_hugs_the_picture_like_the_png(tmp_path: Path) -> None:
     from PIL import Image
 

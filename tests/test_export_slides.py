@@ -102,3 +102,41 @@ def test_rows_in_dot_and_the_option_errors(tmp_path: Path) -> None:
     assert main(["export", str(EXAMPLES / "mlp_batch.gstep"), "-o", str(tmp_path / "m.svg"), "--rows", "9"]) == 2
     assert main(["export", str(EXAMPLES / "mlp_batch.gstep"), "-o", str(tmp_path / "m.svg"), "--rows", "2"]) == 0
     assert 'class="connector"' in (tmp_path / "m.svg").read_text()
+
+
+def test_letter_subscripts_in_svg_tikz_and_dot(tmp_path: Path) -> None:
+    """W_H is drawn as W with a lowered, smaller H (it was the literal text "W_H" with an underscore)."""
+    from graphstep.export import typography
+
+    assert typography.subscript("W_H") == ("W", "H") and typography.subscript("W_{HO}") == ("W", "HO")
+    assert typography.subscript("my_rate") is None and typography.subscript("sum(axis=1)") is None
+    trace = trace_of("mlp_batch")
+    svg = export(trace, tmp_path / "m.svg", builtin=True)[0].read_text()
+    assert '>W<tspan dy="0.3em" font-size="70%">H</tspan></text>' in svg and ">W_H<" not in svg
+    tex = export(trace, tmp_path / "m.tex")[0].read_text()
+    assert "{W\\textsubscript{H}}" in tex and "W\\_H" not in tex
+    dot = Renderer(trace.graph, trace).dot()
+    assert "<I>W<SUB>H</SUB></I>" in dot and "W_H" not in dot
+
+
+@pytest.mark.parametrize("name", ["mlp_batch", "xor_mlp", "neuron"])
+def test_gates_of_a_kind_are_one_size(name: str) -> None:
+    """mlp_batch's two @ gates (one with a name and a shape under it, one without) were drawn at two sizes."""
+    trace = trace_of(name)
+    renderer = Renderer(trace.graph, trace, builtin=True)
+    label = {n.id: n.label for n in renderer.scene().nodes}
+    sizes: dict[str, set[tuple[float, float]]] = {}
+    for e in renderer.drawing().ellipses:
+        if e.node >= 0:
+            sizes.setdefault(label[e.node], set()).add((e.rx, e.ry))
+    assert all(len(found) == 1 for found in sizes.values()), sizes
+    dot = Renderer(trace.graph, trace).dot()
+    attrs: dict[str, set[str]] = {}
+    for node in renderer.scene().nodes:
+        if node.kind == "gate":
+            line = re.search(rf"  n{node.id} \[shape=(\w+), style=filled, fillcolor=\"[^\"]+\", (width=[\d.]+, )?"
+                             r"height=[\d.]+", dot)
+            assert line
+            attrs.setdefault(node.label, set()).add(line.group(0).split("[", 1)[1])
+    repeated = [k for k in attrs if sum(1 for n in renderer.scene().nodes if n.label == k) > 1]
+    assert repeated and all(len(attrs[k]) == 1 for k in repeated), attrs

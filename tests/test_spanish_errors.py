@@ -126,3 +126,12 @@ def test_the_library_errors_carry_keys() -> None:
         graphstep.parse("f = x * y").run(x=1, y=2).grad("z")
     assert error.value.key == "error.no_node_named"
     assert error.value.render("es") == "error: no hay ningún nodo llamado 'z'; nodos con nombre: f, x, y"
+
+
+def test_the_eval_table_speaks_spanish() -> None:
+    spanish = run_cli("eval", "(x+y)z", "x=1", "y=2", "z=3", "--lang", "es")
+    english = run_cli("eval", "(x+y)z", "x=1", "y=2", "z=3")
+    assert spanish.stdout.splitlines()[0] == "id  op  nombre  entradas  valor  ∂f/∂·"
+    assert english.stdout.splitlines()[0] == "id  op  name  inputs  value  ∂f/∂·"
+    assert [line.split() for line in spanish.stdout.splitlines()[2:]] == \
+        [line.split() for line in english.stdout.splitlines()[2:]]

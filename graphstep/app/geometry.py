@@ -22,7 +22,7 @@ from typing import Any
 from graphstep.app.wires import WIRE_CHARS, E, EdgeKey, N, Run, S, W, _cell, _dedupe, _direction, wire_runs
 from graphstep.graph import Graph, Node
 from graphstep.layout import Layout, layered_layout
-from graphstep.placement import TERMINAL, label_room, offsets
+from graphstep.placement import TERMINAL, Item, Rows, label_room, lane_offset, offsets, tracks
 from graphstep.scene import SINK, Scene, Scenes, final_state
 
 OUT_EDGE: EdgeKey = (-1, 0)
@@ -87,7 +87,9 @@ def box_height(node: Node) -> int:
 
 
 def ports_of(node: Node) -> tuple[int, ...]:
-    return tuple(1 + 4 * i for i in range(len(node.inputs)))
+    """The rows of a box's input ports: its lanes (``placement.lane_offset``) around its middle row."""
+    count, middle = len(node.inputs), box_height(node) // 2
+    return tuple(middle + round(lane_offset(i, count, TERMINAL.lane)) for i in range(count))
 
 
 def box_lines(node: Node, shape: str = "", name: str | None = None) -> list[str]:
@@ -177,27 +179,16 @@ def _net(graph: Graph, layout: Layout, scene: Scene) -> _Net:
 
 
 def _settle(net: _Net) -> None:
-    """Rows: sweeps that line each gate's ports up with what feeds it, then each leaf up with its gate."""
-    _stack(net.columns)
-    depth = len(net.columns)
-    for sweep in range(PASSES):
-        forward = sweep % 2 == 0
-        for k in range(depth) if forward else range(depth - 1, -1, -1):
-            column = net.columns[k]
-            _place(column, {item.key: _desired(net, item, forward) for item in column})
-    shift = -min((item.top for item in net.items.values()), default=0)
-    for item in net.items.values():
-        item.top += shift
-
-
-def _desired(net: _Net, item: _Item, forward: bool) -> float:
-    links = net.incoming.get(item.key) if forward else net.outgoing.get(item.key)
-    if forward and links:  # gates and bends: line the ports up with what feeds them
-        return sum(net.items[a].out_y - item.ports[p] for a, p in links) / len(links)
-    if not forward and links and not net.incoming.get(item.key):  # leaves: next to their gate
-        b, p = links[0]
-        return net.items[b].top + net.items[b].ports[p] - item.out
-    return item.top
+    """Rows: the shared vertical placement (``graphstep.placement.Rows``) on whole rows: sweeps that line each
+    gate's ports up with what feeds it, then each leaf up with its gate."""
+    items = {key: Item(key, item.layer, item.out, item.height - item.out, tuple(p - item.out for p in item.ports),
+                       order=item.order) for key, item in net.items.items()}
+    columns = [[items[item.key] for item in column] for column in net.columns]
+    links = [(a, b, p) for a, consumers in net.outgoing.items() for b, p in consumers]  # in the wires' order
+    rows = Rows(columns, TERMINAL, links, passes=PASSES)
+    rows.stack()
+    for key, v in rows.settle().items():
+        net.items[key].top = round(v) - net.items[key].out
 
 
 @dataclass
@@ -314,8 +305,8 @@ class _Canvas:
         width = ch.label_width[ia.layer]
         if b == consumer and width:
             lx = ch.label_x(ia.layer)
-            self.value_slots[(consumer, position)] = Slot(lx, y1 - 1, width)
-            self.grad_slots[(consumer, position)] = Slot(lx, y1 + 1, width)
+            self.value_slots[(consumer, position)] = Slot(lx, y1 + round(TERMINAL.value_at), width)
+            self.grad_slots[(consumer, position)] = Slot(lx, y1 + round(TERMINAL.grad_at), width)
         return cells
 
     def draw_nodes(self, scene: Scene) -> None:
@@ -346,8 +337,8 @@ class _Canvas:
             return
         start, out_label = self.right_end(output), self.ch.out_label
         self.path([(cx, output.out_y) for cx in range(start, start + out_label + 2)], OUT_EDGE)
-        self.value_slots[OUT_EDGE] = Slot(start + 1, output.out_y - 1, out_label)
-        self.grad_slots[OUT_EDGE] = Slot(start + 1, output.out_y + 1, out_label)
+        self.value_slots[OUT_EDGE] = Slot(start + 1, output.out_y + round(TERMINAL.value_at), out_label)
+        self.grad_slots[OUT_EDGE] = Slot(start + 1, output.out_y + round(TERMINAL.grad_at), out_label)
 
     def geometry(self) -> Geometry:
         graph, items = self.graph, self.net.items
@@ -367,44 +358,14 @@ class _Canvas:
                         longest)
 
 
-def _stack(columns: list[list[_Item]]) -> None:
-    for column in columns:
-        column.sort(key=lambda item: item.order)
-        y = 0
-        for item in column:
-            item.top = y
-            y += item.height + 1
-
-
-def _place(column: list[_Item], desired: dict[Any, float]) -> None:
-    """Put each item as near its desired top as the items above it allow (one blank row between)."""
-    column.sort(key=lambda item: (desired[item.key], item.order))
-    floor = -(10**9)
-    for item in column:
-        item.top = max(round(desired[item.key]), floor)
-        floor = item.top + item.height + 1
-
-
-def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) -> dict[tuple[Any, Any, int], int]:
-    """One vertical track per bending hop; hops from the same source may share one (they are one net)."""
+def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) -> dict[Any, int]:
+    """One vertical track per bending hop (``placement.tracks``); hops from the same source may share one."""
     spans = []
     for a, b, p in hops:
         y0, y1 = items[a].out_y, items[b].top + items[b].ports[p]
         if y0 != y1:
             spans.append((min(y0, y1), max(y0, y1), a, (a, b, p)))
-    spans.sort(key=lambda s: (s[0], s[1]))
-    used: list[list[tuple[int, int, Any]]] = []
-    found: dict[tuple[Any, Any, int], int] = {}
-    for low, high, net, hop in spans:
-        for t, taken in enumerate(used):
-            if all(net == other or high < lo - 1 or low > hi + 1 for lo, hi, other in taken):
-                taken.append((low, high, net))
-                found[hop] = t
-                break
-        else:
-            used.append([(low, high, net)])
-            found[hop] = len(used) - 1
-    return found
+    return tracks(spans)
 
 
 def plain_text(geometry: Geometry, labels: Iterable[tuple[Slot, str]] = ()) -> str:

@@ -18,6 +18,7 @@ from graphstep.checking.answers import Answer
 from graphstep.checking.diagnose import Diagnosis, candidates, how, trim
 from graphstep.checking.remote import diagnose_remote, value_remote
 from graphstep.checking.search import Flow
+from graphstep.checking.work import CHECK_WORK, OutOfWork, metered
 from graphstep.checking.worlds import World, backward, forward
 from graphstep.engine import run
 from graphstep.errors import GraphstepError
@@ -122,6 +123,8 @@ class Checker:
         self.exact_values = [float(v) for v in values]
         self.exact = forward(graph, self.leaves, {})
         self._exact_back: dict[int, World] = {}
+        self._sub_grads: dict[int, list[float | None]] = {}
+        self._exact_work = 0  # nodes the exact gradients of other outputs took (graphstep.checking.work)
         self._rounded: dict[tuple[int, int | None], World] = {}
 
     # --- the exact numbers (from the engine) and the exact recomputation beside them -----------------
@@ -130,11 +133,16 @@ class Checker:
         if of == self.graph.output:
             grad = self.trace.node_grads[node]
             return 0.0 if grad is None else float(grad)
-        sub = Graph(self.graph.nodes[: of + 1], of, self.graph.source,
-                    {k: v for k, v in self.graph.names.items() if v <= of})
-        inputs = {name: self.leaves[i] for name, i in sub.inputs.items()}
-        grad = run(sub, inputs).node_grads[node]
-        return 0.0 if grad is None else float(grad)
+        if of not in self._sub_grads:  # once per output asked about
+            self._exact_work += of + 1
+            if self._exact_work > CHECK_WORK:
+                raise GraphstepError("check.too_large", cap=f"{CHECK_WORK:,}")
+            sub = Graph(self.graph.nodes[: of + 1], of, self.graph.source,
+                        {k: v for k, v in self.graph.names.items() if v <= of})
+            inputs = {name: self.leaves[i] for name, i in sub.inputs.items()}
+            self._sub_grads[of] = [None if g is None else float(g) for g in run(sub, inputs).node_grads]
+        grad = self._sub_grads[of][node]
+        return 0.0 if grad is None else grad
 
     def exact_world(self, of: int) -> World:
         if of not in self._exact_back:
@@ -161,9 +169,10 @@ class Checker:
         self._claims = [(a, node, of, float(a.number)) for a, node, of in resolved if a.number is not None]
         self._student: dict[int | None, World] = {}
         verdicts: dict[int, Verdict] = {}
-        for k in order:
-            answer, node, of = resolved[k]
-            verdicts[k] = self.judge(answer, node, of, [verdicts[j] for j in order if j in verdicts])
+        with metered():  # the recomputations of all the answers share one budget
+            for k in order:
+                answer, node, of = resolved[k]
+                verdicts[k] = self.judge(answer, node, of, [verdicts[j] for j in order if j in verdicts])
         ranked = [verdicts[k] for k in order]
         first = next((v for v in ranked if v.status in ("wrong", "imprecise")), None)
         if first is not None:
@@ -204,10 +213,14 @@ class Checker:
         if close(expected):
             self.right_or_imprecise(verdict)
             return verdict
-        if of not in self._student:  # with every claim in place: the same for all answers about one output
-            self._student[of] = self.student_world(of, set())
-        if not self.consistent(verdict, close, earlier):
-            verdict.diagnoses = self.diagnose(verdict, close)
+        try:
+            if of not in self._student:  # with every claim in place: the same for all answers about one output
+                self._student[of] = self.student_world(of, set())
+            if not self.consistent(verdict, close, earlier):
+                verdict.diagnoses = self.diagnose(verdict, close)
+        except OutOfWork:  # the file is too large to look for mistakes in: wrong, from the exact number
+            verdict.status = "wrong"
+            verdict.diagnoses = (Diagnosis("too_large", {"cap": f"{CHECK_WORK:,}"}),)
         return verdict
 
     def right_or_imprecise(self, verdict: Verdict) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy
 
+from graphstep.checking.work import charge
 from graphstep.checking.worlds import Edge, World
 from graphstep.explain import formula
 from graphstep.graph import Graph
@@ -49,6 +50,7 @@ def how(graph: Graph, world: World, node: int, of: int | None, digits: int,
         return f"{times(formula(gate.op, args, gate.const))} = {trim(world.computed[node], digits)}"
     if node == of:
         return "1"
+    charge(len(world.edges.get(node, [])))  # a fork's sum has a term per wire: long text is work too
     parts = [f"{grads.get(e.consumer) or trim(e.upstream, digits)} × {trim(e.local, digits)}" if e.local is not None
              else trim(e.sent, digits) for e in world.edges.get(node, [])]
     total = trim(world.grad_computed.get(node, 0.0), digits)
@@ -84,9 +86,10 @@ def candidates(graph: Graph, world: World, node: int, of: int | None, digits: in
         found.append((Diagnosis("sign", common), -total))
     if len(edges) > 1:
         parts = " + ".join(num(e.sent) for e in edges).replace("+ -", "- ")
+        added = shown_sum(parts, common["right"])  # once: the same sum for every wire (was once per wire)
         for e in edges:
             found.append((Diagnosis("fanout", {**common, "count": str(len(edges)), "gate": gate_text(graph, e.consumer),
-                                               "parts": parts, "sum": shown_sum(parts, common["right"])}), e.sent))
+                                               "parts": parts, "sum": added}), e.sent))
     for e in edges:
         found += edge_candidates(graph, world, node, e, common, num)
     if len(edges) > 1 and all(e.local is not None for e in edges):

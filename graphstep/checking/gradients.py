@@ -161,6 +161,10 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
         raise GraphstepError("error.bad_tolerance", tolerance=tolerance)
     if symbolic_seconds is None:
         symbolic_seconds = SYMBOLIC_SECONDS
+    visits = 2 * len(graph.inputs) * len(graph.nodes)  # the numerical column: two forward runs per input
+    if visits > NUMERICAL_WORK:
+        raise GraphstepError("grad.too_large", inputs=f"{len(graph.inputs):,}", nodes=f"{len(graph.nodes):,}",
+                             visits=f"{visits:,}", cap=f"{NUMERICAL_WORK:,}")
     given = dict(values or {})
     trace = run(graph, given)
     if any(numpy.size(v) != 1 for v in trace.values):
@@ -197,6 +201,10 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
 
 SYMBOLIC_SECONDS = 5.0
 """Time budget of grad's symbolic column (sympy) for one formula, all inputs together."""
+NUMERICAL_WORK = 1_000_000
+"""Nodes the numerical column's forward runs may visit (two runs per input, each over the whole graph: a
+few seconds). A formula of 100 inputs and 5,000 nodes is compared; 2,000 inputs summed is refused, not
+worked for minutes."""
 
 
 class TimeUp(BaseException):

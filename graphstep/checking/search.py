@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy
 
+from graphstep.checking.work import charge
 from graphstep.checking.worlds import ancestors, descendants
 from graphstep.graph import Graph
 from graphstep.ops import OPS
@@ -69,6 +70,7 @@ class Flow:
 
     def __init__(self, graph: Graph, values: list[float], of: int, answered: int,
                  claims: Mapping[int, float] | None = None) -> None:
+        charge(len(graph.nodes))
         self.graph, self.values, self.of, self.answered = graph, values, of, answered
         self.claims = dict(claims or {})
         self.claims.pop(answered, None)
@@ -108,6 +110,7 @@ class Flow:
 
     def run(self, fault: Fault | tuple[Fault, ...] | None = None) -> Run:
         """(computed gradient, carried gradient, sent per (gate, position)) with ``fault`` (or several) made."""
+        charge(len(self.order))
         faults = (fault,) if isinstance(fault, Fault) else (fault or ())
         at_node = {f.node: f for f in faults if f.position < 0}
         at_edge = {(f.gate, f.position): f for f in faults if f.position >= 0}

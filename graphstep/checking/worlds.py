@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy
 
+from graphstep.checking.work import charge
 from graphstep.graph import Graph
 from graphstep.ops import OPS
 
@@ -51,6 +52,7 @@ class World:
 
 def forward(graph: Graph, leaves: Mapping[int, float], claims: Mapping[int, float], digits: int | None = None) -> World:
     """Values from the leaves, each node's claimed value replacing the computed one for what follows."""
+    charge(len(graph.nodes))
     values: list[float] = []
     computed: list[float] = []
     with numpy.errstate(all="ignore"):
@@ -67,6 +69,7 @@ def forward(graph: Graph, leaves: Mapping[int, float], claims: Mapping[int, floa
 
 def backward(graph: Graph, world: World, output: int, claims: Mapping[int, float], digits: int | None = None) -> World:
     """Gradients of ``output`` on the world's values; a claimed gradient replaces the computed one."""
+    charge(output + 1)
     edges: dict[int, list[Edge]] = {}
     world.edges, world.grads, world.grad_computed = edges, {}, {}
     needed = ancestors(graph, output)

@@ -68,12 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(module: Any, options: argparse.Namespace) -> int:
     from graphstep.cli.common import check_options
-    from graphstep.limits import limits
+    from graphstep.limits import KEEP, limits
 
     try:
         check_options(options)
         with limits(allow=getattr(options, "allow_path", None) or (),
-                    max_elements=getattr(options, "max_elements", None)):
+                    max_elements=getattr(options, "max_elements", None),
+                    max_nodes=getattr(options, "max_nodes", None) or KEEP):
             code = int(module.run(options) or 0)
         sys.stdout.flush()
         return code

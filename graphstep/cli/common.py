@@ -15,7 +15,7 @@ from graphstep.errors import GraphstepError, InputError, Phrase
 from graphstep.graph import Graph
 from graphstep.helptext import key
 from graphstep.i18n import LANGUAGES
-from graphstep.limits import DEFAULT_MAX_ELEMENTS, limits
+from graphstep.limits import DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_NODES, limits
 from graphstep.parser import parse
 from graphstep.values import parse_values
 
@@ -27,9 +27,12 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_limit_arguments(parser: argparse.ArgumentParser, elements: bool = True) -> None:
-    """``--allow-path DIR`` and ``--max-elements N``: what an untrusted program may read and hold."""
+    """``--allow-path DIR``, ``--max-nodes N`` and ``--max-elements N``: what an untrusted program may read,
+    how large its graph may be and how many numbers it may hold."""
     parser.add_argument("--allow-path", action="append", default=[], metavar="DIR",
                         help="help.allow_path")
+    parser.add_argument("--max-nodes", type=int, default=None, metavar="N",
+                        help=key("help.max_nodes", default=f"{DEFAULT_MAX_NODES:,}"))
     if not elements:
         return
     parser.add_argument("--max-elements", type=int, default=None, metavar="N",
@@ -72,7 +75,7 @@ def check_options(args: argparse.Namespace) -> None:
             need("step", math.isfinite(step) and step > 0, "option.step_size")
         else:
             need("step", step >= 0, "option.whole_nonnegative")
-    for name in ("steps", "batch", "max_elements"):
+    for name in ("steps", "batch", "max_elements", "max_nodes"):
         if given(name):
             need(name, options[name] >= 1, "option.at_least_one")
 

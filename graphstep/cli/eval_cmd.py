@@ -56,7 +56,7 @@ def _report(trace: Trace, args: argparse.Namespace) -> str:
     elif args.steps:
         text = numbered_steps(trace, lang, args.precision)
     else:
-        text = table(trace, args.precision)
+        text = table(trace, args.precision, lang)
     if saved and not args.json:
         names = ", ".join(Path(p).name for p in saved.values())
         text += "\n" + t("eval.saved", lang, folder=args.save_grads, files=names)
@@ -140,12 +140,12 @@ def _jsonable(value: Any) -> Any:
     return value.to_json() if isinstance(value, Summary) else to_jsonable(value)
 
 
-def table(trace: Trace, precision: int) -> str:
+def table(trace: Trace, precision: int, lang: str = "en") -> str:
     graph = trace.graph
     f = graph.output_name
     nodes = graph.nodes
     values, grads, input_grads = _shown(trace, None)
-    rows = [("id", "op", "name", "inputs", "value", f"∂{f}/∂·")]
+    rows = [(*(t(f"eval.col_{column}", lang) for column in ("id", "op", "name", "inputs", "value")), f"∂{f}/∂·")]
     for node in nodes:
         grad = grads[node.id]
         rows.append((

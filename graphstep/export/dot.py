@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphstep.export.typography import subscript
 from graphstep.numbers import fmt_scalar
 from graphstep.scene import SINK, Label, Scene, SceneNode, SceneWire, WireKey
 
@@ -62,8 +63,9 @@ def to_dot(scene: Scene, rows: DotRows | None = None) -> str:
     row = rows.node_row if rows else {}
     # Lines by (row, composite cluster): each row is an invisible cluster, composites nest inside it.
     by_cluster: dict[tuple[int, int | None], list[str]] = {}
+    uniform = uniform_gates(scene)
     for node in scene.nodes:
-        by_cluster.setdefault((row.get(node.id, 0), in_cluster.get(node.id)), []).append(_node(node, scene))
+        by_cluster.setdefault((row.get(node.id, 0), in_cluster.get(node.id)), []).append(_node(node, scene, uniform))
     edges: list[str] = []
     for wire in scene.wires:
         edges += _wire(wire, scene, rows, in_cluster, by_cluster)
@@ -158,7 +160,7 @@ def _connectors(wire: SceneWire, rows: DotRows, scene: Scene, by_cluster: dict[t
     """The stub of a wire into the connector at the end of its source's row, and the same connector at the
     start of its target's row; returns the id the rest of the wire starts from."""
     c = scene.options.colours
-    label = f'<I>{_escape(rows.connectors[wire.end])}</I>'
+    label = f'<I>{_name(rows.connectors[wire.end])}</I>'
     circle = (f'shape=circle, style=filled, fillcolor="{c.gate_fill}", width=0.3, height=0.3, margin=0,'
               f' penwidth=1, fontsize={_size(scene, 11)}, label=<{label}>')
     by_cluster.setdefault((rows.node_row.get(wire.source, 0), None), []).append(f"  c{wire.key}o [{circle}];")
@@ -172,6 +174,12 @@ def _connectors(wire: SceneWire, rows: DotRows, scene: Scene, by_cluster: dict[t
 
 def _id(node_id: int) -> str:
     return "out" if node_id == SINK else f"n{node_id}"
+
+
+def _name(text: str) -> str:
+    """A name for an HTML label: ``W_H`` as W<SUB>H</SUB>, other names escaped."""
+    split = subscript(text)
+    return _escape(text) if split is None else f"{_escape(split[0])}<SUB>{_escape(split[1])}</SUB>"
 
 
 def _escape(text: str) -> str:
@@ -198,12 +206,45 @@ def _ring(node: SceneNode, scene: Scene) -> str:
     return f'shape=ellipse, color="{TRANSPARENT}"'
 
 
-def _node(node: SceneNode, scene: Scene) -> str:
+def uniform_gates(scene: Scene) -> dict[str, tuple[str, float, float]]:
+    """Per gate symbol used by two gates or more: one shape and size (inches) for all of them, the largest's
+    (the slide's `@` with a name and a shape under it and the one without are drawn alike)."""
+    kinds: dict[str, list[SceneNode]] = {}
+    for node in scene.nodes:
+        if node.kind == "gate":
+            kinds.setdefault(node.label, []).append(node)
+    found = {}
+    for label, nodes in kinds.items():
+        if len(nodes) >= 2:
+            sizes = [_natural(n, scene.options.font_scale) for n in nodes]
+            width, height = max(w for w, _ in sizes), max(h for _, h in sizes)
+            found[label] = ("circle" if width == height else "ellipse", width, height)
+    return found
+
+
+def _natural(node: SceneNode, scale: float) -> tuple[float, float]:
+    """About the size (inches) Graphviz gives a gate: its text's box plus margins, times √2 for the ellipse
+    (a little more, so that Graphviz never grows one gate of a kind beyond the others), at least the minimum."""
+    from graphstep.export.points import text_width
+
+    lines = [(node.label, 14.0)] + [(text, size) for text, size in ((node.name, 11.0), (node.shape, 10.0),
+                                                                    (node.total.text, 11.0)) if text]
+    width = max(text_width(text, size * scale) for text, size in lines) + 16
+    height = sum(size * scale * 1.2 for _, size in lines) + 8
+    if len(lines) == 1 and len(node.label) <= 3:  # a circle
+        side = max(0.5, 1.45 * max(width, height) / 72)
+        return round(side, 2), round(side, 2)
+    tall = max(0.5, 1.25 * height / 72)
+    wide = max(0.5, 1.45 * width / 72, 0.9 * tall if len(lines) >= 3 else 0)  # not a tall egg
+    return round(wide, 2), round(tall, 2)
+
+
+def _node(node: SceneNode, scene: Scene, uniform: dict[str, tuple[str, float, float]]) -> str:
     c = scene.options.colours
     if node.kind == "gate":
         rows = [_escape(node.label)]
         if node.name:
-            rows.append(f'<FONT POINT-SIZE="{_size(scene, 11)}"><I>{_escape(node.name)}</I></FONT>')
+            rows.append(f'<FONT POINT-SIZE="{_size(scene, 11)}"><I>{_name(node.name)}</I></FONT>')
         if node.shape:
             rows.append(_shape(node, scene))
         if node.total.text:
@@ -217,6 +258,9 @@ def _node(node: SceneNode, scene: Scene) -> str:
         # Three lines (symbol, name, shape) would make Graphviz draw a tall egg; a wider minimum keeps it round.
         size = ", width=0.5, height=0.5" if short else (", width=0.85, height=0.5" if len(rows) >= 3 else
                                                           ", height=0.5")
+        if node.label in uniform:  # every gate of its kind as large as the largest: one size per symbol
+            shape, width, height = uniform[node.label]
+            size = f", width={width:.2f}, height={height:.2f}"
         return (f'  {_id(node.id)} [shape={shape}, style=filled, fillcolor="{fill}"{size}{line}{_note(node)},'
                 f' label=<{label}>];')
     return _leaf(node, scene)
@@ -226,7 +270,7 @@ def _leaf(node: SceneNode, scene: Scene) -> str:
     """A leaf (or the output's name): bare text, in a ring when it can be the current node."""
     c = scene.options.colours
     ringed = node.id in scene.fans and node.kind != "sink"
-    rows = [f"<I>{_escape(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
+    rows = [f"<I>{_name(node.label)}</I>" if node.kind in ("input", "sink") else _escape(node.label)]
     if node.shape:
         rows.append(_shape(node, scene))
     if node.total.text:

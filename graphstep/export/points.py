@@ -23,8 +23,8 @@ SMALL_SIZE = 11
 SHAPE_SIZE = 10
 LINE = 16.0  # height of a line of numbers
 FAN = 40.0
-MIN_FAN = 16.0
-MERGE = 16.0
+MIN_FAN = 12.0
+MERGE = 12.0
 MARGIN = 16.0
 
 
@@ -105,7 +105,7 @@ def node_shape(node: SceneNode, sizes: Sizes = Sizes()) -> Shape:
                 lines += 1
         ry = 20.0 * sizes.symbol / SYMBOL_SIZE + 6.5 * sizes.small / SMALL_SIZE * (lines - 1)
         # Several lines (symbol, name, shape): a wide ellipse, as Graphviz draws it, not a tall egg.
-        rx = max(20.0 if lines == 1 else 1.2 * ry, max(widths) / 2 + 12 + 3 * (lines - 1))
+        rx = max(20.0 * sizes.symbol / SYMBOL_SIZE if lines == 1 else 1.2 * ry, max(widths) / 2 + 12 + 3 * (lines - 1))
         return Shape(node, rx, ry)
     width = max(text_width(node.label, sizes.symbol), text_width(node.total.text, sizes.small),
                 text_width(node.shape, sizes.shape))
@@ -173,7 +173,7 @@ class Frame:
 def place(scene: Scene, layout: Layout) -> Frame:
     lr = scene.options.rankdir == "LR"
     sizes = Sizes.scaled(scene.options.font_scale)
-    shapes = {node.id: node_shape(node, sizes) for node in scene.nodes}
+    shapes = _uniform({node.id: node_shape(node, sizes) for node in scene.nodes})
     # Extents along u (half) and across v (half) of each node.
     half_u = {i: (s.rx if lr else s.ry) for i, s in shapes.items()}
     half_v = {i: (s.ry if lr else s.rx) for i, s in shapes.items()}
@@ -200,6 +200,19 @@ def place(scene: Scene, layout: Layout) -> Frame:
     centre_u, extent_u = _along(column_half, runs, fans)
     return Frame(lr, sizes, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
                  extent_u, extent_v, fans=fans)
+
+
+def _uniform(shapes: dict[int, Shape]) -> dict[int, Shape]:
+    """Every gate of a kind (its symbol) as large as the largest of them."""
+    largest: dict[str, tuple[float, float]] = {}
+    for shape in shapes.values():
+        if shape.node.kind == "gate":
+            rx, ry = largest.get(shape.node.label, (0.0, 0.0))
+            largest[shape.node.label] = (max(rx, shape.rx), max(ry, shape.ry))
+    for shape in shapes.values():
+        if shape.node.kind == "gate":
+            shape.rx, shape.ry = largest[shape.node.label]
+    return shapes
 
 
 def _grid(scene: Scene, layout: Layout) -> tuple[dict[int, int], dict[int, float]]:
@@ -232,7 +245,7 @@ def _fans(scene: Scene, column: dict[int, int], centre_v: dict[int, float],
         for k, next_v in stations:
             steepest[k] = max(steepest[k], abs(next_v - v))
             v = next_v
-    return [min(FAN, MIN_FAN + 0.3 * dv) for dv in steepest]
+    return [min(FAN, MIN_FAN + 0.25 * dv) for dv in steepest]
 
 
 def _along(column_half: list[float], runs: list[float], fans: list[float]) -> tuple[list[float], float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from graphstep.export.draw import Drawing, Point
+from graphstep.export.typography import NAMED, subscript
 
 FONT = "Helvetica, Arial, sans-serif"
 
@@ -17,6 +18,14 @@ def _n(x: float) -> str:
 
 def _p(point: Point) -> str:
     return f"{_n(point[0])},{_n(point[1])}"
+
+
+def _text(text: str, role: str) -> str:
+    """A name with a letter subscript (``W_H``) set as W with a lowered, smaller H; other texts escaped."""
+    split = subscript(text) if role in NAMED else None
+    if split is None:
+        return escape(text)
+    return f'{escape(split[0])}<tspan dy="0.3em" font-size="70%">{escape(split[1])}</tspan>'
 
 
 def to_svg(drawing: Drawing, title: str = "graphstep", steps: bool = False) -> str:
@@ -50,7 +59,7 @@ def to_svg(drawing: Drawing, title: str = "graphstep", steps: bool = False) -> s
         if steps and t.at:
             style += f' data-k="{t.at}"'
         out.append(f'<text class="{t.role}" x="{_n(t.x)}" y="{_n(t.y)}" text-anchor="{t.anchor}"'
-                   f' font-size="{t.size}" fill="{t.colour}"{style}>{escape(t.text)}</text>')
+                   f' font-size="{t.size}" fill="{t.colour}"{style}>{_text(t.text, t.role)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graphstep.export.draw import Drawing, Point
+from graphstep.export.typography import NAMED, subscript
 
 PREAMBLE = "\\documentclass[tikz,border=4pt]{standalone}\n"
 
@@ -102,9 +103,17 @@ def picture(drawing: Drawing) -> str:
         size = f"\\fontsize{{{_n(t.size * 0.75)}}}{{{_n(t.size * 0.9)}}}\\selectfont"  # 1 px = 0.75 pt
         shape = "\\itshape" if t.italic else ""
         out.append(f"\\node[anchor={anchors[t.anchor]},inner sep=0pt,text={names[t.colour]},"
-                   f"font=\\sffamily{size}{shape}] at {_p((t.x, t.y))} {{{latex_text(t.text)}}};")
+                   f"font=\\sffamily{size}{shape}] at {_p((t.x, t.y))} {{{_latex_name(t.text, t.role)}}};")
     out.append("\\end{tikzpicture}")
     return "\n".join(out) + "\n"
+
+
+def _latex_name(text: str, role: str) -> str:
+    """``W_H`` (a name with a letter subscript) as W\\textsubscript{H}; other texts as :func:`latex_text`."""
+    split = subscript(text) if role in NAMED else None
+    if split is None:
+        return latex_text(text)
+    return f"{latex_text(split[0])}\\textsubscript{{{latex_text(split[1])}}}"
 
 
 def standalone(drawing: Drawing) -> str:

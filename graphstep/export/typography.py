@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 
 MINUS = "\u2212"
+NAMED = ("label", "name", "connector")
+"""The roles of drawn texts that are names (where ``W_H`` is set as W with subscript H)."""
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SIGN = re.compile(r"(?<![0-9A-Za-z.)\]])-(?=[\d.]|inf|nan)")
 _INDEXED = re.compile(r"([A-Za-zα-ωΑ-Ω]+?)_?\{?(\d+)\}?")
+_LETTERED = re.compile(r"([A-Za-zα-ωΑ-Ω])_\{?([A-Za-z0-9α-ω]{1,4})\}?")
 
 
 def number(text: str) -> str:
@@ -35,3 +38,11 @@ def gate(label: str) -> str:
     if label.startswith("^"):
         label = "x" + label
     return label.replace("*", "×").replace("-", MINUS)
+
+
+def subscript(text: str) -> tuple[str, str] | None:
+    """A name with a letter subscript, split for the writers to set it lowered and smaller: ``W_H`` →
+    (``W``, ``H``), ``W_{HO}`` → (``W``, ``HO``); None for other texts (digit subscripts are Unicode already:
+    ``w₀``; a long name such as ``my_rate`` stays as written)."""
+    match = _LETTERED.fullmatch(text)
+    return (match.group(1), match.group(2)) if match else None

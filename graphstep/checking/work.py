@@ -1,0 +1,61 @@
+"""The checker's work budget: how much recomputation judging one file's answers may take.
+
+Judging is cheap on a lecture's exercise (tens of nodes, tens of answers), but the diagnosis works the
+exercise again many times over (once per suspected mistake, from the student's own numbers), so its time
+grows with nodes × answers × mistakes tried. Every walk over the graph charges the nodes it visits here;
+past :data:`CHECK_WORK` the diagnosis of the remaining answers is skipped (they are judged right or wrong
+from the exact numbers, with "not diagnosed: too large"), and an exact number that cannot be computed
+within the budget refuses the file with one message. The count is of nodes visited, not of seconds: the
+same file gets the same report on a busy machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+CHECK_WORK = 500_000
+"""Nodes visited by one check's recomputations (about a second; a few on a loaded machine): the shipped
+exercises, all answers wrong, take under 1,000 of it; a file of thousands of nodes still gets its verdicts."""
+MAX_ANSWERS = 1_000
+"""Answer lines one check judges (an exercise has tens)."""
+
+
+class OutOfWork(Exception):
+    """The budget is spent (caught by the checker; never seen by a user)."""
+
+
+class Meter:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def charge(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise OutOfWork
+
+    @property
+    def spent(self) -> bool:
+        return self.used > self.limit
+
+
+_METER: ContextVar[Meter | None] = ContextVar("graphstep_check_work", default=None)
+
+
+def charge(count: int) -> None:
+    """Count ``count`` nodes visited against the check in progress (nothing outside a check)."""
+    meter = _METER.get()
+    if meter is not None:
+        meter.charge(count)
+
+
+@contextmanager
+def metered(limit: int = CHECK_WORK) -> Iterator[Meter]:
+    meter = Meter(limit)
+    token = _METER.set(meter)
+    try:
+        yield meter
+    finally:
+        _METER.reset(token)
