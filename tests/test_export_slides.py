@@ -140,3 +140,29 @@ def test_gates_of_a_kind_are_one_size(name: str) -> None:
             attrs.setdefault(node.label, set()).add(line.group(0).split("[", 1)[1])
     repeated = [k for k in attrs if sum(1 for n in renderer.scene().nodes if n.label == k) > 1]
     assert repeated and all(len(attrs[k]) == 1 for k in repeated), attrs
+
+
+def test_a_legend_says_what_mu_means_when_a_wire_shows_a_mean(tmp_path: Path) -> None:
+    trace = trace_of("mlp_batch")
+    svg = export(trace, tmp_path / "m.svg", builtin=True)[0].read_text()
+    assert '<text class="legend"' in svg and "μ: the mean of the tensor's entries" in svg
+    legend = re.search(r'<text class="legend" x="[\d.]+" y="([\d.]+)"', svg)
+    ys = [float(y) for y in re.findall(r'<text class="(?:value|grad|label|name|shape)" x="[\d.]+" y="([\d.]+)"', svg)]
+    assert legend and float(legend.group(1)) > max(ys)  # under everything else
+    es = Renderer(trace.graph, trace, lang="es").dot()
+    assert "labelloc=b" in es and "μ: la media de los elementos del tensor" in es
+    tex = export(trace, tmp_path / "m.tex")[0].read_text()
+    assert "$\\mu$: the mean" in tex
+    scalar = trace_of("neuron")
+    assert "legend" not in export(scalar, tmp_path / "n.svg", builtin=True)[0].read_text()
+    assert "labelloc" not in Renderer(scalar.graph, scalar).dot()
+
+
+def test_tensor_shapes_are_as_large_as_names() -> None:
+    """Shapes under tensor nodes were 10 px against 14 px numbers (under half the body text on a slide)."""
+    trace = trace_of("mlp_batch")
+    drawing = Renderer(trace.graph, trace, builtin=True).drawing()
+    shapes = {t.size for t in drawing.texts if t.role == "shape"}
+    names = {t.size for t in drawing.texts if t.role == "name"}
+    assert shapes == {12} and max(names) <= 12
+    assert 'POINT-SIZE="12">4×2</FONT>' in Renderer(trace.graph, trace).dot()

@@ -250,3 +250,24 @@ def test_graphviz_numbers_sit_visibly_on_their_own_wire(name: str) -> None:
                                                float(text.get("font-size", "14")), text.get("text-anchor", "start"))))
     assert len(wires) >= 5
     assert not pairing_problems(numbers, wires)
+
+
+@pytest.mark.parametrize("name", ["neuron", "staged", "add_mul", "xor_mlp"])
+def test_terminal_numbers_sit_on_their_wire_with_a_blank_row_between_pairs(name: str) -> None:
+    """The terminal's lanes are the shared ones: value on the row above its wire, gradient on the row below,
+    and a blank row before the next wire's value wherever two pairs share columns."""
+    from graphstep.app.session import Session
+    from graphstep.placement import TERMINAL
+
+    session = Session((EXAMPLES / f"{name}.gstep").read_text(encoding="utf-8"))
+    geometry = session.geometry
+    pairs = []
+    for end, value in geometry.value_slots.items():
+        grad = geometry.grad_slots[end]
+        assert (value.x, value.width) == (grad.x, grad.width)
+        assert grad.y - value.y == round(TERMINAL.grad_at - TERMINAL.value_at) == 2  # the wire runs between
+        pairs.append((value.x, value.x + value.width, value.y, grad.y))
+    for a in pairs:
+        for b in pairs:
+            if a is not b and a[0] < b[1] and b[0] < a[1] and a[2] < b[2]:
+                assert b[2] - a[3] >= 2, (a, b)  # at least one blank row between two pairs

@@ -135,3 +135,24 @@ def test_the_eval_table_speaks_spanish() -> None:
     assert english.stdout.splitlines()[0] == "id  op  name  inputs  value  ∂f/∂·"
     assert [line.split() for line in spanish.stdout.splitlines()[2:]] == \
         [line.split() for line in english.stdout.splitlines()[2:]]
+
+
+def test_a_python_warning_is_headed_in_the_commands_language(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+    from typing import Any
+
+    from graphstep.cli import eval_cmd, main
+
+    original = eval_cmd.table
+
+    def noisy(*args: Any) -> str:
+        warnings.warn("overflow encountered in multiply", RuntimeWarning, stacklevel=1)
+        return original(*args)
+
+    monkeypatch.setattr(eval_cmd, "table", noisy)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # the environment says English; --lang es wins
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(["eval", "xy", "x=1", "y=2", "--lang", "es"]) == 0
+    assert capsys.readouterr().err.strip().splitlines() == ["aviso: overflow encountered in multiply"]

@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from graphstep.helptext import argparse_in, parser
 
     prog = "graphstep" if name == DEFAULT_COMMAND else f"graphstep {name}"
-    with safe_output():
+    with safe_output(lang):
         with argparse_in(lang):  # --help and argparse's own messages in the user's language
             command = parser(prog, description, lang)
             module.add_arguments(command)
@@ -120,15 +120,17 @@ def _silence_stdout() -> None:
 
 
 @contextmanager
-def safe_output() -> Iterator[None]:
+def safe_output(lang: str | None = None) -> Iterator[None]:
     """While a command runs: every character it prints that came from input is escaped (see
     graphstep.textsafe), a terminal that is not UTF-8 gets plain ASCII spellings, and Python warnings are
-    one line each, as graphstep's own."""
+    one line each, as graphstep's own, headed in ``lang`` (default: the environment's language)."""
+    import functools
+
     from graphstep.textsafe import SafeStream
 
     saved = sys.stdout, sys.stderr, warnings.showwarning
     sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
-    warnings.showwarning = _show_warning
+    warnings.showwarning = functools.partial(_show_warning, lang=lang)
     try:
         yield
     finally:
@@ -136,11 +138,11 @@ def safe_output() -> Iterator[None]:
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: TextIO | None = None, line: str | None = None) -> None:
+                  file: TextIO | None = None, line: str | None = None, lang: str | None = None) -> None:
     from graphstep.i18n import detect_lang, t
 
     text = " ".join(str(message).split())
-    print(t("cli.warning", detect_lang(), message=text), file=sys.stderr)
+    print(t("cli.warning", lang or detect_lang(), message=text), file=sys.stderr)
 
 
 def _lang(options: argparse.Namespace) -> str:

@@ -47,14 +47,17 @@ class DotRows:
         return sorted(f"{t}_{p}" if t != SINK else "out" for t, p in self.connectors)
 
 
-def to_dot(scene: Scene, rows: DotRows | None = None) -> str:
+def to_dot(scene: Scene, rows: DotRows | None = None, legend: str = "") -> str:
+    """``rows``: the circuit wrapped into rows; ``legend``: a line under the picture (what μ means)."""
     opts = scene.options
     c = opts.colours
     background = "transparent" if opts.transparent else c.background
     lines = [
         "digraph graphstep {",
         f'  graph [rankdir={opts.rankdir}, bgcolor="{background}", fontname="{FONT}", fontcolor="{c.foreground}",'
-        ' nodesep=0.2, ranksep=0.25, pad=0.2, newrank=true];',
+        ' nodesep=0.2, ranksep=0.25, pad=0.2, newrank=true'
+        + (f', labelloc=b, labeljust=l, label=<<FONT POINT-SIZE="{_size(scene, 11)}">{_escape(legend)}</FONT>>'
+           if legend else "") + '];',
         f'  node [fontname="{FONT}", fontsize={_size(scene, 14)}, color="{c.foreground}", fontcolor="{c.foreground}",'
         ' penwidth=1.2];',
         f'  edge [color="{c.foreground}", arrowsize=0.7, penwidth=1.2];',
@@ -227,7 +230,7 @@ def _natural(node: SceneNode, scale: float) -> tuple[float, float]:
     (a little more, so that Graphviz never grows one gate of a kind beyond the others), at least the minimum."""
     from graphstep.export.points import text_width
 
-    lines = [(node.label, 14.0)] + [(text, size) for text, size in ((node.name, 11.0), (node.shape, 10.0),
+    lines = [(node.label, 14.0)] + [(text, size) for text, size in ((node.name, 11.0), (node.shape, 12.0),
                                                                     (node.total.text, 11.0)) if text]
     width = max(text_width(text, size * scale) for text, size in lines) + 16
     height = sum(size * scale * 1.2 for _, size in lines) + 8
@@ -297,7 +300,7 @@ def _paint(wire: SceneWire) -> str:
 
 
 def _shape(node: SceneNode, scene: Scene) -> str:
-    return f'<FONT POINT-SIZE="{_size(scene, 10)}">{_escape(node.shape)}</FONT>'
+    return f'<FONT POINT-SIZE="{_size(scene, 12)}">{_escape(node.shape)}</FONT>'
 
 
 def _tables(scene: Scene) -> str:

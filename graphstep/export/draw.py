@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graphstep.export.points import (
     FAN,
@@ -83,8 +83,8 @@ class Text:
     size: int
     italic: bool = False
     role: str = "label"
-    """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad``, ``cluster`` or
-    ``connector`` (where a wrapped wire goes on)."""
+    """``label`` (gate symbol, leaf name), ``name``, ``shape``, ``value``, ``grad``, ``cluster``,
+    ``connector`` (where a wrapped wire goes on) or ``legend`` (what μ means)."""
     at: int = 0
     """A number's first step (the HTML player shows it from there on); 0 for everything else."""
 
@@ -102,7 +102,8 @@ class Drawing:
     texts: tuple[Text, ...]
 
 
-def draw(scene: Scene, layout: Layout) -> Drawing:
+def draw(scene: Scene, layout: Layout, legend: str = "") -> Drawing:
+    """``legend``: a line of text under the picture (what μ means on tensor wires)."""
     c = scene.options.colours
     frame = place(scene, layout)
     if scene.options.rows > 1:
@@ -146,7 +147,20 @@ def draw(scene: Scene, layout: Layout) -> Drawing:
               for cx, cy in [frame.centre(i)]]
     leaves += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in ellipses if e.node < SINK]  # connectors
     leaves += [(e.cx - e.rx, e.cy - e.ry, e.cx + e.rx, e.cy + e.ry) for e in rings]
-    return _cropped(drawing, [*leaves, *(_text_box(t) for t in hidden)])
+    extra = [*leaves, *(_text_box(t) for t in hidden)]
+    if legend:
+        drawing, note = _legend(drawing, extra, legend, frame.sizes.small)
+        extra.append(_text_box(note))
+    return _cropped(drawing, extra)
+
+
+def _legend(drawing: Drawing, extra: list[tuple[float, float, float, float]], legend: str,
+            size: int) -> tuple[Drawing, Text]:
+    """The drawing with a line of text under everything it draws, at its left edge."""
+    xs, ys = _extent(drawing, extra)
+    note = Text(round(min(xs), 1), round(max(ys) + 8 + size, 1), legend, drawing.foreground, "start", size, False,
+                "legend")
+    return replace(drawing, texts=(*drawing.texts, note)), note
 
 
 Piece = tuple[Path, Arrow]

@@ -45,7 +45,7 @@ button {{ font-size: 1em; }}
 <body>
 <div id="controls">
 <button id="prev" title="{prev_title}">◀</button>
-<input id="slider" type="range" min="0" max="{last}" value="{start}" aria-label="step">
+<input id="slider" type="range" min="0" max="{last}" value="{start}" aria-label="{step_word}">
 <button id="next" title="{next_title}">▶</button>
 <span id="counter"></span>
 </div>

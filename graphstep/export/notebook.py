@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from graphstep.export.options import DrawOptions
 from graphstep.export.render import Renderer
+from graphstep.i18n import t
 
 if TYPE_CHECKING:
     from graphstep.trace import Trace
@@ -28,5 +29,6 @@ def player_html(trace: Trace, lang: str = "en", options: DrawOptions | None = No
     page = renderer.player(start=len(trace.steps))
     _, height = renderer.size()
     pixels = min(MAX_HEIGHT_PX, round(height * 4 / 3) + CHROME_PX)
-    return (f'<iframe srcdoc="{escape(page, quote=True)}" title="graphstep player" '
+    title = escape(t("export.player_title", lang), quote=True)
+    return (f'<iframe srcdoc="{escape(page, quote=True)}" title="{title}" '
             f'style="width: 100%; height: {pixels}px; border: 0;" sandbox="allow-scripts"></iframe>')

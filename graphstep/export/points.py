@@ -20,7 +20,8 @@ from graphstep.scene import SINK, Scene, SceneNode, SceneWire
 NUMBER_SIZE = 14
 SYMBOL_SIZE = 16
 SMALL_SIZE = 11
-SHAPE_SIZE = 10
+SHAPE_SIZE = 12
+"""A tensor's shape under its node: as large as names, so a slide shows it legibly (it was 10)."""
 LINE = 16.0  # height of a line of numbers
 FAN = 40.0
 MIN_FAN = 12.0

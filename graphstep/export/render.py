@@ -111,7 +111,14 @@ class Renderer:
 
     def dot(self, step: int | None = None, tables: bool = False) -> str:
         """``tables``: the current node's small tensors beside it (a single step only: they move the layout)."""
-        return to_dot(self.scene(step, tables), self.dot_rows)
+        return to_dot(self.scene(step, tables), self.dot_rows, self.legend)
+
+    @cached_property
+    def legend(self) -> str:
+        """A line under the picture saying what μ is, when a tensor wire shows its mean (in ``lang``)."""
+        scene = self.scene(None)
+        texts = [t for w in scene.wires for t in (w.value.text, w.grad.text)] + [n.total.text for n in scene.nodes]
+        return t("export.mean_legend", self.lang) if any("μ" in text for text in texts) else ""
 
     @cached_property
     def dot_rows(self) -> DotRows | None:
@@ -127,7 +134,7 @@ class Renderer:
                        tuple(i for i, k in frame.column.items() if k == 0 or i in chosen.moved))
 
     def drawing(self, step: int | None = None) -> Drawing:
-        return draw(self.scene(step), self.layout)
+        return draw(self.scene(step), self.layout, self.legend)
 
     def svg(self, step: int | None = None, tables: bool = False) -> str:
         if self.uses_graphviz:
@@ -155,9 +162,10 @@ class Renderer:
 
         scene = self.scene(None)
         if self.uses_graphviz:
-            svg = mark_graphviz(graphviz.render(to_dot(scene, self.dot_rows), "svg").decode("utf-8"), scene)
+            svg = mark_graphviz(graphviz.render(to_dot(scene, self.dot_rows, self.legend), "svg").decode("utf-8"),
+                                scene)
         else:
-            svg = to_svg(draw(scene, self.layout), steps=True)
+            svg = to_svg(draw(scene, self.layout, self.legend), steps=True)
         # What is highlighted at each step is the scene's to say, as for every other view.
         current = [self.scenes.current_at(k) for k in self.cursors]
         return player(strip_prolog(svg), [self.caption(k) for k in self.cursors], current, self.options,

@@ -227,6 +227,7 @@ MESSAGES: dict[str, str] = {
     "grad.no_inputs": "this formula has no inputs: there is no gradient to compare",
     # --- export captions
     "export.start_caption": "start: nothing computed yet",
+    "export.mean_legend": "μ: the mean of the tensor's entries (written after its shape)",
     # --- errors (graphstep.errors): what a user's mistake looks like
     "error.prefix": "error: {message}",
     "error.where": "line {line}, column {column}",
@@ -338,6 +339,7 @@ MESSAGES: dict[str, str] = {
     "export.player_step": "step",
     "export.player_prev": "previous step (←, PageUp)",
     "export.player_next": "next step (→, PageDown, Space)",
+    "export.player_title": "graphstep player",
     # --- untrusted input (issue 13): files, limits, options
     "file.not_found": "file not found: {path}",
     "file.cannot_read": "cannot read {path}: {reason}",

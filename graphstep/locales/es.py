@@ -226,6 +226,7 @@ MESSAGES: dict[str, str] = {
     "grad.no_inputs": "esta fórmula no tiene entradas: no hay gradiente que comparar",
     # --- export captions
     "export.start_caption": "inicio: todavía no se ha calculado nada",
+    "export.mean_legend": "μ: la media de los elementos del tensor (escrita tras su forma)",
     # --- errors (graphstep.errors): what a user's mistake looks like
     "error.prefix": "error: {message}",
     "error.where": "línea {line}, columna {column}",
@@ -337,6 +338,7 @@ MESSAGES: dict[str, str] = {
     "export.player_step": "paso",
     "export.player_prev": "paso anterior (←, RePág)",
     "export.player_next": "paso siguiente (→, AvPág, espacio)",
+    "export.player_title": "reproductor de graphstep",
     # --- untrusted input (issue 13): files, limits, options
     "file.not_found": "no se encuentra el archivo: {path}",
     "file.cannot_read": "no se puede leer {path}: {reason}",
