@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy
 
+from graphstep import scalar
 from graphstep.backend import asarray, check_dtype, device_of, get_namespace, reduce_to_shape
 from graphstep.errors import GraphstepError, InputError, MissingInputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
@@ -41,41 +42,56 @@ def run(
     """
     xp = get_namespace(backend)
     check_dtype(dtype)
-    leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
+    if backend == "numpy" and dtype == "float64":  # numbers stay Python floats: the scalar fast path's input
+        leaf_values = _bind(graph, values, _float_or_array)
+        if scalar.applicable(graph, leaf_values):
+            with numpy.errstate(all="ignore"), paused_gc():  # numpy answers a few nodes (log of 0: -inf)
+                vals, grads, sent, local_record = scalar.run(graph, leaf_values, record)
+            return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype, floats=True,
+                         local_record=local_record)
+        leaf_values = {i: numpy.float64(v) if type(v) is float else v for i, v in leaf_values.items()}
+    else:
+        leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
     if backend != "dask":  # Dask holds a chunk at a time, never the whole batch: no cap on the total
         check_sizes(graph, leaf_values)
     if not record and _fusion().applicable(graph, leaf_values, backend):
         fused = _run_fused(graph, leaf_values, xp, backend, dtype)
         if fused is not None:
             return fused
-    nodes = graph.nodes
-    n = len(nodes)
     # Floating-point problems become step warnings (log of 0, overflow), not numpy RuntimeWarnings.
     with numpy.errstate(all="ignore"), paused_gc():
         vals = _forward(graph, leaf_values, xp)
-        grads: list[Any] = [None] * n
-        sent: list[tuple[Any, ...] | None] | None = [None] * n if record else None
-        output = graph.output
-        grads[output] = xp.ones_like(vals[output])
-        for node in reversed(nodes[: output + 1]):
-            upstream = grads[node.id]
-            if upstream is None or not node.inputs:
-                continue
-            op = OPS[node.op]
-            args = [vals[i] for i in node.inputs]
-            try:
-                local_grads = op.gradients(xp, upstream, args, vals[node.id], node.const)
-            except (ValueError, TypeError) as error:
-                raise _node_error(graph, node, vals, error) from None
-            reduced = tuple(
-                reduce_to_shape(xp, g, getattr(vals[i], "shape", ())) for g, i in zip(local_grads, node.inputs)
-            )
-            if sent is not None:
-                sent[node.id] = reduced
-            for source, g in zip(node.inputs, reduced):
-                previous = grads[source]
-                grads[source] = g if previous is None else previous + g
+        grads, sent = _backward(graph, vals, xp, record)
     return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype)
+
+
+def _backward(graph: Graph, vals: list[Any], xp: Any, record: bool) -> tuple[list[Any], list[Any] | None]:
+    """Every node's gradient, in reverse topological order, and (with ``record``) what each gate sent back."""
+    nodes = graph.nodes
+    n = len(nodes)
+    grads: list[Any] = [None] * n
+    sent: list[tuple[Any, ...] | None] | None = [None] * n if record else None
+    output = graph.output
+    grads[output] = xp.ones_like(vals[output])
+    for node in reversed(nodes[: output + 1]):
+        upstream = grads[node.id]
+        if upstream is None or not node.inputs:
+            continue
+        op = OPS[node.op]
+        args = [vals[i] for i in node.inputs]
+        try:
+            local_grads = op.gradients(xp, upstream, args, vals[node.id], node.const)
+        except (ValueError, TypeError) as error:
+            raise _node_error(graph, node, vals, error) from None
+        reduced = tuple(
+            reduce_to_shape(xp, g, getattr(vals[i], "shape", ())) for g, i in zip(local_grads, node.inputs)
+        )
+        if sent is not None:
+            sent[node.id] = reduced
+        for source, g in zip(node.inputs, reduced):
+            previous = grads[source]
+            grads[source] = g if previous is None else previous + g
+    return grads, sent
 
 
 def _run_fused(graph: Graph, leaf_values: dict[int, Any], xp: Any, backend: str, dtype: str) -> Trace | None:
@@ -127,6 +143,16 @@ def _numpy_value(value: Any, dtype: str) -> Any:
         return _SCALAR_TYPES[dtype](value)
     array = numpy.asarray(value, dtype=dtype)
     return array[()] if array.ndim == 0 else array
+
+
+def _float_or_array(value: Any) -> Any:
+    """A number as a Python float (the scalar fast path's), anything else as for numpy (float64)."""
+    if isinstance(value, (float, int)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:  # an int past float's range: numpy's answer
+            pass
+    return _numpy_value(value, "float64")
 
 
 _SCALAR_TYPES = {"float64": numpy.float64, "float32": numpy.float32}

@@ -111,116 +111,141 @@ def longest_name(tries: tuple[Trie, ...], text: str, p: int) -> str | None:
 
 
 _LETTER = r"[^\W\d_¹²³⁰⁴⁵⁶⁷⁸⁹]"  # str.isalnum() counts ² as alphanumeric; here it is a power
+_WORD = rf"{_LETTER}(?:{_LETTER}|[0-9]|_(?!\{{))*(?:_\{{[^}}\n]*\}}?)?"
 _SCAN = re.compile(
-    # One match per token, leading blanks included; the groups, by number: 1 comment, 2 separator, 3 number,
-    # 4 `**`, 5 operator or bracket, 6 a run of letters and digits (split into names by _word), 7 any other
-    # character (the slides' Unicode, a string's quote, a backslash, a trailing blank, or an error).
-    r"[ \t\r]*(?:(#[^\n]*)|([\n;])"
-    r"|((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(\*\*)|([-+*/^@=,()\[\]{}])"
-    rf"|({_LETTER}(?:{_LETTER}|[0-9]|_(?!\{{))*(?:_\{{[^}}\n]*\}}?)?)"
-    r"|(.))"
+    # One match per token, from where the last one ended: group 1 the blanks before it, group 2 the token (a
+    # run of letters and digits, a plain ASCII one tried first; `**`; an operator or bracket; a number; a
+    # separator; a comment; a string; a LaTeX command; any other character). Its first character says
+    # which (_FIRST). Every character is in some match, so a token's place is the sum of the lengths before it.
+    rf"([ \t\r]*)((?:[A-Za-z][A-Za-z0-9]*(?!\w))|{_WORD}|\*\*|[-+*/^@=,()\[\]{{}}]"
+    r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[\n;]|#[^\n]*"
+    r"""|"[^"\n]*"|'[^'\n]*'|\\(?:(?:mathrm|operatorname|text)\{\s*[A-Za-z_]+\s*\}|[A-Za-z]+|.)?|.)"""
 )
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _PIECE = re.compile(rf"({_LETTER}[0-9]*)(?:_(?:\{{([^}}]*)\}}|([0-9]+)|({_LETTER})))?")
+_PLAIN_WORD = re.compile(rf"(?:{_LETTER}[0-9]*)+")
+_PLAIN_PIECE = re.compile(rf"{_LETTER}[0-9]*")
+_ONE_LETTER = re.compile(_LETTER)
+WORD, OP, STAR, NUMBER, SEP, COMMENT, RARE = range(7)
+_FIRST: dict[str, int] = {
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", WORD),
+    **dict.fromkeys("0123456789", NUMBER),
+    **dict.fromkeys("-+/^@=,()[]{}", OP), "*": STAR, "\n": SEP, ";": SEP, "#": COMMENT,
+}
+"""A token's kind by its first character (_kind adds the others it meets)."""
+
+
+def _kind(text: str) -> int:
+    """The kind of a token whose first character is not in _FIRST: ``.5`` or ``.``, a letter (``σ``), or
+    anything rarer (``·``, a quote, a backslash); a first character other than ``.`` is remembered."""
+    if text[0] == ".":
+        return NUMBER if len(text) > 1 else RARE
+    kind = _FIRST[text[0]] = WORD if _ONE_LETTER.match(text) else RARE
+    return kind
 
 
 def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
     """Split ``source`` into tokens; ``extra_names`` are longer names bound by the program or the caller.
 
     A token is a plain tuple ``(kind, text, start, end, value)`` (see :class:`Token` for the fields): one
-    regular-expression pass finds them, and a program's repeated words are split into names only once."""
-    known = _tries(extra_names)
+    regular-expression pass finds them all at C speed, and a program's repeated words are split into names
+    only once."""
+    words = _Words(source, _tries(extra_names))
+    single = words.single
+    first = _FIRST
     tokens: list[Token] = []
     append = tokens.append
-    single: dict[str, tuple[str, str]] = {}  # a word that is one name: (kind, name)
-    several: dict[str, list[tuple[str, str, int, int]]] = {}  # a word of several names: (kind, name, start, end)
     depth = 0
-    n = len(source)
-    position = 0
-    while position < n:
-        restart = n
-        for match in _SCAN.finditer(source, position):
-            group = match.lastindex
-            if group == 6:
-                text = match.group(6)
-                i, end = match.span(6)
-                name = single.get(text)
-                if name is not None:
-                    append((name[0], name[1], i, end, None))
-                    continue
-                if len(text) == 1 or text[1:].isdigit():  # x, v12: one name (no known name is that short)
-                    kind = "FUNC" if text in FUNCTIONS or text in CALL_NAMES else "NAME"
-                    append((kind, text, i, end, None))
-                    continue
-                pieces = several.get(text)
-                if pieces is None:
-                    pieces = _word(source, i, end, known)
-                    if len(pieces) == 1:
-                        single[text] = pieces[0][:2]
-                    else:
-                        several[text] = pieces
-                tokens.extend([(k, t, i + a, i + b, None) for k, t, a, b in pieces])
-            elif group == 5:
-                text = match.group(5)
-                i, end = match.span(5)
-                step = _DEPTH.get(text)
-                if step is not None:
-                    depth = depth + step if depth + step > 0 else 0
-                append(("OP", text, i, end, None))
-            elif group == 3:
-                text = match.group(3)
-                i, end = match.span(3)
-                append(("NUM", text, i, end, float(text)))
-            elif group == 2:
-                if depth == 0 or match.group(2) == ";":  # a new line inside brackets continues the statement
-                    i, end = match.span(2)
-                    append(("SEP", match.group(2), i, end, None))
-            elif group == 4:
-                i, end = match.span(4)
-                append(("OP", "^", i, end, None))
-            elif group == 7:
-                end = _other(source, match.start(7), tokens)
-                if end > match.end():  # a string or a LaTeX command: the scan goes on after it
-                    restart = end
-                    break
-        position = restart
-    append(("EOF", "", n, n, None))
+    end = 0
+    for blanks, text in _SCAN.findall(source):
+        start = end + len(blanks)
+        end = start + len(text)
+        kind = first.get(text[0])
+        if kind is None:
+            kind = _kind(text)
+        if kind == WORD:
+            name = single.get(text)
+            if name is None:
+                words.add(text, start, end, tokens)
+            else:  # a word seen before
+                append((name[0], name[1], start, end, None))
+        elif kind == OP:
+            step = _DEPTH.get(text)
+            if step is not None:
+                depth = depth + step if depth + step > 0 else 0
+            append(("OP", text, start, end, None))
+        elif kind == NUMBER:
+            append(("NUM", text, start, end, float(text)))
+        elif kind == SEP:
+            if depth == 0 or text == ";":  # a new line inside brackets continues the statement
+                append(("SEP", text, start, end, None))
+        elif kind == STAR:
+            append(("OP", "^" if len(text) == 2 else "*", start, end, None))
+        elif kind == RARE:
+            _rare(source, start, text, tokens)
+    append(("EOF", "", len(source), len(source), None))
     return tokens
 
 
-def _other(source: str, i: int, tokens: list[Token]) -> int:
-    """The token at ``source[i]`` that the scanning pattern leaves to code; returns where it ends."""
-    ch = source[i]
-    if ch in " \t\r":
-        return i + 1
-    if ch in UNICODE_OPERATORS:
+class _Words:
+    """Turns runs of letters and digits into NAME and FUNC tokens, remembering each word's names (``single``:
+    a word that is one name; tokenize() looks there first)."""
+
+    def __init__(self, source: str, known: tuple[Trie, ...]) -> None:
+        self.source = source
+        self.known = known
+        self.functions = FUNCTIONS.keys() | CALL_NAMES
+        self.single: dict[str, tuple[str, str]] = {}  # a word that is one name: (kind, name)
+        self.several: dict[str, list[tuple[str, str, int, int]]] = {}  # several names: (kind, name, start, end)
+
+    def add(self, word: str, start: int, end: int, tokens: list[Token]) -> None:
+        """The tokens of a word not seen before."""
+        if len(word) == 1 or word[1:].isdigit():  # x, v12: one name (no known name is that short)
+            name = self.single[word] = ("FUNC" if word in self.functions else "NAME", word)
+            tokens.append((name[0], name[1], start, end, None))
+            return
+        pieces = self.several.get(word)
+        if pieces is None:
+            pieces = _word(self.source, start, end, self.known)
+            if len(pieces) == 1:
+                self.single[word] = pieces[0][:2]
+            else:
+                self.several[word] = pieces
+        tokens.extend([(kind, text, start + a, start + b, None) for kind, text, a, b in pieces])
+
+
+def _rare(source: str, i: int, text: str, tokens: list[Token]) -> None:
+    """A token the scanning pattern leaves to code: a string, a LaTeX command, the slides' Unicode."""
+    ch = text[0]
+    if ch == '"' or ch == "'":
+        if len(text) < 2:  # the pattern found no closing quote on the line
+            raise SourceError("error.unclosed_string", source, i)
+        tokens.append(("STRING", text, i, i + len(text), text[1:-1]))
+    elif ch == "\\":
+        _latex(source, i, text, tokens)
+    elif ch in UNICODE_OPERATORS:
         tokens.append(("OP", UNICODE_OPERATORS[ch], i, i + 1, None))
     elif ch in SUPERSCRIPTS:
         tokens.append(("POW2", ch, i, i + 1, SUPERSCRIPTS[ch]))
     elif ch == "√":
         tokens.append(("FUNC", "sqrt", i, i + 1, None))
-    elif ch == '"' or ch == "'":
-        close = source.find(ch, i + 1)
-        if close < 0 or "\n" in source[i:close]:
-            raise SourceError("error.unclosed_string", source, i)
-        tokens.append(("STRING", source[i : close + 1], i, close + 1, source[i + 1 : close]))
-        return close + 1
-    elif ch == "\\":
-        return _latex(source, i, tokens)
-    else:
+    elif ch not in " \t\r":
         raise SourceError("error.unexpected_char", source, i, None, char=ch)
-    return i + 1
 
 
-def _latex(source: str, i: int, tokens: list[Token]) -> int:
-    match = re.compile(r"\\([A-Za-z]+|.)").match(source, i)
-    if not match:
+_LATEX_CALL = re.compile(r"\\(mathrm|operatorname|text)\{\s*([A-Za-z_]+)\s*\}")
+
+
+def _latex(source: str, i: int, text: str, tokens: list[Token]) -> None:
+    end = i + len(text)
+    if len(text) == 1:
         raise SourceError("error.lone_backslash", source, i)
-    command, end = match.group(1), match.end()
+    call = _LATEX_CALL.fullmatch(text)
+    command = call.group(1) if call else text[1:]
     if command in LATEX_IGNORED:
-        return end
+        return
     if command == "frac" or command == "dfrac" or command == "tfrac":
-        tokens.append(("FRAC", match.group(), i, end, None))
+        tokens.append(("FRAC", text, i, end, None))
     elif command in LATEX_OPERATORS:
         tokens.append(("OP", LATEX_OPERATORS[command], i, end, None))
     elif command in LATEX_FUNCTIONS:
@@ -230,22 +255,22 @@ def _latex(source: str, i: int, tokens: list[Token]) -> int:
     elif command in GREEK:
         tokens.append(("NAME", GREEK[command], i, end, None))
     elif command in ("mathrm", "operatorname", "text"):
-        group = re.compile(r"\{\s*([A-Za-z_]+)\s*\}").match(source, end)
-        if not group or group.group(1) not in FUNCTIONS:
-            raise SourceError("error.latex_function", source, i, end, command=command)
-        tokens.append(("FUNC", group.group(1), i, group.end(), None))
-        return group.end()
+        if not call or call.group(2) not in FUNCTIONS:
+            raise SourceError("error.latex_function", source, i, i + 1 + len(command), command=command)
+        tokens.append(("FUNC", call.group(2), i, end, None))
     else:
         raise SourceError("error.unknown_latex", source, i, end, command=command)
-    return end
 
 
 def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[str, str, int, int]]:
     """Split a run of letters and digits into names, longest known name first: (kind, text, start, end)
     with offsets relative to the run."""
-    pieces: list[tuple[str, str, int, int]] = []
     chunk = source[i:end]
     _check_word(source, i, end, known)
+    plain = _plain_names(chunk, known)
+    if plain is not None:
+        return plain
+    pieces: list[tuple[str, str, int, int]] = []
     p = 0
     while p < len(chunk):
         name = longest_name(known, chunk, p)
@@ -262,6 +287,25 @@ def _word(source: str, i: int, end: int, known: tuple[Trie, ...]) -> list[tuple[
         kind = "FUNC" if text in FUNCTIONS or text in CALL_NAMES else "NAME"
         pieces.append((kind, text, p, piece.end()))
         p = piece.end()
+    return pieces
+
+
+def _plain_names(chunk: str, known: tuple[Trie, ...]) -> list[tuple[str, str, int, int]] | None:
+    """The names of a word of one-letter names with digits (``w0x0``, ``xy``) in which no known name can start
+    (none begins with a name's letter and the character after it); else None, for _word's full walk."""
+    if "_" in chunk or _PLAIN_WORD.fullmatch(chunk) is None:
+        return None
+    pieces = []
+    p = 0
+    for piece in _PLAIN_PIECE.findall(chunk):
+        after = chunk[p + 1 : p + 2]
+        for trie in known:
+            child = trie.get(piece[0])
+            if child is not None and after and after in child:
+                return None
+        q = p + len(piece)
+        pieces.append(("FUNC" if piece in FUNCTIONS or piece in CALL_NAMES else "NAME", piece, p, q))
+        p = q
     return pieces
 
 

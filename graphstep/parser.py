@@ -12,16 +12,16 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from itertools import repeat
 from typing import Any
 
 import numpy
 
 from graphstep.errors import GraphstepError, Phrase, SourceError
+from graphstep.folding import claim, fold, is_scalar, is_zero
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
-from graphstep.limits import Budget, TooManyElements, TooManyElementsAt, current, result_size
+from graphstep.limits import Budget, current
 from graphstep.operands import CallHandler, Const, Operand, Ref
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
 from graphstep.tensors import RULES as TENSOR_CALLS
@@ -38,6 +38,13 @@ INFIX: dict[str, tuple[int, int, str]] = {
 IMPLICIT_MUL = 20  # `2x`, `xy`, `(a+b)(c-d)` bind like `*`
 PREFIX_MINUS = 30  # `-x^2` is `-(x^2)`, `-x*y` is `(-x)*y`
 POSTFIX_POWER = 50  # x²
+_CONTINUES: dict[str, int] = {
+    **{symbol: entry[0] for symbol, entry in INFIX.items()},
+    "(": IMPLICIT_MUL, "{": IMPLICIT_MUL, "NAME": IMPLICIT_MUL, "FUNC": IMPLICIT_MUL, "FRAC": IMPLICIT_MUL,
+    "POW2": POSTFIX_POWER,
+}
+"""How strongly the token after an operand binds it (an operator's text, else the token's kind): the
+expression goes on while this is at least its minimum; anything else (``)``, ``,``, a number, the end) ends it."""
 MAX_DEPTH = 1000  # nesting deeper than this is refused with a message, not a RecursionError
 
 
@@ -71,19 +78,15 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
 
 
 class Parser:
-    """The Pratt parser. Tokens are plain tuples (see graphstep.lexer.Token); the graph is built as arrays
-    (one list per node field), turned into nodes once at the end."""
+    """The Pratt parser. Tokens are plain tuples (see graphstep.lexer.Token); the graph's nodes are made as
+    the expression is read, into the list the Graph keeps."""
 
     def __init__(self, source: str, tokens: list[Token]) -> None:
         self.source = source
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
-        self.ops: list[str] = []
-        self.inputs: list[tuple[int, ...]] = []
-        self.names: list[str | None] = []
-        self.consts: list[Any] = []
-        self.spans: list[tuple[int, int]] = []
+        self.nodes: list[Node] = []  # the graph's nodes, in the order made (a node's id is its place)
         self.scope: dict[str, Operand] = {}
         self.defined_at: dict[str, int] = {}  # name -> offset where it was bound by a statement
         self.aliases: dict[str, int] = {}
@@ -148,10 +151,7 @@ class Parser:
         if output is None:
             raise self.error("error.no_formula", len(self.source))
         node_id = self.materialize(output)
-        none = repeat(None)
-        nodes = list(map(Node._make, zip(range(len(self.ops)), self.ops, self.inputs, self.names, self.consts,
-                                         self.spans, none, none)))
-        return Graph(nodes, node_id, self.source, self.aliases)
+        return Graph(self.nodes, node_id, self.source, self.aliases)
 
     def statement(self) -> Operand | None:
         """``NAME = expr`` or an expression; returns the operand that may be the output (None for a binding)."""
@@ -175,15 +175,17 @@ class Parser:
                 span = (name_token[START], name_token[END])
                 self.scope[name] = Ref(self.add_node(INPUT, (), name, value.value, span), *span)
             elif isinstance(existing, Ref) and self.is_free_input(existing.id, name):
-                self.consts[existing.id] = value.value
+                node = self.nodes[existing.id]
+                self.nodes[existing.id] = _new(Node, (*node[:4], value.value, *node[5:]))
             else:
                 self.redefined(name_token)
             self.defined_at[name] = name_token[START]
             return None
         if existing is not None:
             self.redefined(name_token)
-        if self.names[value.id] is None and self.ops[value.id] != INPUT:
-            self.names[value.id] = name
+        node = self.nodes[value.id]
+        if node.name is None and node.op != INPUT:
+            self.nodes[value.id] = _new(Node, (*node[:3], name, *node[4:]))
         else:
             self.aliases[name] = value.id
         self.scope[name] = value
@@ -191,7 +193,8 @@ class Parser:
         return value
 
     def is_free_input(self, node_id: int, name: str) -> bool:
-        return self.ops[node_id] == INPUT and self.consts[node_id] is None and name not in self.defined_at
+        node = self.nodes[node_id]
+        return node.op == INPUT and node.const is None and name not in self.defined_at
 
     def redefined(self, token: Token) -> None:
         where = self.defined_at.get(token[TEXT])
@@ -207,46 +210,66 @@ class Parser:
         if self.depth > MAX_DEPTH:
             raise self.error("error.too_deep", self.tokens[self.pos][START], None, depth=MAX_DEPTH)
         try:
-            left = self.prefix()
             tokens = self.tokens
+            token = tokens[self.pos]
+            if token[KIND] == "NAME":  # the commonest operand, without prefix()
+                self.pos += 1
+                bound = self.scope.get(token[TEXT])
+                left = _new(Ref, (bound[0], token[START], token[END])) if type(bound) is Ref else self.name(token)
+            else:
+                left = self.prefix()
             while True:
                 kind, text, start, end, value = tokens[self.pos]
-                if kind == "OP":
-                    entry = INFIX.get(text)
-                    if entry is not None:
-                        lbp, rbp, op = entry
-                        if lbp < min_bp:
-                            break
-                        self.pos += 1
-                        right = self.expression(rbp)
-                        if op == "pow" and type(left) is Const and left.euler:
-                            left = self.apply("exp", [right], (left.start, right.end))
-                        else:
-                            left = self.apply(op, [left, right], (left.start, right.end))
-                        continue
-                    if text != "(" and text != "{":
-                        break
+                if _CONTINUES.get(text if kind == "OP" else kind, -1) < min_bp:
+                    break  # a weaker operator, the end, or a number after an operand (`x 2`: a typo, an error)
+                if kind == "OP" and text in INFIX:
+                    _, rbp, op = INFIX[text]
+                    self.pos += 1
+                    left = self.binary(op, left, self.operand(rbp))
                 elif kind == "POW2":
-                    if POSTFIX_POWER < min_bp:
-                        break
                     self.pos += 1
                     left = self.apply("pow", [left, Const(value, start, end)], (left.start, end))
-                    continue
-                elif kind != "NAME" and kind != "FUNC" and kind != "FRAC":
-                    # A number after an operand (`x 2`) is more likely a typo than a product: an error.
-                    break
-                if IMPLICIT_MUL < min_bp:  # `2x`, `xy`, `(a+b)(c-d)`
-                    break
-                right = self.expression(IMPLICIT_MUL + 1)
-                left = self.apply("mul", [left, right], (left.start, right.end))
+                else:  # `2x`, `xy`, `(a+b)(c-d)`
+                    left = self.binary("mul", left, self.operand(IMPLICIT_MUL + 1))
             return left
         finally:
             self.depth -= 1
 
-    @staticmethod
-    def starts_implicit_operand(token: Token) -> bool:
-        # A number after an operand (`x 2`) is more likely a typo than a product, so it is an error.
-        return token[KIND] in ("NAME", "FUNC", "FRAC") or (token[KIND] == "OP" and token[TEXT] in "({")
+    def operand(self, min_bp: int) -> Operand:
+        """``expression(min_bp)``, with a shortcut for its commonest case: a lone name (``y`` in ``x*y + 1``)."""
+        pos = self.pos
+        token = self.tokens[pos]
+        if token[KIND] == "NAME" and self.depth < MAX_DEPTH:
+            after = self.tokens[pos + 1]
+            if _CONTINUES.get(after[TEXT] if after[KIND] == "OP" else after[KIND], -1) < min_bp:
+                self.pos = pos + 1
+                bound = self.scope.get(token[TEXT])
+                return _new(Ref, (bound[0], token[START], token[END])) if type(bound) is Ref else self.name(token)
+        return self.expression(min_bp)
+
+    def binary(self, op: str, left: Operand, right: Operand) -> Operand:
+        """``left op right``: the common cases (two nodes; a node and a number) here, the others in apply()."""
+        if type(right) is Ref:
+            if type(left) is Ref:
+                return self.gate(op, (left[0], right[0]), None, (left[1], right[2]))
+            gate = _LEFT_GATE.get(op)
+            if gate is not None and type(left) is Const and type(left[0]) is float and not left.euler:
+                return self.gate(gate, (right[0],), left[0], (left[1], right[2]))
+        elif type(left) is Ref and type(right) is Const and type(right[0]) is float and (op != "div" or right[0]):
+            gate = _RIGHT_GATE.get(op)  # (x/0 is refused by apply())
+            if gate is not None:
+                return self.gate(gate, (left[0],), -right[0] if op == "sub" else right[0], (left[1], right[2]))
+        if op == "pow" and type(left) is Const and left.euler:  # e^x is exp(x)
+            return self.apply("exp", [right], (left.start, right.end))
+        return self.apply(op, [left, right], (left.start, right.end))
+
+    def gate(self, op: str, inputs: tuple[int, ...], const: Any, span: tuple[int, int]) -> Ref:
+        """A new gate node on nodes; its operand."""
+        node_id = len(self.nodes)
+        if node_id >= self.max_nodes:
+            raise self.error("limit.too_many_nodes", span[0], span[1], cap=f"{self.max_nodes:,}")
+        self.nodes.append(_new(Node, (node_id, op, inputs, None, const, span, None, None)))
+        return _new(Ref, (node_id, *span))
 
     def prefix(self) -> Operand:
         token = self.tokens[self.pos]
@@ -321,7 +344,7 @@ class Parser:
                         self.advance()
                         kwargs[key] = self.expression(0)
                     else:
-                        args.append(self.expression(0))
+                        args.append(self.operand(0))
                     if not self.at("OP", ","):
                         break
                     self.advance()
@@ -336,6 +359,8 @@ class Parser:
         if len(args) != op.arity:
             raise self.error("error.arity_one" if op.arity == 1 else "error.arity", *span, name=name, count=op.arity,
                              got=len(args))
+        if len(args) == 1 and type(args[0]) is Ref:  # the common case: a function of a node
+            return self.gate(op.name, (args[0][0],), None, span)
         return self.apply(op.name, args, span)
 
     def array_literal(self, opened: Token) -> Const:
@@ -368,17 +393,17 @@ class Parser:
             if type(left) is Ref and type(right) is Ref:
                 return _new(Ref, (self.add_node(op_name, (left.id, right.id), None, const, span), *span))
         constants = [o.value for o in operands if isinstance(o, Const)]
-        if op_name == "div" and isinstance(operands[1], Const) and _is_zero(operands[1].value):
+        if op_name == "div" and isinstance(operands[1], Const) and is_zero(operands[1].value):
             raise self.error("error.div_zero", operands[1].start, operands[1].end)
         if len(constants) == len(operands):
-            return Const(self.fold(op_name, constants, const, span), *span)
+            return Const(fold(self.budget, self.source, op_name, constants, const, span), *span)
         if len(operands) == 2 and op_name in CONST_VARIANTS:
             left, right = operands
             right_gate, left_gate = CONST_VARIANTS[op_name]
-            if isinstance(right, Const) and _is_scalar(right.value) and right_gate:
+            if isinstance(right, Const) and is_scalar(right.value) and right_gate:
                 c = -right.value if op_name == "sub" else right.value
                 return self.add(right_gate, [left], span, float(c))
-            if isinstance(left, Const) and _is_scalar(left.value) and left_gate:
+            if isinstance(left, Const) and is_scalar(left.value) and left_gate:
                 return self.add(left_gate, [right], span, float(left.value))
         return self.add(op_name, operands, span, const)
 
@@ -388,14 +413,10 @@ class Parser:
 
     def add_node(self, op: str, inputs: tuple[int, ...], name: str | None, const: Any, span: tuple[int, int]) -> int:
         """Append one node's fields; returns its id."""
-        node_id = len(self.ops)
+        node_id = len(self.nodes)
         if node_id >= self.max_nodes:
             raise self.error("limit.too_many_nodes", span[0], span[1], cap=f"{self.max_nodes:,}")
-        self.ops.append(op)
-        self.inputs.append(inputs)
-        self.names.append(name)
-        self.consts.append(const)
-        self.spans.append(span)
+        self.nodes.append(_new(Node, (node_id, op, inputs, name, const, span, None, None)))
         return node_id
 
     def materialize(self, operand: Operand) -> int:
@@ -407,32 +428,11 @@ class Parser:
 
     def claim(self, count: int, span: tuple[int, int]) -> None:
         """Count ``count`` more numbers held by this program's constants, refused (with the place) past the limit."""
-        try:
-            self.budget.claim(count)
-        except TooManyElements as error:
-            raise TooManyElementsAt(error.key, self.source, *span, **error.fields) from None
-
-    def fold(self, op_name: str, values: list[Any], const: Any, span: tuple[int, int]) -> Any:
-        if any(isinstance(v, str) for v in values):
-            raise self.error("error.string_value", *span)
-        if len(values) > 1:  # broadcasting and @ can make more numbers than they are given: counted first
-            shapes = [numpy.shape(v) for v in values]
-            self.claim(result_size(op_name, shapes), span)
-            try:
-                self.budget.claim_work(op_name, shapes)
-            except TooManyElements as error:
-                raise TooManyElementsAt(error.key, self.source, *span, **error.fields) from None
-        with numpy.errstate(all="ignore"):
-            try:
-                result = OPS[op_name].forward(numpy, [numpy.asarray(v, dtype=float) for v in values], const)
-            except ValueError as error:
-                raise self.error("error.cannot_compute", *span, error=error) from None
-        array = numpy.asarray(result)
-        if len(values) == 1:  # one input: the result is no larger (a reduction is much smaller)
-            self.claim(array.size, span)
-        return float(array) if array.ndim == 0 else array
+        claim(self.budget, count, self.source, span)
 
 
+_RIGHT_GATE = {op: gate for op, (gate, _) in CONST_VARIANTS.items() if gate}
+_LEFT_GATE = {op: gate for op, (_, gate) in CONST_VARIANTS.items() if gate}
 _new = tuple.__new__  # a named tuple made without its keyword-handling constructor (the parser makes many)
 
 
@@ -440,11 +440,3 @@ def _respan(operand: Operand, start: int, end: int) -> Operand:
     if type(operand) is Ref:
         return _new(Ref, (operand[0], start, end))
     return Const(operand.value, start, end, operand.euler)  # type: ignore[union-attr]
-
-
-def _is_zero(value: Any) -> bool:
-    return not isinstance(value, str) and numpy.ndim(value) == 0 and float(value) == 0.0
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, float) or (isinstance(value, numpy.ndarray) and value.ndim == 0)
