@@ -72,11 +72,11 @@ class CsvFile:
         self.delimiter = "," if path.suffix == ".csv" else None
         longest = current().max_table_bytes  # one line at most the size of a whole table read into memory
         with open(self.path, encoding="utf-8") as lines:
-            first = lines.readline(longest + 1)
-            if len(first) > longest:
-                raise LimitError("file.line_too_long", path=shown, limit=f"{longest:,}")
+            first = _line(lines, longest, shown)
             self.skip = 0 if _numbers(first, self.delimiter) else 1
-            rows = sum(1 for line in lines if line.strip()) + (1 - self.skip if first.strip() else 0)
+            rows = 1 - self.skip if first.strip() else 0
+            while line := _line(lines, longest, shown):  # every line bounded, not only the first
+                rows += 1 if line.strip() else 0
         sample = numpy.loadtxt(self.path, delimiter=self.delimiter, skiprows=self.skip, max_rows=1, ndmin=1)
         self.dtype = numpy.dtype(float)
         self.shape = (rows,) if sample.size == 1 else (rows, sample.size)
@@ -94,6 +94,14 @@ class CsvFile:
             first = self.skip + start + 1
             raise GraphstepError("file.bad_lines", path=self.shown, first=first, last=self.skip + stop) from None
         return numpy.asarray(block, dtype=float)[(slice(None), *key[1:])]
+
+
+def _line(lines: Any, longest: int, shown: str) -> str:
+    """The next line of an open text file ("" at its end), read no further than ``longest`` characters."""
+    line: str = lines.readline(longest + 1)
+    if len(line) > longest:
+        raise LimitError("file.line_too_long", path=shown, limit=f"{longest:,}")
+    return line
 
 
 def _numbers(line: str, delimiter: str | None) -> bool:

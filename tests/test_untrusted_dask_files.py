@@ -79,6 +79,24 @@ def test_a_csv_line_longer_than_a_table_is_refused(tmp_path: Path) -> None:
         limits_module._LIMITS.reset(token)
 
 
+@pytest.mark.parametrize("text", ["1,2\n" + "1," * 100 + "1\n3,4\n", "x,y\n1,2\n3,4\n" + "5," * 100 + "6"],
+                         ids=["second line", "last line, no newline"])
+def test_every_csv_line_is_bounded_not_only_the_first(tmp_path: Path, text: str) -> None:
+    """Only the first line was bounded: a 70 MB second line was read whole (438 MB, and f = inf)."""
+    path = tmp_path / "long.csv"
+    path.write_text(text)
+    small = dataclasses.replace(current(), max_table_bytes=50)
+    token = limits_module._LIMITS.set(small)
+    try:
+        with pytest.raises(GraphstepError, match="a line longer than 50 characters") as caught:
+            _open(path)
+        assert caught.value.key == "file.line_too_long"
+        path.write_text("x,y\n" + "1,2\n" * 30)  # many short lines: no line too long, every row counted
+        assert _open(path).shape == (30, 2)
+    finally:
+        limits_module._LIMITS.reset(token)
+
+
 def test_a_bad_row_found_by_a_worker_is_a_graphstep_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("a,b\n" + "1,2\n" * 10 + "1,zz\n")
