@@ -113,10 +113,29 @@ def test_the_shipped_demo_is_what_the_generator_writes() -> None:
     assert all(s.error is None for s in report.submissions)
 
 
-def test_a_symlinked_submission_is_not_read(folder: Path, tmp_path: Path) -> None:
+def test_a_symlinked_submission_is_graded_as_an_error_never_read(folder: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A symlink used to drop the student from the report without a word; the README promises every file
+    that cannot be graded gives its student 0 points and a one-line error."""
     secret = tmp_path / "secret.txt"
-    secret.write_text("? f = 42\n", encoding="utf-8")
+    secret.write_text("? f = 0.73\n", encoding="utf-8")
     (folder / "mallory.txt").symlink_to(secret)
+    (folder / "nobody.txt").symlink_to(tmp_path / "missing.txt")  # dangling
+    (folder / "outside").symlink_to(tmp_path)  # a folder
+    from graphstep.checking import classroom
+
+    read: list[str] = []
+    real_read = classroom._read
+    monkeypatch.setattr(classroom, "_read", lambda path: read.append(path.name) or real_read(path))
     report = grade_class(NEURON.read_text(encoding="utf-8"), folder, name="neuron.gstep")
-    assert "mallory" not in [s.student for s in report.submissions]
-    assert len(report.submissions) == 4
+    assert sorted(read) == ["=cmd\x1b.txt", "ana.txt", "bea.txt", "broken.txt"]  # the links never opened
+    by_name = {s.student: s for s in report.submissions}
+    assert set(by_name) == {"=cmd\\u001b", "ana", "bea", "broken", "mallory", "nobody", "outside"}
+    for name in ("mallory", "nobody", "outside"):
+        submission = by_name[name]
+        assert submission.report is None and submission.error is not None
+        assert submission.error.key == "class.symlink" and report.score(submission) == 0
+    assert by_name["mallory"].error.text("en") == "mallory.txt: a symbolic link: not graded"  # type: ignore[union-attr]
+    assert by_name["mallory"].error.text("es") == "mallory.txt: un enlace simbólico: no se califica"  # type: ignore[union-attr]
+    text = report.render()
+    assert "mallory.txt: a symbolic link: not graded" in text and "7 students" in text

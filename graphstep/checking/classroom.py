@@ -194,8 +194,9 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
         raise GraphstepError("class.no_questions", file=shown(name))
     if not folder.is_dir():
         raise GraphstepError("class.not_a_folder", path=shown(str(folder)))
-    # A symlink could point a "submission" at a file outside the folder: only plain files are graded.
-    files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file() and not p.is_symlink())
+    # A symlink could point a "submission" at a file outside the folder: it is listed, never followed, and
+    # graded as an error (the student is in the report with 0 points and the reason).
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
     if not files:
         raise GraphstepError("class.no_submissions", path=shown(str(folder)))
     if len(files) > MAX_FILES:
@@ -205,6 +206,8 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
     for path in files:
         student = shown(path.stem if stems[path.stem] == 1 else path.name, 60)
         try:
+            if path.is_symlink():
+                raise GraphstepError("class.symlink", file=shown(path.name))
             text = _read(path)
             graded = check(exercise, text, tolerance, name=name, answers_name=path.name, decimals=decimals,
                            strict=strict)

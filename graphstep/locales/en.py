@@ -404,6 +404,7 @@ MESSAGES: dict[str, str] = {
     "class.not_a_folder": "{path}: not a folder of submissions (--class reads one answers file per student from a folder)",
     "class.no_submissions": "{path}: no submissions in this folder",
     "class.too_many": "{path}: {count} files; a class report reads at most {limit}",
+    "class.symlink": "{file}: a symbolic link: not graded",
     "class.needs_class": "{option} is for a class report: add --class (and give a folder of submissions)",
     "class.heat_title": "{file}: share of the class ({students} students) wrong at each node; most common mistake beside it",
     "class.heat_legend": "wrong:",
