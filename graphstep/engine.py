@@ -180,6 +180,8 @@ def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, An
                 bound[node.id] = convert(value)
             except (ValueError, TypeError):
                 raise InputError("error.input_not_number", name=name, value=value) from None
+            except OverflowError:  # an int past float's range (10**400): no float holds it
+                raise InputError("error.input_too_large", name=name) from None
     return bound
 
 

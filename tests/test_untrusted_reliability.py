@@ -170,6 +170,19 @@ def test_complex_values_are_refused(tmp_path: Path, capsys: Any) -> None:
         graphstep.parse("2x").run(x=numpy.array([1 + 1j]))
 
 
+@pytest.mark.parametrize("value", [10**400, -(10**400), [1, 10**400]], ids=["int", "negative", "in a list"])
+def test_an_int_past_floats_range_is_an_input_error(value: Any) -> None:
+    """``run(x=10**400)`` raised Python's raw OverflowError from the API."""
+    from graphstep.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        graphstep.parse("x*2").run(x=value)
+    assert caught.value.key == "error.input_too_large"
+    assert str(caught.value) == "input 'x' is too large for a floating-point number (the largest is about 1.8e308)"
+    assert "demasiado grande" in caught.value.render("es")
+    assert graphstep.parse("x*2").run(x=10**300).value == 2e300  # a big int within range still works
+
+
 def test_greek_names_in_answers_are_the_letters() -> None:
     report = check("alpha = 2\nf = alpha alpha\n? ∂f/∂alpha = 4\n? alpha = 2\n")
     assert [(v.answer.label, v.status) for v in report.verdicts] == [("∂f/∂α", "right"), ("α", "right")]

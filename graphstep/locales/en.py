@@ -334,6 +334,7 @@ MESSAGES: dict[str, str] = {
     "error.no_such_input": "no input named {name!r} in this formula (its inputs: {known})",
     "error.missing_value": "missing value for input {name!r}: give it as {name}=VALUE",
     "error.input_not_number": "input {name!r} must be a number or an array of numbers, not {value!r}",
+    "error.input_too_large": "input {name!r} is too large for a floating-point number (the largest is about 1.8e308)",
     "error.cannot_compute_node": "cannot compute {gate} on inputs of shapes {shapes}: {error}",
     "error.cannot_compute_node_at": "cannot compute {gate} at line {line}, column {column} on inputs of shapes {shapes}: {error}",
     "export.player_step": "step",

@@ -333,6 +333,7 @@ MESSAGES: dict[str, str] = {
     "error.no_such_input": "no hay ninguna entrada llamada {name!r} en esta fórmula (sus entradas: {known})",
     "error.missing_value": "falta el valor de la entrada {name!r}: dalo como {name}=VALOR",
     "error.input_not_number": "la entrada {name!r} debe ser un número o un arreglo de números, no {value!r}",
+    "error.input_too_large": "la entrada {name!r} es demasiado grande para un número de coma flotante (el mayor es de unos 1.8e308)",
     "error.cannot_compute_node": "no se puede calcular {gate} con entradas de formas {shapes}: {error}",
     "error.cannot_compute_node_at": "no se puede calcular {gate} en la línea {line}, columna {column}, con entradas de formas {shapes}: {error}",
     "export.player_step": "paso",
