@@ -139,3 +139,33 @@ def test_a_symlinked_submission_is_graded_as_an_error_never_read(folder: Path, t
     assert by_name["mallory"].error.text("es") == "mallory.txt: un enlace simbólico: no se califica"  # type: ignore[union-attr]
     text = report.render()
     assert "mallory.txt: a symbolic link: not graded" in text and "7 students" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.gstep", "out"], "error: file not found: missing.gstep"),
+    ([str(NEURON), "out", "--count", "-5"], "error: --count must be between 1 and 2000, not -5"),
+    ([str(NEURON), "out", "--count", "0", "--lang", "es"], "error: --count debe ser un número entre 1 y 2000, no 0"),
+    ([str(NEURON), "out", "--seed", "-1"], "error: --seed must be a whole number ≥ 0, not -1"),
+])
+def test_the_demo_generator_ends_with_one_error_line(args: list[str], message: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing exercise printed a FileNotFoundError traceback; ``--count -5`` wrote nothing and exited 0."""
+    from graphstep.checking.planted import main as planted
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "C")
+    assert planted(args) == 2
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_demo_generator_cannot_write_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graphstep.checking.planted import main as planted
+
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert planted([str(NEURON), str(tmp_path / "file" / "out"), "--count", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write ") and len(err.splitlines()) == 1
+    assert planted([str(NEURON), str(tmp_path / "class"), "--count", "3"]) == 0
+    assert sorted(p.name for p in (tmp_path / "class").iterdir()) == ["ana.txt", "bruno.txt", "carla.txt"]

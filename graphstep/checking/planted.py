@@ -11,6 +11,7 @@ import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from graphstep.checking.answers import Answer, parse_answers, split_program
 from graphstep.checking.search import Fault, Flow
@@ -126,11 +127,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.add_argument("--seed", type=int, default=12, help="help.planted_seed")
         command.add_argument("--lang", choices=LANGUAGES, default=None, help="help.lang")
         args = command.parse_args(args_given)
-    out = Path(args.folder)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in make_class(Path(args.exercise).read_text(encoding="utf-8"), args.count, args.seed).items():
-        (out / f"{name}.txt").write_text(text, encoding="utf-8")
+    try:
+        _write_class(args)
+    except GraphstepError as error:  # one line and exit 2, as every graphstep command
+        from graphstep.textsafe import escape
+
+        print(escape(error.render(lang)), file=sys.stderr)
+        return error.exit_code
     return 0
+
+
+def _write_class(args: Any) -> None:
+    from graphstep.checking.classroom import MAX_FILES
+    from graphstep.cli.common import check_options
+    from graphstep.errors import InputError, Phrase
+    from graphstep.files import read_text
+
+    check_options(args)  # --seed: a whole number ≥ 0
+    if not 1 <= args.count <= MAX_FILES:  # a class report reads at most MAX_FILES
+        raise InputError("option.range", flag="--count", value=args.count,
+                         what=Phrase("option.between", {"low": 1, "high": MAX_FILES}))
+    files = make_class(read_text(args.exercise), args.count, args.seed)
+    out = Path(args.folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (out / f"{name}.txt").write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise GraphstepError("error.cannot_write", path=str(out), reason=error.strerror or error) from None
 
 
 if __name__ == "__main__":
