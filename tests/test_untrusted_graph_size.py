@@ -3,6 +3,8 @@ work for minutes by a long program; the Python API can lift the cap for graphs b
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -104,18 +106,46 @@ def test_grad_still_compares_a_formula_of_many_inputs_within_the_limit(capsys: A
 
 def test_an_export_of_every_step_has_a_limit(tmp_path: Path, capsys: Any) -> None:
     """A frame per step, each the whole circuit: frames × nodes is capped (a GIF of 200 frames of a
-    100-node chain took over 10 minutes and 3.4 GB)."""
+    100-node chain took over 10 minutes and 3.4 GB). Frames graphstep draws itself are capped at 20,000."""
     source = tmp_path / "chain.gstep"
-    source.write_text("x = 0.5\nf = x" + "+1" * 30 + "\n")
-    start = time.perf_counter()
-    code, _, err = _run(capsys, "export", str(source), "-o", str(tmp_path / "out.svg"), "--frames")
-    assert code == 2
-    assert err.strip() == ("error: 62 frames of a circuit of 31 nodes are too many to draw (a frame per step: at "
-                           "most 1,000 nodes drawn in all); export one step with --step K")
-    assert time.perf_counter() - start < 10
+    source.write_text("x = 0.5\nf = x" + "+1" * 100 + "\n")  # 101 nodes, 202 frames: 20,402
+    for suffix in ("svg", "tex", "dot"):
+        start = time.perf_counter()
+        code, _, err = _run(capsys, "export", str(source), "-o", str(tmp_path / f"out.{suffix}"), "--frames")
+        assert code == 2
+        assert err.strip() == ("error: 202 frames of a circuit of 101 nodes are too many to draw (a frame per step: "
+                               "at most 20,000 nodes drawn in all); export one step with --step K")
+        assert time.perf_counter() - start < 10
     assert not list(tmp_path.glob("out*"))
     code, _, _ = _run(capsys, "export", str(source), "-o", str(tmp_path / "one.svg"), "--step", "40")
     assert code == 0
+
+
+@pytest.mark.parametrize("suffix", ["svg", "tex", "dot"])
+def test_vector_frames_of_a_31_node_circuit_are_drawn(tmp_path: Path, capsys: Any, suffix: str) -> None:
+    """The GIF's cap (1,000 nodes drawn) refused SVG and TikZ frames of any circuit over 22 nodes."""
+    source = tmp_path / "chain.gstep"
+    source.write_text("x = 0.5\nf = x" + "+1" * 30 + "\n")  # 31 nodes, 62 frames: 1,922
+    code, _, err = _run(capsys, "export", str(source), "-o", str(tmp_path / f"out.{suffix}"), "--frames")
+    assert code == 0, err
+    assert len(list(tmp_path.glob(f"out-[0-9]*.{suffix}"))) == 62
+    if suffix == "svg" and shutil.which("dot") is not None and "GRAPHSTEP_NO_DOT" not in os.environ:
+        assert err.strip() == ("note: 62 frames of 31 nodes are drawn with graphstep's own layout (Graphviz "
+                               "draws at most 1,000 nodes in all, a run of dot per frame)")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs the Graphviz `dot` binary")
+@pytest.mark.parametrize("args", [["-o", "{dir}/out.gif"], ["-o", "{dir}/out.png", "--frames"]])
+def test_frames_graphviz_draws_keep_the_gifs_cap(tmp_path: Path, capsys: Any, args: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GRAPHSTEP_NO_DOT", raising=False)
+    source = tmp_path / "chain.gstep"
+    source.write_text("x = 0.5\nf = x" + "+1" * 30 + "\n")
+    code, _, err = _run(capsys, "export", str(source), *[a.format(dir=tmp_path) for a in args])
+    assert code == 2
+    assert err.strip() == ("error: 62 frames of a circuit of 31 nodes are too many to draw (a frame per step: at "
+                           "most 1,000 nodes drawn in all); export one step with --step K")
+    assert not list(tmp_path.glob("out*"))
 
 
 def test_the_lectures_neuron_still_exports_every_step(tmp_path: Path, capsys: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -218,6 +218,12 @@ def render_files(renderer: Renderer, path: Path, step: int | None = None, frames
                  note: Callable[[str], None] | None = None) -> dict[Path, bytes]:
     """Every file the export writes, by path, rendered in memory."""
     fmt = output_format(path)
+    if frames and fmt == "svg" and renderer.uses_graphviz and frame_work(renderer) > FRAME_WORK:
+        # Too many frames for Graphviz (each its own run of dot), few enough for graphstep's own layout.
+        renderer = replace(renderer, builtin=True)
+        if note and frame_work(renderer) <= VECTOR_FRAME_WORK:
+            note(t("export.note_frames_builtin", renderer.lang, frames=f"{len(renderer.cursors):,}",
+                   nodes=f"{len(renderer.graph.nodes):,}", cap=f"{FRAME_WORK:,}"))
     check_request(renderer, fmt, step, frames)
     message = fallback_note(fmt, renderer)
     if message and note:
@@ -249,17 +255,29 @@ def check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) 
     if frames and step is not None:
         raise GraphstepError("export.frames_and_step", frames=renderer.arg("frames"), step=renderer.arg("step"))
     if (frames or fmt == "gif") and renderer.trace is not None:
-        drawn = len(renderer.cursors) * len(renderer.graph.nodes)  # a whole drawing per step
-        if drawn > FRAME_WORK:
+        by_graphviz = fmt in NEEDS_GRAPHVIZ or (fmt == "svg" and renderer.uses_graphviz)
+        cap = FRAME_WORK if by_graphviz else VECTOR_FRAME_WORK
+        if frame_work(renderer) > cap:
             raise GraphstepError("export.too_many_frames", frames=f"{len(renderer.cursors):,}",
-                                 nodes=f"{len(renderer.graph.nodes):,}", cap=f"{FRAME_WORK:,}",
+                                 nodes=f"{len(renderer.graph.nodes):,}", cap=f"{cap:,}",
                                  step=renderer.arg("step", "K"))
 
 
+def frame_work(renderer: Renderer) -> int:
+    """Nodes drawn by an export of every step: a whole drawing per step."""
+    return len(renderer.cursors) * len(renderer.graph.nodes)
+
+
 FRAME_WORK = 1_000
-"""Nodes drawn by an export of every step (a frame per step, each the whole circuit, a GIF's frames all held
-as images): the lecture's neuron (13 nodes, 18 frames) draws 234; 76 frames of a 38-node chain took 153 s
-and 860 MB as a GIF on a loaded machine, 200 frames of a 100-node chain over 10 minutes and 3.4 GB."""
+"""Nodes drawn by an export of every step that Graphviz draws (a GIF, PNG/PDF frames, SVG frames when dot
+draws them: a run of dot per frame, a GIF's frames all held as images): the lecture's neuron (13 nodes, 18
+frames) draws 234; 76 frames of a 38-node chain took 153 s and 860 MB as a GIF on a loaded machine, 200
+frames of a 100-node chain over 10 minutes and 3.4 GB; SVG frames by dot of one input read by 49 gates
+(98 nodes, 197 frames) 232 s."""
+VECTOR_FRAME_WORK = 20_000
+"""The same for frames graphstep draws itself (TikZ, SVG in its own layout, DOT text). The worst measured
+at the cap, on a loaded 2-core machine: one input read by 49 gates (98 nodes × 197 frames): TikZ 11 s and
+350 MB (the Beamer overlay holds every frame), SVG 5.3 s; a 100-node chain (20,000) TikZ 3.7 s."""
 
 
 def _frames(renderer: Renderer, fmt: str, path: Path) -> dict[Path, bytes]:

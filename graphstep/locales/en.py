@@ -491,6 +491,7 @@ MESSAGES: dict[str, str] = {
     "export.leave_out_both": "{frames} and {step}",
     "export.leave_out_frames": "{frames} ({step} opens the player at step K)",
     "export.too_many_frames": "{frames} frames of a circuit of {nodes} nodes are too many to draw (a frame per step: at most {cap} nodes drawn in all); export one step with {step}",
+    "export.note_frames_builtin": "note: {frames} frames of {nodes} nodes are drawn with graphstep's own layout (Graphviz draws at most {cap} nodes in all, a run of dot per frame)",
     "export.every_step": ".{fmt} already holds every step of the trace; leave out {what}",
     "export.no_run": ".{fmt} shows the steps of a run, and there is none",
     "export.frames_and_step": "{frames} writes every step; leave out {step}",

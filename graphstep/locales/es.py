@@ -490,6 +490,7 @@ MESSAGES: dict[str, str] = {
     "export.leave_out_both": "{frames} y {step}",
     "export.leave_out_frames": "{frames} ({step} abre el reproductor en el paso K)",
     "export.too_many_frames": "{frames} fotogramas de un circuito de {nodes} nodos son demasiados para dibujarlos (un fotograma por paso: como mucho {cap} nodos dibujados en total); exporta un solo paso con {step}",
+    "export.note_frames_builtin": "nota: {frames} fotogramas de {nodes} nodos se dibujan con la disposición propia de graphstep (Graphviz dibuja como mucho {cap} nodos en total, una ejecución de dot por fotograma)",
     "export.every_step": "un .{fmt} ya contiene todos los pasos de la ejecución; quita {what}",
     "export.no_run": "un .{fmt} muestra los pasos de una ejecución, y no hay ninguna",
     "export.frames_and_step": "{frames} escribe todos los pasos; quita {step}",
