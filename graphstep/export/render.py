@@ -255,8 +255,7 @@ def check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) 
     if frames and step is not None:
         raise GraphstepError("export.frames_and_step", frames=renderer.arg("frames"), step=renderer.arg("step"))
     if (frames or fmt == "gif") and renderer.trace is not None:
-        by_graphviz = fmt in NEEDS_GRAPHVIZ or (fmt == "svg" and renderer.uses_graphviz)
-        cap = FRAME_WORK if by_graphviz else VECTOR_FRAME_WORK
+        cap = frame_cap(renderer, fmt)
         if frame_work(renderer) > cap:
             raise GraphstepError("export.too_many_frames", frames=f"{len(renderer.cursors):,}",
                                  nodes=f"{len(renderer.graph.nodes):,}", cap=f"{cap:,}",
@@ -266,6 +265,12 @@ def check_request(renderer: Renderer, fmt: str, step: int | None, frames: bool) 
 def frame_work(renderer: Renderer) -> int:
     """Nodes drawn by an export of every step: a whole drawing per step."""
     return len(renderer.cursors) * len(renderer.graph.nodes)
+
+
+def frame_cap(renderer: Renderer, fmt: str) -> int:
+    """The most nodes an export of every step may draw: Graphviz's frames (a run of dot each) are dearer."""
+    by_graphviz = fmt in NEEDS_GRAPHVIZ or (fmt == "svg" and renderer.uses_graphviz)
+    return FRAME_WORK if by_graphviz else VECTOR_FRAME_WORK
 
 
 FRAME_WORK = 1_000
