@@ -154,26 +154,31 @@ class Trace:
         steps = f"{len(self.steps)} steps" if self.sent is not None else "no step record"
         return f"<Trace {self.graph.output_name}={fmt(self.value)}; {grads}; {steps}>"
 
-    def _repr_svg_(self) -> str | None:
-        """Jupyter display hook: the finished run drawn with its values and gradients."""
-        try:
-            from graphstep.export import trace_svg
-        except ImportError:
-            return None
-        if self.sent is None:  # a run without a step record: the plain repr says what it can
-            return None
-        return trace_svg(self)
+    def _repr_mimebundle_(self, include: Collection[str] | None = None,
+                          exclude: Collection[str] | None = None) -> dict[str, str]:
+        """Jupyter display hook: the HTML export's step-through player inline (arrow keys, slider, the step's
+        sentence) and the one-line repr as text. Jupyter computes every mimetype an object offers, so only
+        what is asked for is built: the SVG picture only for a front end that asks for SVG and not HTML
+        (building both cost 3.2 s + 2.8 s at 401 nodes). A run without a step record: the text alone."""
 
-    def _repr_html_(self) -> str | None:
-        """Jupyter display hook: the HTML export's step-through player, inline (arrow keys, slider, the step's
-        sentence); ``_repr_svg_`` stays for front ends without HTML."""
+        def wanted(mime: str) -> bool:
+            return (include is None or mime in include) and not (exclude is not None and mime in exclude)
+
+        bundle = {"text/plain": repr(self)} if wanted("text/plain") else {}
         if self.sent is None:
-            return None
+            return bundle
         try:
-            from graphstep.export.notebook import player_html
-        except ImportError:
-            return None
-        return player_html(self)
+            if wanted("text/html"):
+                from graphstep.export.notebook import player_html
+
+                bundle["text/html"] = player_html(self)
+            elif wanted("image/svg+xml"):
+                from graphstep.export import trace_svg
+
+                bundle["image/svg+xml"] = trace_svg(self)
+        except ImportError:  # pragma: no cover - the export package is part of graphstep
+            pass
+        return bundle
 
     # --- steps ---------------------------------------------------------------------------------------------
 

@@ -199,12 +199,13 @@ def test_jupyter_shows_graph_and_trace_as_svg() -> None:
     svg = graph._repr_svg_()
     assert svg is not None and "<svg" in svg and ">+<" in svg
     trace = graph.run(x=-2, y=5, z=-4)
-    svg = trace._repr_svg_()
-    assert svg is not None and ">−12.00<" in svg and ">−4.00<" in svg
+    svg = trace._repr_mimebundle_(include={"image/svg+xml"})["image/svg+xml"]  # a front end without HTML
+    assert ">−12.00<" in svg and ">−4.00<" in svg
     assert graph_svg(graph) == graph._repr_svg_()
     from graphstep.engine import run
 
-    assert run(graph, {"x": 1, "y": 2, "z": 3}, record=False)._repr_svg_() is None  # no steps: plain repr
+    plain = run(graph, {"x": 1, "y": 2, "z": 3}, record=False)
+    assert plain._repr_mimebundle_(include={"image/svg+xml"}) == {}  # no steps: the plain repr alone
 
 
 # --- the export command ------------------------------------------------------------------------------

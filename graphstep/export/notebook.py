@@ -1,9 +1,9 @@
 """A trace in a Jupyter notebook: the HTML export's step-through player, inline under the cell.
 
-``Trace._repr_html_`` returns the player (the same page ``graphstep export run.html`` writes) inside an
+``Trace._repr_mimebundle_`` gives the player (the same page ``graphstep export run.html`` writes) inside an
 ``<iframe srcdoc=…>``: its script and ids stay apart from the notebook's and from other players on the page,
-and front ends that run no script in outputs still show the finished circuit. ``Trace._repr_svg_`` stays for
-renderers without HTML.
+and front ends that run no script in outputs still show the finished circuit. A front end that asks for SVG
+and not HTML gets the finished circuit as SVG; nothing else is built.
 """
 
 from __future__ import annotations
