@@ -104,7 +104,13 @@ class StepperScreen(Screen[None]):
         return self.query_one(CircuitCanvas)
 
     def on_mount(self) -> None:
+        self.message = self.reduced()
         self.update_view()
+
+    def reduced(self) -> str:
+        """The notice of a big circuit drawn with some wires cut short (empty for every other circuit)."""
+        jumps = self.session.geometry.jumps
+        return t("reduced", self.lang, n=jumps) if jumps else ""
 
     def on_resize(self, event: Resize) -> None:
         self.fit_panel(step_text(self.session, self.lang))
@@ -329,7 +335,8 @@ class StepperScreen(Screen[None]):
             if changed:
                 self.canvas.selected = None
                 self.session.reset_score()
-                self.message = t("edited", self.lang, n=self.session.total)
+                self.message = "  ·  ".join(filter(None, (t("edited", self.lang, n=self.session.total),
+                                                          self.reduced())))
                 self.update_view()
 
         self.app.push_screen(EditScreen(self.session, self.lang, focus_values), done)
