@@ -38,7 +38,7 @@ BAR = 30
 def summary(source: str, values: dict[str, Any] | None = None) -> str:
     """The program in one line, without comments: ``x = -2; y = 5; f = (x + y) z``; an input given a new
     value (``v``, or NAME=VALUE on the command line) shows that value, not the one in the source."""
-    lines = [part.strip() for line in source.splitlines() for part in line.split("#", 1)[0].split(";")]
+    lines = [part.strip() for line in source.split("\n") for part in line.split("#", 1)[0].split(";")]
     values = {name: v for name, v in (values or {}).items() if _is_scalar(v)}
     shown, bound = [], set()
     for line in lines:
