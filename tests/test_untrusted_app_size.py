@@ -11,9 +11,11 @@ import random
 from collections.abc import Callable, Hashable, Sequence
 
 import pytest
+from textual.widgets import Static
 
 from graphstep.app import GraphstepApp, Session
 from graphstep.app.geometry import PLACEHOLDERS, WIRE_CELLS, Geometry, build
+from graphstep.app.panel import PANEL_CHARS, inspect_text, step_text
 from graphstep.app.routing import JUMP_NAME
 from graphstep.graph import Graph
 from graphstep.i18n import t
@@ -150,3 +152,34 @@ def test_tracks_are_the_same_first_fit_in_one_comparison_per_track() -> None:
             low = rng.randint(0, 20) + (rng.random() / 2 if i % 3 == 0 else 0)
             spans.append((low, low + rng.randint(0, 8), rng.randint(0, 3), i))
         assert tracks(spans) == _first_fit(spans)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_panels_are_cut_short_for_a_gate_read_thousands_of_times(lang: str) -> None:
+    """At the end of the backward pass the fan-out sum of ``x`` has 3,000 terms (30,000 characters, seconds
+    to lay out on every key press): the panel shows the start and says how much is left out."""
+    session = Session(one_input_many_gates(3000))
+    session.goto(session.total)
+    text = step_text(session, lang).plain
+    assert len(text) < PANEL_CHARS + 200
+    more = t("app.panel_cut", lang, n="{n}").split("{n}")[1]
+    assert more in text and "∂f/∂x" in text
+    inspect = inspect_text(session, session.graph.output, lang).plain
+    assert len(inspect) < PANEL_CHARS + 200 and more in inspect  # the output's formula: 6,000 characters
+
+
+def test_a_short_panel_is_whole() -> None:
+    session = Session(one_input_many_gates(20))
+    session.goto(session.total)
+    assert t("app.panel_cut", "en", n="{n}").split("{n}")[1] not in step_text(session, "en").plain
+
+
+def test_the_title_of_a_long_program_is_cut_at_the_edge_not_wrapped_away() -> None:
+    async def run() -> str:
+        app = GraphstepApp(Session(one_input_many_gates(300)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            return app.screen.query_one("#title", Static).render_line(0).text
+
+    title = asyncio.run(run())
+    assert "f = x*x*x" in title and title.rstrip().endswith("…")
