@@ -97,7 +97,7 @@ MESSAGES: dict[str, str] = {
     "app.edit_apply": "apply (ctrl+s)",
     "app.edit_cancel": "cancel (esc)",
     "app.edit_select_all": "select all (ctrl+a), then type to replace",
-    "app.reduced": "big circuit: {n} wires too long to draw are cut short; each starts at its source's name and ▸ (x▸──┤) just before the gate it feeds",
+    "app.reduced": "big circuit: {n} long wires drawn short, from their source's name: x▸─┤",
     "app.panel_cut": "{n} more characters not shown (graphstep eval --steps writes every step in full)",
     "app.edited": "formula updated: {n} steps",
     "app.values_updated": "input values updated",
