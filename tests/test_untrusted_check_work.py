@@ -140,3 +140,21 @@ def test_a_class_shares_one_work_budget(tmp_path: Path, monkeypatch: pytest.Monk
     limits.clear()
     check(BIG_EXERCISE, HOSTILE_ANSWERS)
     assert limits == [work.CHECK_WORK]  # outside a class: the whole budget again
+
+
+def test_a_class_shares_its_answer_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each submission may judge its share of ``CLASS_ANSWERS`` lines (2,000 students: 100 each), never fewer
+    than the exercise asks for; a file over its share is refused at once, the others are graded."""
+    from graphstep.checking.classroom import grade_class
+
+    assert work.CLASS_ANSWERS // 2000 == 100
+    for i in range(4):
+        (tmp_path / f"s{i}.txt").write_text(HOSTILE_ANSWERS if i == 0 else "? f = 1\n")
+    monkeypatch.setattr(work, "CLASS_ANSWERS", 4 * 50)  # a share of 50 lines each
+    report = grade_class(BIG_EXERCISE, tmp_path)
+    assert str(report.submissions[0].error) == "301 answer lines, more than the limit of 50 per check"  # + the ? f
+    assert report.submissions[0].error.__traceback__ is None  # kept without its frames (their memory)
+    assert all(s.report is not None for s in report.submissions[1:])
+    assert all(s.report.graph is report.graph for s in report.submissions[1:])  # type: ignore[union-attr]
+    monkeypatch.setattr(work, "CLASS_ANSWERS", 4)  # a share of 1: still the exercise's one question
+    assert grade_class(BIG_EXERCISE, tmp_path).submissions[1].report is not None

@@ -202,7 +202,7 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
         raise GraphstepError("class.too_many", path=shown(str(folder)), count=len(files), limit=MAX_FILES)
     report = ClassReport(name, graph, labels)
     stems = Counter(p.stem for p in files)
-    with work.shared(len(files)):  # the whole class's recomputation is bounded (work.CLASS_WORK)
+    with work.shared(len(files), len(labels)):  # the whole class's work is bounded (work.CLASS_WORK, CLASS_ANSWERS)
         _grade_each(report, exercise, files, stems, name, tolerance, decimals, strict)
     return report
 
@@ -217,9 +217,10 @@ def _grade_each(report: ClassReport, exercise: str, files: list[Path], stems: Co
             text = _read(path)
             graded = check(exercise, text, tolerance, name=name, answers_name=path.name, decimals=decimals,
                            strict=strict)
+            graded.graph = report.graph  # the same exercise: one graph kept for the class, not one per student
             report.submissions.append(Submission(student, graded))
         except GraphstepError as error:
-            report.submissions.append(Submission(student, error=error))
+            report.submissions.append(Submission(student, error=error.with_traceback(None)))  # not its frames
 
 
 def _read(path: Path) -> str:

@@ -24,6 +24,9 @@ CLASS_WORK = 50_000_000
 """Nodes visited by the checks of a whole class (``check --class``) together: each submission gets the same
 share, at most :data:`CHECK_WORK` (100 submissions or fewer: all of it; 2,000: 25,000 each, still 25 times
 what a shipped exercise takes), so a class of hostile files costs at most this much recomputation."""
+CLASS_ANSWERS = 200_000
+"""Answer lines judged for a whole class together, in the same way: each submission may have its share, at
+most :data:`MAX_ANSWERS` and never fewer than the exercise asks for (2,000 submissions: 100 each)."""
 
 
 class OutOfWork(Exception):
@@ -47,6 +50,7 @@ class Meter:
 
 _METER: ContextVar[Meter | None] = ContextVar("graphstep_check_work", default=None)
 _LIMIT: ContextVar[int] = ContextVar("graphstep_check_limit", default=CHECK_WORK)
+_ANSWERS: ContextVar[int] = ContextVar("graphstep_check_answers", default=MAX_ANSWERS)
 
 
 def limit() -> int:
@@ -54,13 +58,23 @@ def limit() -> int:
     return _LIMIT.get()
 
 
+def answer_limit() -> int:
+    """The answer lines one check judges here: :data:`MAX_ANSWERS`, or a submission's share inside
+    :func:`shared`."""
+    return _ANSWERS.get()
+
+
 @contextmanager
-def shared(submissions: int) -> Iterator[int]:
-    """Inside: each check's budget is its share of :data:`CLASS_WORK` among ``submissions``."""
-    token = _LIMIT.set(min(CHECK_WORK, CLASS_WORK // max(1, submissions)))
+def shared(submissions: int, asked: int = 0) -> Iterator[int]:
+    """Inside: each check's budget is its share of :data:`CLASS_WORK` among ``submissions``, and its answer
+    lines its share of :data:`CLASS_ANSWERS` (at least the ``asked`` lines of the exercise)."""
+    count = max(1, submissions)
+    token = _LIMIT.set(min(CHECK_WORK, CLASS_WORK // count))
+    answers = _ANSWERS.set(max(asked, min(MAX_ANSWERS, CLASS_ANSWERS // count)))
     try:
         yield _LIMIT.get()
     finally:
+        _ANSWERS.reset(answers)
         _LIMIT.reset(token)
 
 
