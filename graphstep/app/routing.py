@@ -96,11 +96,7 @@ def channels_for(graph: Graph, net: Net, scene: Scene) -> Channels:
               for node in graph.nodes if len(graph.consumers[node.id]) > 1}
     col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
                  for column in net.columns]
-    hops: list[list[tuple[Any, Any, int]]] = [[] for _ in range(depth)]  # channel k: (from, to, port)
-    for a, links in net.outgoing.items():
-        for b, p in links:
-            if edge_of(b, p) not in net.jumps:
-                hops[net.items[a].layer].append((a, b, p))
+    hops = _hops(net)
     tracks = [assign_tracks(hops[k], net.items) for k in range(depth)]
     room = {wire.end: int(label_room(wire, TERMINAL)) for wire in scene.wires}
     label_width = [max((room[(b, p)] for _, b, p in hops[k] if not isinstance(b, tuple)), default=0)
@@ -119,6 +115,16 @@ def channels_for(graph: Graph, net: Net, scene: Scene) -> Channels:
     xs = [int(x) for x in offsets(col_width, channel)]
     width = (xs[-1] + col_width[-1] + channel[-1] if depth else 0) + 1
     return Channels(xs, col_width, tracks, label_width, out_label, totals, width, jump_room)
+
+
+def _hops(net: Net) -> list[list[tuple[Any, Any, int]]]:
+    """Per channel k: the hops (from, to, port) that cross it, the stubs' wires left out."""
+    hops: list[list[tuple[Any, Any, int]]] = [[] for _ in net.columns]
+    for a, links in net.outgoing.items():
+        for b, p in links:
+            if edge_of(b, p) not in net.jumps:
+                hops[net.items[a].layer].append((a, b, p))
+    return hops
 
 
 def jump_text(graph: Graph, source: int) -> str:
