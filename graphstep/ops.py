@@ -446,7 +446,10 @@ def _sum_forward(xp: Any, a: Sequence[Any], c: Any) -> Any:
 
 def _mean_forward(xp: Any, a: Sequence[Any], c: Any) -> Any:
     axis, keep = _reduction(c)
-    return xp.mean(a[0], axis=axis if a[0].ndim else None, keepdims=keep)
+    axis = axis if a[0].ndim else None
+    # What xp.mean computes (the same sum, then one division), but the mean of nothing is nan without
+    # numpy's "Mean of empty slice" Python warning, which errstate cannot silence.
+    return xp.sum(a[0], axis=axis, keepdims=keep) / _count(a[0].shape, axis)
 
 
 define(Op(

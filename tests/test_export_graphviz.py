@@ -20,6 +20,19 @@ from graphstep.export import DrawOptions, Renderer, export
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "graphstep" / "examples"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs the Graphviz `dot` binary")
+
+
+def _helvetica_metrics() -> bool:
+    """Whether Graphviz sets "Helvetica" in a font of Helvetica's widths (the size thresholds below are
+    measured with them; a DejaVu-only system draws about 10% wider). CI installs fonts-urw-base35."""
+    if shutil.which("fc-match") is None:
+        return False
+    family = subprocess.run(["fc-match", "-f", "%{family}", "Helvetica"], capture_output=True, text=True).stdout
+    return any(name in family for name in ("Nimbus Sans", "Helvetica", "Arial", "Liberation Sans", "TeX Gyre Heros"))
+
+
+HELVETICA_METRICS = _helvetica_metrics()
+needs_helvetica = pytest.mark.skipif(not HELVETICA_METRICS, reason="needs a Helvetica-metric font (fonts-urw-base35)")
 PDFLATEX = shutil.which("pdflatex")
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 
@@ -187,6 +200,7 @@ def test_html_player_steps_in_headless_chromium(tmp_path: Path, builtin: bool) -
 
 @pytest.mark.graphviz
 @needs_dot
+@needs_helvetica
 def test_mlp_svg_by_graphviz_is_compact_with_shapes() -> None:
     trace = trace_of("mlp_batch")
     svg = html.unescape(Renderer(trace.graph, trace).svg())
@@ -259,6 +273,8 @@ before --fit wrapped long chains into rows the MLPs were at 33–49% in Graphviz
 def test_fit_16_9_text_height_on_a_beamer_slide(tmp_path: Path, name: str, engine: str) -> None:
     source = str(EXAMPLES / f"{name}.gstep")
     if engine == "graphviz":
+        if not HELVETICA_METRICS:
+            pytest.skip("needs a Helvetica-metric font (fonts-urw-base35)")
         assert main(["export", source, "-o", str(tmp_path / "fig.pdf"), "--fit", "16:9"]) == 0
         size = 18.0  # --fit's numbers, in points
     else:  # graphstep's own layout as TikZ, compiled to a PDF of the picture

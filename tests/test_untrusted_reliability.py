@@ -207,3 +207,23 @@ def test_check_without_answers_does_not_run_the_program(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(graphstep.Graph, "run", refuse)
     assert check("x = 1\nf = 2x\n").verdicts == []
+
+
+@pytest.mark.parametrize("formula", ["mean(randn(0))", "mean(randn(0) * x)", "mean(randn(3, 0) * x, axis=0)",
+                                     "(meanrandn-0x - 9)^2"])
+def test_the_mean_of_nothing_is_nan_without_a_numpy_warning(formula: str) -> None:
+    """Found by benchmarks/fuzz.py (1,000,000 inputs): numpy's "Mean of empty slice" escaped errstate, at
+    parse time (constant folding) and at run time, and reached the terminal in English."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = graphstep.parse(formula).run(x=1.0) if "x" in formula else graphstep.parse(formula).run()
+        assert len(trace.steps) > 0  # the steps in words are made too
+    value = numpy.asarray(trace.value)
+    assert value.size == 0 or numpy.isnan(value).all()
+
+
+def test_the_mean_is_still_numpy_mean_to_the_bit() -> None:
+    data = numpy.random.default_rng(3).standard_normal((7, 5))
+    for axis in (None, 0, 1, -1):
+        trace = graphstep.parse(f"mean(A * x{'' if axis is None else f', axis={axis}'})").run(A=data, x=1.0)
+        assert numpy.array_equal(numpy.asarray(trace.value), numpy.mean(data, axis=axis))

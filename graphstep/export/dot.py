@@ -225,6 +225,11 @@ def uniform_gates(scene: Scene) -> dict[str, tuple[str, float, float]]:
     return found
 
 
+WIDE_FONT = 1.15
+"""How much wider than Helvetica the widest common sans (DejaVu Sans, Graphviz's fallback on Linux) sets a
+text: gate sizes are estimated for it, so that no font makes Graphviz grow one gate of a kind."""
+
+
 def _natural(node: SceneNode, scale: float) -> tuple[float, float]:
     """About the size (inches) Graphviz gives a gate: its text's box plus margins, times √2 for the ellipse
     (a little more, so that Graphviz never grows one gate of a kind beyond the others), at least the minimum."""
@@ -232,7 +237,7 @@ def _natural(node: SceneNode, scale: float) -> tuple[float, float]:
 
     lines = [(node.label, 14.0)] + [(text, size) for text, size in ((node.name, 11.0), (node.shape, 12.0),
                                                                     (node.total.text, 11.0)) if text]
-    width = max(text_width(text, size * scale) for text, size in lines) + 16
+    width = max(text_width(text, size * scale) for text, size in lines) * WIDE_FONT + 16
     height = sum(size * scale * 1.2 for _, size in lines) + 8
     if len(lines) == 1 and len(node.label) <= 3:  # a circle
         side = max(0.5, 1.45 * max(width, height) / 72)
