@@ -9,7 +9,8 @@ to a fractional power makes a complex number, ties of ``max`` and signed zeros â
 :class:`Numpy` (or Python raises) and that one node is computed by the table's own rule on numpy scalars.
 Functions whose last bit depends on the math library (``exp``, ``log``, ``sin``, â€¦) always call numpy.
 
-numpy itself is imported only when a node needs it: ``x*y`` runs without it.
+numpy is still imported with graphstep (the step record and the table use it); a numpy-free cold start for
+scalar formulas is measured in benchmarks/bench_core.py and not done.
 """
 
 from __future__ import annotations

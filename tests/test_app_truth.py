@@ -3,6 +3,8 @@ focus, the header after ``v``, the selection after ``x``, replacing a formula, a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import Input, TextArea
 
@@ -164,6 +166,18 @@ def test_the_whole_explanation_of_every_step_is_visible(name: str, size: tuple[i
                 box = screen.query_one("#explain-box")
                 assert box.max_scroll_y == 0, f"step {cursor}: the explanation is cut"
                 assert screen.canvas.size.height >= 5
+
+    run()
+
+
+def test_the_t_key_names_the_theme_in_spanish() -> None:
+    @pilot
+    async def run() -> None:
+        app = GraphstepApp(Session(NEURON), lang="es", theme="dark")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("t")  # dark → the next theme
+            status = panel_text(app, "#status")
+            assert re.search(r"\btema: (claro|oscuro|contraste)\b", status), status
 
     run()
 

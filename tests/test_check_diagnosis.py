@@ -197,3 +197,7 @@ def test_a_shown_sum_says_equal_only_when_its_shown_parts_add_up() -> None:
 
     assert shown_sum("1.5832 - 0.0358 + 0.5121", "2.0596") == "1.5832 - 0.0358 + 0.5121 ≈ 2.0596"
     assert shown_sum("-8.00 + 2.00", "-6.00") == "-8.00 + 2.00 = -6.00"
+    # e-notation, as trim() writes small numbers: 1e-05 + 5e-06 is 1.5e-05 exactly
+    assert shown_sum("1.00e-05 + 5.00e-06", "1.50e-05") == "1.00e-05 + 5.00e-06 = 1.50e-05"
+    assert shown_sum("1.00e-05 + 5.00e-06", "1.60e-05") == "1.00e-05 + 5.00e-06 ≈ 1.60e-05"
+    assert shown_sum("1e-05 + 5e-06", "1.5e-05") == "1e-05 + 5e-06 = 1.5e-05"

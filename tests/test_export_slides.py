@@ -119,6 +119,16 @@ def test_letter_subscripts_in_svg_tikz_and_dot(tmp_path: Path) -> None:
     assert "<I>W<SUB>H</SUB></I>" in dot and "W_H" not in dot
 
 
+def test_digit_runs_are_one_subscript_in_tikz() -> None:
+    """x₁₂ was set as x$_{1}{}_{2}$: two subscripts with a gap, where the SVG shows one."""
+    from graphstep.export.tikz import latex_text
+
+    assert latex_text("x₁₂") == "x$_{12}$" and latex_text("w₁₀₀") == "w$_{100}$"
+    assert latex_text("e⁻¹") == "e$^{-1}$"  # one superscript, not ^{-}{}^{1}
+    assert latex_text("x²₁") == "x$^{2}{}_{1}$"  # a subscript after a superscript stays its own
+    assert latex_text("a₁b₂") == "a$_{1}$b$_{2}$"
+
+
 @pytest.mark.parametrize("name", ["mlp_batch", "xor_mlp", "neuron"])
 def test_gates_of_a_kind_are_one_size(name: str) -> None:
     """mlp_batch's two @ gates (one with a name and a shape under it, one without) were drawn at two sizes."""

@@ -3,6 +3,7 @@ work for minutes by a long program; the Python API can lift the cap for graphs b
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,13 @@ def test_grad_refuses_a_numerical_column_too_large_to_work(tmp_path: Path, capsy
     start = time.perf_counter()
     code, _, err = _run(capsys, "grad", str(source))
     assert code == 2
-    assert err.strip() == ("error: grad runs the program twice per input for the numerical gradients: 2,000 inputs "
-                           "× 3,999 nodes would be 15,996,000 node visits, more than the limit of 1,000,000")
+    assert err.strip() == ("error: grad runs the program twice per input for the numerical gradients: 2 × 2,000 "
+                           "inputs × 3,999 nodes = 15,996,000 node visits, more than the limit of 1,000,000")
+    # the equation a teacher reads holds for the numbers as shown
+    factors = re.search(r"(\d) × ([\d,]+) inputs × ([\d,]+) nodes = ([\d,]+)", err)
+    assert factors is not None
+    two, inputs, nodes, visits = (int(g.replace(",", "")) for g in factors.groups())
+    assert two * inputs * nodes == visits
     assert time.perf_counter() - start < 30
 
 

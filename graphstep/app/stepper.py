@@ -411,7 +411,7 @@ class StepperScreen(Screen[None]):
         name = next_theme(colours.current[0])
         self.app.use_theme(name)  # type: ignore[attr-defined]
         self.canvas.restyle()
-        self.message = t("theme_changed", self.lang, name=name)
+        self.message = t("theme_changed", self.lang, name=t(f"theme_name_{name}", self.lang))
         self.update_view(follow=False)
 
     def action_help(self) -> None:

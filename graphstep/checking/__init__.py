@@ -105,10 +105,9 @@ def check(
     if len(found) > MAX_ANSWERS:  # judging takes time per answer: a file of 100,000 answer lines is refused
         raise GraphstepError("check.too_many_answers", count=f"{len(found):,}", cap=f"{MAX_ANSWERS:,}")
     decimals = _asked(exercise, decimals)
-    if not found:  # nothing to judge: no run (a long program without answers costs its parse only)
-        return Report(graph, [], name, tolerance, decimals)
-    trace = graph.run()
-    verdicts = Checker(graph, trace, tolerance, decimals).evaluate(list(found.values()))
+    verdicts = []
+    if found:  # else nothing to judge: no run (a long program without answers costs its parse only)
+        verdicts = Checker(graph, graph.run(), tolerance, decimals).evaluate(list(found.values()))
     report = Report(graph, verdicts, name, tolerance, decimals)
     if differs is not None:
         report.difference = (differs, answers_name)

@@ -15,7 +15,7 @@ import numpy
 
 from graphstep.checking.work import charge
 from graphstep.checking.worlds import Edge, World
-from graphstep.explain import formula
+from graphstep.explain import formula, sum_relation
 from graphstep.graph import Graph
 from graphstep.numbers import fmt
 from graphstep.ops import OPS
@@ -59,14 +59,8 @@ def how(graph: Graph, world: World, node: int, of: int | None, digits: int,
 
 def shown_sum(parts: str, total: str) -> str:
     """``parts = total`` when the shown parts add up to the shown total at its precision, else ``parts ≈ total``
-    (a student reads the equation as written)."""
-    try:
-        added = sum(float(p) for p in parts.replace("- ", "+ -").split(" + "))
-        decimals = len(total.partition(".")[2])
-        holds = round(added, decimals) == float(total)
-    except ValueError:
-        holds = True
-    return f"{parts} {'=' if holds else '≈'} {total}"
+    (a student reads the equation as written): the rule of the step sentences, explain.sum_relation."""
+    return f"{parts} {sum_relation(parts.replace('- ', '+ -').split(' + '), total)} {total}"
 
 
 def candidates(graph: Graph, world: World, node: int, of: int | None, digits: int) -> list[tuple[Diagnosis, float]]:

@@ -16,13 +16,6 @@ from graphstep.checking.worlds import World, ancestors, forward
 from graphstep.graph import Graph
 
 
-def node_name(graph: Graph, node: int) -> str:
-    """The node as the circuit names it; an unnamed gate's output also says which gate: ``n4 (+)``."""
-    name = graph.display_name(node)
-    gate = graph.nodes[node]
-    return f"{name} ({gate.label})" if name == f"n{node}" and not gate.is_leaf else name
-
-
 def diagnose_remote(flow: Flow, matches: Callable[[float], bool], digits: int) -> Diagnosis | None:
     """The best single fault (or pair) anywhere between the output and the answered node, or None."""
     found = search(flow, matches)
@@ -32,7 +25,7 @@ def diagnose_remote(flow: Flow, matches: Callable[[float], bool], digits: int) -
     parts = describe(flow, best, digits)
     code = best.faults[0].code if len(best.faults) == 1 else "pair"
     return Diagnosis(code, {"remote": True, "faults": parts, "result": trim(best.value, digits),
-                            "gate": parts[0]["gate"], "name": node_name(flow.graph, flow.answered)})
+                            "gate": parts[0]["gate"], "name": flow.graph.display_name(flow.answered)})
 
 
 def describe(flow: Flow, found: Found, digits: int) -> list[dict[str, Any]]:
@@ -54,7 +47,7 @@ def fault_fields(flow: Flow, fault: Fault, run: Run, digits: int) -> dict[str, A
         return trim(x, digits)
 
     fields: dict[str, Any] = {"code": fault.code, "node_id": fault.node, "gate_id": fault.gate,
-                              "node": node_name(graph, fault.node), "gate": gate_text(graph, fault.gate),
+                              "node": graph.display_name(fault.node), "gate": gate_text(graph, fault.gate),
                               "input": num(flow.values[fault.node]),
                               "node_level": fault.position < 0}
     wrong = computed[fault.node] + flow.change(fault, carried, sent, computed)
@@ -66,9 +59,9 @@ def fault_fields(flow: Flow, fault: Fault, run: Run, digits: int) -> dict[str, A
         fields.update(upstream=num(carried[fault.gate]), local=num(local), sent=num(right), wrong=num(wrong))
         if len(gate.inputs) == 2:
             other = gate.inputs[1 - fault.position]
-            fields.update(other=num(flow.values[other]), other_name=node_name(graph, other))
+            fields.update(other=num(flow.values[other]), other_name=graph.display_name(other))
             larger = max(gate.inputs, key=lambda i: flow.values[i])
-            fields.update(larger=node_name(graph, larger), larger_value=num(flow.values[larger]))
+            fields.update(larger=graph.display_name(larger), larger_value=num(flow.values[larger]))
         fields["where"] = fields["gate"]
         return fields
     fields["where"] = fields["node"]
@@ -106,9 +99,9 @@ def value_remote(graph: Graph, world: World, leaves: Mapping[int, float], claims
             value = forward(graph, leaves, {**claims, gate_id: wrong}).computed[node]
             if matches(value):
                 fields = {"code": code, "gate": gate_text(graph, gate_id), "where": gate_text(graph, gate_id),
-                          "node": node_name(graph, gate_id), "right": trim(right, digits),
+                          "node": graph.display_name(gate_id), "right": trim(right, digits),
                           "wrong": trim(wrong, digits), "node_level": False}
                 return Diagnosis("sign" if code == "sign_value" else code,
                                  {"remote": True, "forward": True, "faults": [fields], "result": trim(value, digits),
-                                  "gate": fields["gate"], "name": node_name(graph, node)})
+                                  "gate": fields["gate"], "name": graph.display_name(node)})
     return None

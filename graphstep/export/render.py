@@ -117,7 +117,7 @@ class Renderer:
     def legend(self) -> str:
         """A line under the picture saying what μ is, when a tensor wire shows its mean (in ``lang``)."""
         scene = self.scene(None)
-        texts = [t for w in scene.wires for t in (w.value.text, w.grad.text)] + [n.total.text for n in scene.nodes]
+        texts = [s for w in scene.wires for s in (w.value.text, w.grad.text)] + [n.total.text for n in scene.nodes]
         return t("export.mean_legend", self.lang) if any("μ" in text for text in texts) else ""
 
     @cached_property

@@ -6,6 +6,7 @@ screen show the same circuit. Text goes through a small Unicode → LaTeX table,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from graphstep.export.draw import Drawing, Point
@@ -36,8 +37,11 @@ def latex_text(text: str) -> str:
     out: list[str] = []
     for ch in text:
         if ch in _MATH:
-            if out and out[-1].endswith("$"):  # one math group for neighbours: "$$" would start display math
-                joint = "{}" if _MATH[ch][0] in "^_" else " "  # x^{-}{}^{1}: no double superscript error
+            script = _MATH[ch][:2] if _MATH[ch][:2] in ("_{", "^{") else ""
+            if script and out and re.search(re.escape(script[0]) + r"\{[^{}]*\}\$$", out[-1]):
+                out[-1] = out[-1][:-2] + _MATH[ch][2:] + "$"  # x₁₂ as x$_{12}$, e⁻¹ as e$^{-1}$: one script
+            elif out and out[-1].endswith("$"):  # one math group for neighbours: "$$" would start display math
+                joint = "{}" if script else " "  # x^{2}{}_{1}: no double script error
                 out[-1] = out[-1][:-1] + joint + _MATH[ch] + "$"
             else:
                 out.append(f"${_MATH[ch]}$")
