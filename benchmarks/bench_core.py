@@ -13,13 +13,21 @@ step list a view replays (``trace.steps``), each reported; micrograd's is buildi
 ``backward()``. micrograd has no text to parse: the ratio is graphstep's whole pipeline against its
 graph-building alone. Both run in the same process, interleaved, best of several rounds, timed in CPU
 seconds of this process (``time.process_time``: both are single-threaded Python, and on a shared machine
-the time spent waiting for a core is not theirs); the ratio is the number to read. Also reported: the
+the time spent waiting for a core is not theirs), each after a full garbage collection (outside the
+timing: neither pays for the other's leftovers); the ratio is the number to read. Also reported: the
 wall time of `graphstep eval "x*y" x=1 y=2` (start-up).
+
+graphstep pauses Python's cyclic garbage collector while it builds (graphstep.gcpause); micrograd, as
+shipped, does not, and each of its values is in a reference cycle (its ``_backward`` closure), so from about
+10^4 nodes most of micrograd's time is the collector's scans of its growing graph. Both are as a user
+runs them (``gs/mg``); the ``mg, gc off`` column times micrograd with the collector paused as graphstep
+pauses it, and ``gs/mg·`` is the ratio against that: graphstep's pipeline against micrograd's own work.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import subprocess
 import sys
@@ -104,6 +112,7 @@ MAKERS = {"sum": make_sum, "chain": make_chain, "dag": make_dag}
 
 def time_graphstep(source: str, values: dict[str, float]) -> tuple[float, float, float, int]:
     """(parse seconds, run seconds, step list seconds, node count)."""
+    gc.collect()
     t0 = time.process_time()
     with limits(max_nodes=None):  # up to 10^6 nodes, built on purpose: no cap (the CLI's default is 10^4)
         graph = graphstep.parse(source)
@@ -115,30 +124,38 @@ def time_graphstep(source: str, values: dict[str, float]) -> tuple[float, float,
     return t1 - t0, t2 - t1, t3 - t2, len(graph.nodes)
 
 
-def time_micrograd(plan: Plan) -> float | None:
+def time_micrograd(plan: Plan, collector: bool = True) -> float | None:
+    """micrograd's build + backward, CPU seconds; ``collector=False``: with the garbage collector paused."""
     try:
         from micrograd.engine import Value
     except ImportError:
         return None
-    t0 = time.process_time()
-    out = plan(Value)
-    out.backward()
-    return time.process_time() - t0
+    gc.collect()
+    if not collector:
+        gc.disable()
+    try:
+        t0 = time.process_time()
+        out = plan(Value)
+        out.backward()
+        return time.process_time() - t0
+    finally:
+        gc.enable()
 
 
 def measure(shape: str, n: int) -> dict[str, Any]:
     source, values, plan = MAKERS[shape](n)
     rounds = ROUNDS.get(n, 1) if n > 1_000 else 9
-    parse_s = run_s = steps_s = mg_s = float("inf")
+    parse_s = run_s = steps_s = mg_s = mg_off_s = float("inf")
     count = 0
     for _ in range(rounds):  # interleaved: a burst of load hits both
         p, r, s, count = time_graphstep(source, values)
         parse_s, run_s, steps_s = min(parse_s, p), min(run_s, r), min(steps_s, s)
         if n <= MICROGRAD_MAX:
-            m = time_micrograd(plan)
+            m, m_off = time_micrograd(plan), time_micrograd(plan, collector=False)
             mg_s = min(mg_s, m) if m is not None else mg_s
+            mg_off_s = min(mg_off_s, m_off) if m_off is not None else mg_off_s
     return {"shape": shape, "nodes": count, "parse": parse_s, "run": run_s, "steps": steps_s,
-            "mg": None if mg_s == float("inf") else mg_s}
+            "mg": None if mg_s == float("inf") else mg_s, "mg_off": None if mg_off_s == float("inf") else mg_off_s}
 
 
 ROUNDS = {10_000: 7, 100_000: 3}
@@ -164,7 +181,7 @@ def main() -> None:
     print("µs per node, CPU seconds of this process, best of the interleaved rounds (9 at 10^3, 7 at 10^4, "
           "3 at 10^5, 1 at 10^6)")
     print(f"{'shape':>5}  {'nodes':>8}  {'parse':>6}  {'run':>6}  {'steps':>6}  {'total':>6}  "
-          f"{'micrograd':>9}  {'gs/mg':>6}  {'steps/run':>9}")
+          f"{'micrograd':>9}  {'gs/mg':>6}  {'mg, gc off':>10}  {'gs/mg·':>6}  {'steps/run':>9}")
     for shape in args.shapes:
         for n in args.sizes:
             r = measure(shape, n)
@@ -172,8 +189,10 @@ def main() -> None:
             total = r["parse"] + r["run"] + r["steps"]
             mg = "-" if r["mg"] is None else f"{r['mg'] * per:.2f}"
             ratio = "-" if r["mg"] is None else f"{total / r['mg']:.2f}"
+            mg_off = "-" if r["mg_off"] is None else f"{r['mg_off'] * per:.2f}"
+            ratio_off = "-" if r["mg_off"] is None else f"{total / r['mg_off']:.2f}"
             print(f"{shape:>5}  {r['nodes']:>8}  {r['parse'] * per:>6.2f}  {r['run'] * per:>6.2f}  "
-                  f"{r['steps'] * per:>6.2f}  {total * per:>6.2f}  {mg:>9}  {ratio:>6}  "
+                  f"{r['steps'] * per:>6.2f}  {total * per:>6.2f}  {mg:>9}  {ratio:>6}  {mg_off:>10}  {ratio_off:>6}  "
                   f"{r['steps'] / r['run']:>9.2f}", flush=True)
     print(f"\n`graphstep eval \"x*y\" x=1 y=2` wall time (best of 5): {1000 * eval_startup():.0f} ms")
 

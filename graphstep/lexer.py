@@ -148,10 +148,10 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
     """Split ``source`` into tokens; ``extra_names`` are longer names bound by the program or the caller.
 
     A token is a plain tuple ``(kind, text, start, end, value)`` (see :class:`Token` for the fields): one
-    regular-expression pass finds them all at C speed, and a program's repeated words are split into names
-    only once."""
+    regular-expression pass finds them all at C speed, and a program's repeated texts are read only once:
+    a word, a number, an operator seen before is its remembered (kind, text, value) at a new place."""
     words = _Words(source, _tries(extra_names))
-    single = words.single
+    seen = words.single
     first = _FIRST
     tokens: list[Token] = []
     append = tokens.append
@@ -160,27 +160,33 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
     for blanks, text in _SCAN.findall(source):
         start = end + len(blanks)
         end = start + len(text)
+        known = seen.get(text)
+        if known is not None:  # (never a bracket or a new line: they depend on the depth)
+            append((known[0], known[1], start, end, known[2]))
+            continue
         kind = first.get(text[0])
         if kind is None:
             kind = _kind(text)
         if kind == WORD:
-            name = single.get(text)
-            if name is None:
-                words.add(text, start, end, tokens)
-            else:  # a word seen before
-                append((name[0], name[1], start, end, None))
+            words.add(text, start, end, tokens)
         elif kind == OP:
             step = _DEPTH.get(text)
             if step is not None:
                 depth = depth + step if depth + step > 0 else 0
+            else:
+                seen[text] = ("OP", text, None)
             append(("OP", text, start, end, None))
         elif kind == NUMBER:
-            append(("NUM", text, start, end, float(text)))
+            known = seen[text] = ("NUM", text, float(text))
+            append(("NUM", text, start, end, known[2]))
         elif kind == SEP:
             if depth == 0 or text == ";":  # a new line inside brackets continues the statement
                 append(("SEP", text, start, end, None))
+            if text == ";":
+                seen[text] = ("SEP", text, None)
         elif kind == STAR:
-            append(("OP", "^" if len(text) == 2 else "*", start, end, None))
+            known = seen[text] = ("OP", "^" if len(text) == 2 else "*", None)
+            append(("OP", known[1], start, end, None))
         elif kind == RARE:
             _rare(source, start, text, tokens)
     append(("EOF", "", len(source), len(source), None))
@@ -189,26 +195,27 @@ def tokenize(source: str, extra_names: Iterable[str] = ()) -> list[Token]:
 
 class _Words:
     """Turns runs of letters and digits into NAME and FUNC tokens, remembering each word's names (``single``:
-    a word that is one name; tokenize() looks there first)."""
+    a word that is one name, as (kind, name, None); tokenize() looks there first, and keeps its other
+    remembered texts there too)."""
 
     def __init__(self, source: str, known: tuple[Trie, ...]) -> None:
         self.source = source
         self.known = known
         self.functions = FUNCTIONS.keys() | CALL_NAMES
-        self.single: dict[str, tuple[str, str]] = {}  # a word that is one name: (kind, name)
+        self.single: dict[str, tuple[str, str, Any]] = {}  # a word that is one name: (kind, name, None)
         self.several: dict[str, list[tuple[str, str, int, int]]] = {}  # several names: (kind, name, start, end)
 
     def add(self, word: str, start: int, end: int, tokens: list[Token]) -> None:
         """The tokens of a word not seen before."""
         if len(word) == 1 or word[1:].isdigit():  # x, v12: one name (no known name is that short)
-            name = self.single[word] = ("FUNC" if word in self.functions else "NAME", word)
+            name = self.single[word] = ("FUNC" if word in self.functions else "NAME", word, None)
             tokens.append((name[0], name[1], start, end, None))
             return
         pieces = self.several.get(word)
         if pieces is None:
             pieces = _word(self.source, start, end, self.known)
             if len(pieces) == 1:
-                self.single[word] = pieces[0][:2]
+                self.single[word] = (pieces[0][0], pieces[0][1], None)
             else:
                 self.several[word] = pieces
         tokens.extend([(kind, text, start + a, start + b, None) for kind, text, a, b in pieces])

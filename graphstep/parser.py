@@ -20,7 +20,7 @@ from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.folding import claim, fold, is_scalar, is_zero
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
-from graphstep.lexer import END, KIND, START, TEXT, Token, tokenize
+from graphstep.lexer import END, KIND, START, TEXT, VALUE, Token, tokenize
 from graphstep.limits import Budget, current
 from graphstep.operands import CallHandler, Const, Operand, Ref
 from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
@@ -53,8 +53,9 @@ CALLS: dict[str, CallHandler] = TENSOR_CALLS
 table in graphstep.tensors; the others are looked up in ``ops.FUNCTIONS`` and take their op's arity in
 positional operands."""
 
-# `name =` at a statement start, or `name=` as a keyword argument after `(` or `,` (`randn(2, seed=1)`)
-_BINDING = re.compile(r"(?m)(?:^|;|[(,])[ \t]*([^\W\d]\w*)[ \t]*=(?!=)")
+# `name =` at a statement start, or `name=` as a keyword argument after `(` or `,` (`randn(2, seed=1)`); not a
+# name of one letter with digits or a `_` subscript (`v12`, `x_1`: read whole anyway; skipped here, at C speed)
+_BINDING = re.compile(r"(?m)(?:^|;|[(,])[ \t]*(?![^\W\d_]\d*(?:_\d+)?(?!\w))([^\W\d]\w*)[ \t]*=(?!=)")
 
 
 def parse(source: str, names: Iterable[str] = ()) -> Graph:
@@ -95,10 +96,6 @@ class Parser:
 
     # --- token helpers ---------------------------------------------------------------------------------------
 
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.pos]
-
     def advance(self) -> Token:
         token = self.tokens[self.pos]
         self.pos += 1
@@ -108,7 +105,8 @@ class Parser:
         token = self.tokens[self.pos]
         return token[KIND] == kind and (text is None or token[TEXT] == text)
 
-    def expect(self, text: str, what: Phrase, opened: Token | None = None) -> Token:
+    def expect(self, text: str, what: str, opened: Token | None = None, fields: dict[str, Any] | None = None) -> Token:
+        """The token ``text`` (closing ``opened``), or an error naming the phrase ``what`` (made only then)."""
         token = self.tokens[self.pos]
         if token[KIND] == "OP" and token[TEXT] == text:
             self.pos += 1
@@ -116,7 +114,8 @@ class Parser:
         found = self.describe(token)
         if opened is not None and token[KIND] in ("EOF", "SEP"):
             raise SourceError("error.never_closed", self.source, opened[START], None, opened=opened[TEXT], text=text)
-        raise SourceError("error.expected_found", self.source, token[START], token[END], what=what, found=found)
+        expected = Phrase(what, fields or {})
+        raise SourceError("error.expected_found", self.source, token[START], token[END], what=expected, found=found)
 
     @staticmethod
     def describe(token: Token) -> Phrase:
@@ -184,8 +183,8 @@ class Parser:
         if existing is not None:
             self.redefined(name_token)
         node = self.nodes[value.id]
-        if node.name is None and node.op != INPUT:
-            self.nodes[value.id] = _new(Node, (*node[:3], name, *node[4:]))
+        if node[3] is None and node[1] != INPUT:  # (name, op)
+            self.nodes[value.id] = _new(Node, (node[0], node[1], node[2], name, node[4], node[5], node[6], node[7]))
         else:
             self.aliases[name] = value.id
         self.scope[name] = value
@@ -236,13 +235,17 @@ class Parser:
             self.depth -= 1
 
     def operand(self, min_bp: int) -> Operand:
-        """``expression(min_bp)``, with a shortcut for its commonest case: a lone name (``y`` in ``x*y + 1``)."""
+        """``expression(min_bp)``, with a shortcut for its commonest cases: a lone name or number (``y`` and ``1``
+        in ``x*y + 1``), where expression() would stop at the token after it."""
         pos = self.pos
         token = self.tokens[pos]
-        if token[KIND] == "NAME" and self.depth < MAX_DEPTH:
+        kind = token[KIND]
+        if (kind == "NAME" or kind == "NUM") and self.depth < MAX_DEPTH:
             after = self.tokens[pos + 1]
             if _CONTINUES.get(after[TEXT] if after[KIND] == "OP" else after[KIND], -1) < min_bp:
                 self.pos = pos + 1
+                if kind == "NUM":
+                    return _new(Const, (token[VALUE], token[START], token[END], False))
                 bound = self.scope.get(token[TEXT])
                 return _new(Ref, (bound[0], token[START], token[END])) if type(bound) is Ref else self.name(token)
         return self.expression(min_bp)
@@ -290,7 +293,7 @@ class Parser:
             return self.expression(PREFIX_MINUS)
         if kind == "OP" and text in "({":
             inner = self.expression(0)
-            close = self.expect(")" if text == "(" else "}", Phrase("error.what_bracket"), token)
+            close = self.expect(")" if text == "(" else "}", "error.what_bracket", token)
             return _respan(inner, start, close[END])
         if kind == "OP" and text == "[":
             return self.array_literal(token)
@@ -312,7 +315,7 @@ class Parser:
             raise self.error("error.frac_braces", opened[START], opened[END])
         self.pos += 1
         inner = self.expression(0)
-        close = self.expect("}", Phrase("error.quoted", {"text": "}"}), opened)
+        close = self.expect("}", "error.quoted", opened, {"text": "}"})
         return _respan(inner, opened[START], close[END])
 
     def name(self, token: Token) -> Operand:
@@ -334,8 +337,10 @@ class Parser:
         args: list[Operand] = []
         kwargs: dict[str, Operand] = {}
         end = token[END]
-        if self.at("OP", "(") or (self.at("OP", "{") and name in ("sqrt", "exp", "log", "ln")):
-            opened = self.advance()
+        opened = self.tokens[self.pos]
+        bracket = opened[TEXT] if opened[KIND] == "OP" else None
+        if bracket == "(" or (bracket == "{" and name in ("sqrt", "exp", "log", "ln")):
+            self.pos += 1
             closing = ")" if opened[TEXT] == "(" else "}"
             if not self.at("OP", closing):
                 while True:
@@ -348,7 +353,7 @@ class Parser:
                     if not self.at("OP", ","):
                         break
                     self.advance()
-            end = self.expect(closing, Phrase("error.what_call", {"closing": closing, "name": name}), opened)[END]
+            end = self.expect(closing, "error.what_call", opened, {"closing": closing, "name": name})[END]
         else:  # `\log x`, `\sin x`: the function applies to the next factor
             args.append(self.expression(PREFIX_MINUS))
             end = args[0].end
@@ -374,7 +379,7 @@ class Parser:
                 if not self.at("OP", ","):
                     break
                 self.advance()
-        close = self.expect("]", Phrase("error.what_array"), opened)
+        close = self.expect("]", "error.what_array", opened)
         if any(isinstance(item, str) for item in items):
             raise self.error("error.array_numbers", opened[START], close[END])
         self.claim(sum(int(numpy.size(item)) for item in items), (opened[START], close[END]))

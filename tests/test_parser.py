@@ -219,3 +219,15 @@ def test_garbage_gives_a_positioned_error_or_a_graph(source: str) -> None:
         pass
     else:
         assert isinstance(graph, graphstep.Graph)
+
+
+@pytest.mark.parametrize("name", ["x", "w0", "x_1", "v12", "α", "x1_2", "lr", "loss", "αβ", "x1_2a", "w_ij", "ab0"])
+def test_bindings_the_tokenizer_must_keep_whole_are_found_in_one_pass(name: str) -> None:
+    """The binding pattern skips names of one letter with digits or a `_` subscript (read whole anyway) and
+    finds every other bound name, the same set the lexer's own filter keeps."""
+    from graphstep.lexer import _SIMPLE_NAME
+    from graphstep.parser import _BINDING
+
+    needs_help = _SIMPLE_NAME.match(name) is None
+    for source in (f"{name} = 2\nf = 3{name}", f"f = 1; {name}=2", f"f = randn(2, {name}=1)"):
+        assert _BINDING.findall(source) == ([name] if needs_help else [])
