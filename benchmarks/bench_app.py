@@ -12,6 +12,12 @@ Then the lecture's examples (neuron, staged) at a projector's 80×24 and at 120�
 person meets them: "cold" is a fresh ``python`` process from its start (interpreter, imports, parsing, the
 run, the layout and Textual's first frame) to the first screen, the median of several processes; "warm" is
 the same inside a running process (imports done); "step" is a key press to the redrawn screen.
+
+Then (``--big`` for only these) the hostile shapes of issue 13 at 1,000 gates and near the default
+``--max-nodes`` (10,000): one input read by every gate of a chain, a wide sum of products, one input scaled
+by many gates and summed, a random DAG, a long chain. Each in a fresh process: the first screen (parse,
+run, layout, Textual's first frame at 120×40), its max RSS, and how many wires were cut short to a stub.
+Before the drawing was bounded, one input read by 200 gates took 38 s and 1,000 gates over 150 s and 1.5 GB.
 """
 
 from __future__ import annotations
@@ -130,9 +136,54 @@ async def measure(source: str, size: tuple[int, int] = (120, 40)) -> tuple[int, 
     return len(session.graph.nodes), first, statistics.median(times), full
 
 
+BIG = """
+import time; start = time.perf_counter()
+import asyncio, resource, sys
+from graphstep.app import GraphstepApp, Session
+async def main():
+    session = Session(sys.stdin.read())
+    async with GraphstepApp(session).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        print(len(session.graph.nodes), time.perf_counter() - start,
+              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, session.geometry.jumps)
+asyncio.run(main())
+"""
+
+
+def big_shapes(n: int) -> dict[str, str]:
+    """Programs of about ``n`` gates in the shapes that cost the drawing most."""
+    rng = random.Random(0)
+    names, dag = ["a", "b", "c"], ["a = 1", "b = 2", "c = 3"]
+    for i in range(n):
+        x, y = rng.choice(names), rng.choice(names)
+        dag.append(f"v_{i} = {x} {rng.choice('*+')} {y}")
+        names.append(f"v_{i}")
+    return {
+        "one input, chain": "x = 1.001\nf = " + "*".join(["x"] * (n + 1)),
+        "wide sum": "\n".join([f"a{i} = 1\nb{i} = 2" for i in range(n // 4)])
+        + "\ns = " + " + ".join(f"a{i}*b{i}" for i in range(n // 4)),
+        "fan-out, summed": "x = 2\ns = " + " + ".join(f"{i % 7 + 2}x" for i in range(n // 2)),
+        "random DAG": "\n".join(dag),
+        "chain": "x = 1\n" + "\n".join(f"v_{i} = {'x' if i == 0 else f'v_{i - 1}'} * 1.01" for i in range(n)),
+    }
+
+
+def big() -> None:
+    print(f"{'shape':>17} {'nodes':>6} {'first screen s':>15} {'max RSS MB':>11} {'stubs':>6}")
+    for n in (1000, 9990):
+        for shape, source in big_shapes(n).items():
+            out = subprocess.run([sys.executable, "-c", BIG], input=source, cwd=ROOT, capture_output=True, text=True,
+                                 check=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+            nodes, first, rss, stubs = out.stdout.split()
+            print(f"{shape:>17} {int(nodes):>6} {float(first):>15.1f} {float(rss):>11.0f} {int(stubs):>6}")
+
+
 def main() -> None:
     if "--lecture" in sys.argv:  # only the lecture's examples
         lecture()
+        return
+    if "--big" in sys.argv:  # only the big hostile graphs
+        big()
         return
     rows = []
     for size in SIZES:
@@ -146,6 +197,8 @@ def main() -> None:
               f"{step / GOAL_MS:>12.2f} {full:>15.1f} {full / step:>12.2f}")
     print()
     lecture()
+    print()
+    big()
 
 
 def lecture() -> None:

@@ -44,7 +44,9 @@ class Layout:
         return max((len(layer) for layer in self.layers), default=0)
 
 
-def layered_layout(graph: Graph) -> Layout:
+def layered_layout(graph: Graph, placeholders: int = MAX_PLACEHOLDERS) -> Layout:
+    """``placeholders``: at most this many in all (the first wires in node order get them; a longer one
+    that does not fit goes without, and has no entry in ``Layout.routes``)."""
     nodes = graph.nodes
     count = len(nodes)
     layer = _assign_layers(graph)
@@ -55,7 +57,7 @@ def layered_layout(graph: Graph) -> Layout:
     # first input of a gate is drawn above the second.
     port: list[list[float]] = [[] for _ in nodes]
     wire_of: dict[int, Wire] = {}
-    budget = MAX_PLACEHOLDERS
+    budget = placeholders
     for node in nodes:
         for position, source in enumerate(node.inputs):
             previous = source

@@ -261,16 +261,23 @@ class Rows:
 
 def tracks(spans: Sequence[tuple[float, float, Hashable, Hashable]]) -> dict[Hashable, int]:
     """A track for each bend of a wire across a channel: ``(low, high, net, key)`` spans, first fit in order of
-    where they start; spans of one net (the wires of one fan-out) may share a track, others keep a row apart."""
-    used: list[list[tuple[float, float, Hashable]]] = []
+    where they start; spans of one net (the wires of one fan-out) may share a track, others keep a row apart.
+
+    In that order a span fits a track when every span of another net on it ends more than a row above where
+    it starts, so a track keeps only its two highest ends of different nets: each try is one comparison."""
+    ends: list[list[tuple[float, Hashable]]] = []  # per track: the two highest (end, net), of different nets
     found: dict[Hashable, int] = {}
     for low, high, net, key in sorted(spans, key=lambda s: (s[0], s[1])):
-        for t, taken in enumerate(used):
-            if all(net == other or high < lo - 1 or low > hi + 1 for lo, hi, other in taken):
-                taken.append((low, high, net))
+        for t, top in enumerate(ends):
+            other = top[0][0] if top[0][1] != net else top[1][0] if len(top) > 1 else -math.inf
+            if low > other + 1:
                 found[key] = t
                 break
         else:
-            used.append([(low, high, net)])
-            found[key] = len(used) - 1
+            ends.append([])
+            found[key] = t = len(ends) - 1
+        top = [(max(high, end), n) if n == net else (end, n) for end, n in ends[t]]
+        if all(n != net for _, n in top):
+            top.append((high, net))
+        ends[t] = sorted(top, key=lambda e: -e[0])[:2]
     return found

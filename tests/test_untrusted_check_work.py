@@ -48,8 +48,8 @@ def _recorded() -> Iterator[list[int]]:
     original = claims.metered
 
     @contextlib.contextmanager
-    def recording(limit: int = work.CHECK_WORK) -> Iterator[work.Meter]:
-        with original(limit) as meter:
+    def recording(budget: int | None = None) -> Iterator[work.Meter]:
+        with original(budget) as meter:
             yield meter
         used.append(meter.used)
 
@@ -104,3 +104,57 @@ def test_an_array_of_one_number_is_refused_as_an_array_not_a_type_error() -> Non
 
     with pytest.raises(GraphstepError, match="check works on scalar exercises"):
         check("x = -0onessoftmax-2\ny = 5\nf = x + y\n? f = 1\n")
+
+
+BIG_EXERCISE = ("x = 1.5\nq0 = x + 1\n" + "".join(f"q{i} = q{i - 1} * 1.001 + x\n" for i in range(1, 300))
+                + "f = q299\n? f =\n")
+HOSTILE_ANSWERS = "".join(f"? q{i} = {i}.5\n" for i in range(300))
+"""Every intermediate of a 300-gate chain answered wrong: the diagnosis would take far more than the budget."""
+
+
+def test_a_class_shares_one_work_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check --class``: each submission gets an equal share of ``CLASS_WORK``, at most ``CHECK_WORK``, so a
+    whole class of hostile files costs at most ``CLASS_WORK`` node visits of recomputation."""
+    from graphstep.checking.classroom import grade_class
+
+    assert work.CLASS_WORK // 2000 >= 25 * 1_000  # 2,000 students: 25× what a shipped exercise takes
+    limits: list[int] = []
+    original = work.Meter.__init__
+
+    def recording(self: work.Meter, limit: int) -> None:
+        limits.append(limit)
+        original(self, limit)
+
+    monkeypatch.setattr(work.Meter, "__init__", recording)
+    for i in range(4):
+        (tmp_path / f"s{i}.txt").write_text(HOSTILE_ANSWERS)
+    grade_class(BIG_EXERCISE, tmp_path)
+    assert limits == [work.CHECK_WORK] * 4  # a class of 4: each gets the whole budget
+    monkeypatch.setattr(work, "CLASS_WORK", 40_000)
+    limits.clear()
+    report = grade_class(BIG_EXERCISE, tmp_path)
+    assert limits == [10_000] * 4  # a share of 10,000 each
+    verdicts = report.submissions[0].report.verdicts  # type: ignore[union-attr]
+    assert verdicts[-1].diagnosis is not None and verdicts[-1].diagnosis.code == "too_large"
+    assert "10,000 node visits" in " ".join(report.submissions[0].report.render("en").split())  # type: ignore[union-attr]
+    limits.clear()
+    check(BIG_EXERCISE, HOSTILE_ANSWERS)
+    assert limits == [work.CHECK_WORK]  # outside a class: the whole budget again
+
+
+def test_a_class_shares_its_answer_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each submission may judge its share of ``CLASS_ANSWERS`` lines (2,000 students: 100 each), never fewer
+    than the exercise asks for; a file over its share is refused at once, the others are graded."""
+    from graphstep.checking.classroom import grade_class
+
+    assert work.CLASS_ANSWERS // 2000 == 100
+    for i in range(4):
+        (tmp_path / f"s{i}.txt").write_text(HOSTILE_ANSWERS if i == 0 else "? f = 1\n")
+    monkeypatch.setattr(work, "CLASS_ANSWERS", 4 * 50)  # a share of 50 lines each
+    report = grade_class(BIG_EXERCISE, tmp_path)
+    assert str(report.submissions[0].error) == "301 answer lines, more than the limit of 50 per check"  # + the ? f
+    assert report.submissions[0].error.__traceback__ is None  # kept without its frames (their memory)
+    assert all(s.report is not None for s in report.submissions[1:])
+    assert all(s.report.graph is report.graph for s in report.submissions[1:])  # type: ignore[union-attr]
+    monkeypatch.setattr(work, "CLASS_ANSWERS", 4)  # a share of 1: still the exercise's one question
+    assert grade_class(BIG_EXERCISE, tmp_path).submissions[1].report is not None

@@ -232,6 +232,17 @@ def test_the_app_shows_source_text_escaped() -> None:
     assert all("\x1b" not in name for name in names)
 
 
+def test_the_apps_title_does_not_show_a_comment_as_code() -> None:
+    """A comment runs to the end of its line (``\n``), whatever line breaks Python knows inside it: a CR,
+    a form feed or U+2028 in a comment must not make the title show the comment's text as a statement."""
+    from graphstep.app.stepper import summary
+
+    for brk in ("\r", "\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"):
+        source = f"x = 2\nf = x * x  # {brk}f = 1 + 1, all right"
+        graphstep.parse(source)  # the comment really is one
+        assert summary(source) == "x = 2; f = x * x"
+
+
 def test_a_nul_byte_in_a_load_path_is_a_missing_file(folders: Any) -> None:
     student, _ = folders  # found by benchmarks/fuzz.py: a ValueError from the operating system's path call
     from graphstep.limits import limits

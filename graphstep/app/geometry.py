@@ -19,16 +19,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphstep.app.routing import (
+    Channels,
+    LayerItem,
+    Net,
+    channels_for,
+    hop_ends,
+    jump_text,
+    over_budget,
+    right_end,
+)
 from graphstep.app.wires import WIRE_CHARS, E, EdgeKey, N, Run, S, W, _cell, _dedupe, _direction, wire_runs
 from graphstep.graph import Graph, Node
 from graphstep.layout import Layout, layered_layout
-from graphstep.placement import TERMINAL, Item, Rows, label_room, lane_offset, offsets, tracks
-from graphstep.scene import SINK, Scene, Scenes, final_state
+from graphstep.placement import TERMINAL, Item, Rows, lane_offset
+from graphstep.scene import Scene, Scenes, final_state
 
 OUT_EDGE: EdgeKey = (-1, 0)
 """The stub leaving the output to the right."""
 
 PASSES = 3
+PLACEHOLDERS = 3_000
+"""The most bend points of wires that skip layers; a longer wire past them is drawn as a stub."""
+WIRE_CELLS = 300_000
+"""The most wire cells drawn in all (counted once per wire through them); a wire past them is a stub."""
 
 
 @dataclass(frozen=True)
@@ -61,24 +75,8 @@ class Geometry:
     """Under a node that fans out: its summed gradient."""
     longest_run: list[int] = field(default_factory=list)
     """Per row, the longest run's length (lets the canvas skip runs left of the window quickly)."""
-
-
-@dataclass
-class _Item:
-    """Something occupying rows in a layer column: a node, or the bend point of a long edge."""
-
-    key: Any
-    layer: int
-    height: int
-    out: int
-    ports: tuple[int, ...]
-    order: float
-    top: int = 0
-    width: int = 1
-
-    @property
-    def out_y(self) -> int:
-        return self.top + self.out
+    jumps: int = 0
+    """Wires too long to draw in a big graph, drawn as a stub that starts at their source's name."""
 
 
 def box_height(node: Node) -> int:
@@ -119,11 +117,16 @@ def build(graph: Graph, values: Any = None, grads: Any = None, sent: Any = None,
 
 
 def place(graph: Graph, scene: Scene) -> Geometry:
-    """The whole drawing's geometry for ``scene``, the finished run (its numbers size the slots)."""
-    layout = layered_layout(graph)
+    """The whole drawing's geometry for ``scene``, the finished run (its numbers size the slots).
+
+    A big graph's drawing is bounded (``PLACEHOLDERS`` bend points, ``WIRE_CELLS`` wire cells): a wire past
+    that is drawn as a short stub that starts at its source's name (``x▸──┤``), see ``Geometry.jumps``."""
+    layout = layered_layout(graph, placeholders=PLACEHOLDERS)
     net = _net(graph, layout, scene)
     _settle(net)
-    channels = _channels(graph, net, scene)
+    channels = channels_for(graph, net, scene)
+    if over_budget(net, channels, WIRE_CELLS):  # the stubs need room of their own, the tracks less
+        channels = channels_for(graph, net, scene)
     canvas = _Canvas(graph, net, channels)
     canvas.draw_wires()
     canvas.draw_nodes(scene)
@@ -131,38 +134,31 @@ def place(graph: Graph, scene: Scene) -> Geometry:
     return canvas.geometry()
 
 
-@dataclass
-class _Net:
-    """Everything that occupies a layer column (nodes, and the bend points of long wires), and the hops of
-    each wire from item to item."""
-
-    columns: list[list[_Item]]
-    items: dict[Any, _Item]
-    paths: dict[EdgeKey, list[Any]]
-    incoming: dict[Any, list[tuple[Any, int]]]
-    """item -> (previous item, port index)"""
-    outgoing: dict[Any, list[tuple[Any, int]]]
-
-
-def _net(graph: Graph, layout: Layout, scene: Scene) -> _Net:
+def _net(graph: Graph, layout: Layout, scene: Scene) -> Net:
     layer_of = {node_id: pos[0] for node_id, pos in layout.position.items()}
-    columns: list[list[_Item]] = [[] for _ in range(layout.width)]
-    items: dict[Any, _Item] = {}
+    columns: list[list[LayerItem]] = [[] for _ in range(layout.width)]
+    items: dict[Any, LayerItem] = {}
     for k, ids in enumerate(layout.layers):
         for r, node_id in enumerate(ids):
             node = graph.nodes[node_id]
             width = len(node.label) + 1 if node.is_leaf else len(box_lines(node, scene.node(node_id).shape,
                                                                             graph.circuit_name(node_id))[0])
-            item = _Item(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width)
+            item = LayerItem(node_id, k, box_height(node), box_height(node) // 2, ports_of(node), r, 0, width,
+                         node.is_leaf)
             columns[k].append(item)
             items[node_id] = item
     # An edge that skips layers gets a bend point ("dummy") in every layer it crosses.
     paths: dict[EdgeKey, list[Any]] = {}
+    jumps: set[EdgeKey] = set()
     for node in graph.nodes:
         for position, source in enumerate(node.inputs):
             chain: list[Any] = [source]
+            if layer_of[node.id] - layer_of[source] > 1 and (node.id, position) not in layout.routes:
+                jumps.add((node.id, position))
+                paths[(node.id, position)] = [source, node.id]
+                continue
             for k in range(layer_of[source] + 1, layer_of[node.id]):
-                dummy = _Item(("d", node.id, position, k), k, 1, 0, (0,), layout.position[source][1])
+                dummy = LayerItem(("d", node.id, position, k), k, 1, 0, (0,), layout.position[source][1])
                 columns[k].append(dummy)
                 items[dummy.key] = dummy
                 chain.append(dummy.key)
@@ -171,14 +167,16 @@ def _net(graph: Graph, layout: Layout, scene: Scene) -> _Net:
     incoming: dict[Any, list[tuple[Any, int]]] = {}
     outgoing: dict[Any, list[tuple[Any, int]]] = {}
     for (consumer, position), chain in paths.items():
+        if (consumer, position) in jumps:
+            continue
         for a, b in itertools.pairwise(chain):
             port = position if b == consumer else 0
             incoming.setdefault(b, []).append((a, port))
             outgoing.setdefault(a, []).append((b, port))
-    return _Net(columns, items, paths, incoming, outgoing)
+    return Net(columns, items, paths, incoming, outgoing, jumps)
 
 
-def _settle(net: _Net) -> None:
+def _settle(net: Net) -> None:
     """Rows: the shared vertical placement (``graphstep.placement.Rows``) on whole rows: sweeps that line each
     gate's ports up with what feeds it, then each leaf up with its gate."""
     items = {key: Item(key, item.layer, item.out, item.height - item.out, tuple(p - item.out for p in item.ports),
@@ -191,64 +189,10 @@ def _settle(net: _Net) -> None:
         net.items[key].top = round(v) - net.items[key].out
 
 
-@dataclass
-class _Channels:
-    """Columns and the channels between them, in cells."""
-
-    xs: list[int]
-    """Where each layer's column starts."""
-    col_width: list[int]
-    tracks: list[dict[tuple[Any, Any, int], int]]
-    """Per channel: the vertical track of each bending hop."""
-    label_width: list[int]
-    """Per channel: the room of the numbers of the wires that end in the next layer."""
-    out_label: int
-    totals: dict[int, int]
-    """A node that fans out: the room of its summed gradient under it."""
-    width: int
-
-    def ntracks(self, k: int) -> int:
-        return max(self.tracks[k].values(), default=-1) + 1
-
-    def track_x(self, k: int, track: int) -> int:
-        return self.xs[k] + self.col_width[k] + 1 + track
-
-    def label_x(self, k: int) -> int:
-        ntracks = self.ntracks(k)
-        return self.xs[k] + self.col_width[k] + 1 + ntracks + (1 if ntracks else 0)
-
-
-def _channels(graph: Graph, net: _Net, scene: Scene) -> _Channels:
-    """Channels between layers: bend tracks, then room for the numbers."""
-    depth = len(net.columns)
-    # A node that fans out gets its summed gradient ("Σ -6.00") written under it: room for it in its column.
-    totals = {node.id: len(scene.node(node.id).total.text) or 5
-              for node in graph.nodes if len(graph.consumers[node.id]) > 1}
-    col_width = [max((max(item.width, totals.get(item.key, 0) + 1) for item in column), default=1)
-                 for column in net.columns]
-    hops: list[list[tuple[Any, Any, int]]] = [[] for _ in range(depth)]  # channel k: (from, to, port)
-    for a, links in net.outgoing.items():
-        for b, p in links:
-            hops[net.items[a].layer].append((a, b, p))
-    tracks = [_assign_tracks(hops[k], net.items) for k in range(depth)]
-    room = {wire.end: int(label_room(wire, TERMINAL)) for wire in scene.wires}
-    label_width = [max((room[(b, p)] for _, b, p in hops[k] if not isinstance(b, tuple)), default=0)
-                   for k in range(depth)]
-    out_label = room[(SINK, 0)]
-    channel = []
-    for k in range(depth):
-        ntracks = max(tracks[k].values(), default=-1) + 1
-        channel.append(1 + ntracks + (1 if ntracks else 0) + label_width[k] + 1 + (1 if label_width[k] else 0)
-                       if k < depth - 1 else out_label + 3)
-    xs = [int(x) for x in offsets(col_width, channel)]
-    width = (xs[-1] + col_width[-1] + channel[-1] if depth else 0) + 1
-    return _Channels(xs, col_width, tracks, label_width, out_label, totals, width)
-
-
 class _Canvas:
     """The character grid being drawn: wire cells (with the wires they belong to), runs of text, slots."""
 
-    def __init__(self, graph: Graph, net: _Net, channels: _Channels) -> None:
+    def __init__(self, graph: Graph, net: Net, channels: Channels) -> None:
         self.graph, self.net, self.ch = graph, net, channels
         self.grid: dict[tuple[int, int], int] = {}
         self.owners: dict[tuple[int, int], set[EdgeKey]] = {}
@@ -257,15 +201,6 @@ class _Canvas:
         self.value_slots: dict[EdgeKey, Slot] = {}
         self.grad_slots: dict[EdgeKey, Slot] = {}
         self.total_slots: dict[int, Slot] = {}
-
-    def right_end(self, item: _Item) -> int:
-        """First cell after the item (where its outgoing wire starts)."""
-        xs, col_width = self.ch.xs, self.ch.col_width
-        if isinstance(item.key, tuple):
-            return xs[item.layer]
-        if self.graph.nodes[item.key].is_leaf:
-            return xs[item.layer] + col_width[item.layer] - 1
-        return xs[item.layer] + item.width
 
     def path(self, cells: list[tuple[int, int]], edge: EdgeKey) -> None:
         for i, cell in enumerate(cells):
@@ -282,6 +217,9 @@ class _Canvas:
 
     def draw_wires(self) -> None:
         for (consumer, position), chain in self.net.paths.items():
+            if (consumer, position) in self.net.jumps:
+                self.jump(consumer, position)
+                continue
             cells: list[tuple[int, int]] = []
             for a, b in itertools.pairwise(chain):
                 cells += self.hop(a, b, consumer, position)
@@ -289,11 +227,9 @@ class _Canvas:
 
     def hop(self, a: Any, b: Any, consumer: int, position: int) -> list[tuple[int, int]]:
         """The cells of one hop of a wire, from item ``a`` to item ``b`` (bending on its track if it must)."""
-        ia, ib, ch = self.net.items[a], self.net.items[b], self.ch
+        ia, ch = self.net.items[a], self.ch
         port = position if b == consumer else 0
-        y0, y1 = ia.out_y, ib.top + ib.ports[port]
-        start = self.right_end(ia)
-        end = ch.xs[ib.layer] - 1 if b == consumer else ch.xs[ib.layer]
+        start, end, y0, y1 = hop_ends(self.net, ch, a, b, (consumer, position))
         track = ch.tracks[ia.layer].get((a, b, port))
         if track is None or y0 == y1:
             cells = [(cx, y0) for cx in range(start, end + 1)]
@@ -302,19 +238,36 @@ class _Canvas:
             step = 1 if y1 > y0 else -1
             cells = [(cx, y0) for cx in range(start, tx)] + [(tx, cy) for cy in range(y0, y1, step)]
             cells += [(cx, y1) for cx in range(tx, end + 1)]
-        width = ch.label_width[ia.layer]
-        if b == consumer and width:
-            lx = ch.label_x(ia.layer)
-            self.value_slots[(consumer, position)] = Slot(lx, y1 + round(TERMINAL.value_at), width)
-            self.grad_slots[(consumer, position)] = Slot(lx, y1 + round(TERMINAL.grad_at), width)
+        if b == consumer:
+            self.slots(ia.layer, y1, (consumer, position))
         return cells
+
+    def slots(self, k: int, y: int, edge: EdgeKey) -> None:
+        """A wire's value above it and its gradient below it, in channel ``k``."""
+        width = self.ch.label_width[k]
+        if width:
+            lx = self.ch.label_x(k)
+            self.value_slots[edge] = Slot(lx, y + round(TERMINAL.value_at), width)
+            self.grad_slots[edge] = Slot(lx, y + round(TERMINAL.grad_at), width)
+
+    def jump(self, consumer: int, position: int) -> None:
+        """A wire too long to draw: its source's name and ``▸`` in the channel before its consumer, then a
+        straight stub to the port (its numbers on it as on any wire)."""
+        item, ch = self.net.items[consumer], self.ch
+        k, y = item.layer - 1, item.top + item.ports[position]
+        source = self.graph.nodes[consumer].inputs[position]
+        text = jump_text(self.graph, source)
+        x0 = ch.label_x(k) - ch.jump_room[k]
+        self.rows_text.setdefault(y, []).append(Run(x0, text, "jump", source))
+        self.path([(cx, y) for cx in range(x0 + len(text), ch.xs[item.layer])], (consumer, position))
+        self.slots(k, y, (consumer, position))
 
     def draw_nodes(self, scene: Scene) -> None:
         for item in self.net.items.values():
             if not isinstance(item.key, tuple):
                 self.draw_node(item, scene.node(item.key).shape)
 
-    def draw_node(self, item: _Item, shape: str) -> None:
+    def draw_node(self, item: LayerItem, shape: str) -> None:
         node, ch = self.graph.nodes[item.key], self.ch
         x0 = ch.xs[item.layer]
         if node.is_leaf:
@@ -335,7 +288,7 @@ class _Canvas:
         output = self.net.items.get(self.graph.output)
         if output is None:
             return
-        start, out_label = self.right_end(output), self.ch.out_label
+        start, out_label = right_end(self.net, self.ch, output), self.ch.out_label
         self.path([(cx, output.out_y) for cx in range(start, start + out_label + 2)], OUT_EDGE)
         self.value_slots[OUT_EDGE] = Slot(start + 1, output.out_y + round(TERMINAL.value_at), out_label)
         self.grad_slots[OUT_EDGE] = Slot(start + 1, output.out_y + round(TERMINAL.grad_at), out_label)
@@ -355,17 +308,7 @@ class _Canvas:
             runs.sort(key=lambda run: run.x)
         longest = [max((len(run.text) for run in runs), default=0) for runs in rows]
         return Geometry(self.ch.width, height, rows, self.boxes, self.value_slots, self.grad_slots, self.total_slots,
-                        longest)
-
-
-def _assign_tracks(hops: list[tuple[Any, Any, int]], items: dict[Any, _Item]) -> dict[Any, int]:
-    """One vertical track per bending hop (``placement.tracks``); hops from the same source may share one."""
-    spans = []
-    for a, b, p in hops:
-        y0, y1 = items[a].out_y, items[b].top + items[b].ports[p]
-        if y0 != y1:
-            spans.append((min(y0, y1), max(y0, y1), a, (a, b, p)))
-    return tracks(spans)
+                        longest, len(self.net.jumps))
 
 
 def plain_text(geometry: Geometry, labels: Iterable[tuple[Slot, str]] = ()) -> str:

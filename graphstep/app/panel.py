@@ -20,11 +20,27 @@ from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep
 HEAD = "bold"
 PANEL_WIDTH = 42
 """Text cells in the inspect panel at its widest (app.tcss: max-width 46, less border and padding)."""
+PANEL_CHARS = 3000
+"""The most characters a panel shows (a gate read by thousands: its fan-out sum, its formula); more would
+take seconds to lay out on every step."""
 
 
 def step_text(session: Session, lang: str) -> Text:
     with numpy.errstate(all="ignore"):  # log(0), 1/0: the step's warnings already say so in words
-        return _step_text(session, lang)
+        return cut(_step_text(session, lang), lang)
+
+
+def cut(text: Text, lang: str, limit: int = PANEL_CHARS) -> Text:
+    """``text``, or its first ``limit`` characters (up to a space or line break) and a line saying how much
+    more there was."""
+    plain = text.plain
+    if len(plain) <= limit:
+        return text
+    end = max(plain.rfind(" ", 0, limit), plain.rfind("\n", 0, limit))
+    end = end if end > limit // 2 else limit
+    out = text[:end]
+    out.append("\n… " + t("panel_cut", lang, n=f"{len(plain) - end:,}") + "\n", "dim italic")
+    return out
 
 
 def _step_text(session: Session, lang: str) -> Text:
@@ -140,7 +156,7 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     elif not node.is_leaf and OPS[node.op].expand is not None:
         size = _chain_length(session, node_id)
         out.append("  " + t("inspect_composite", lang, n=size) + "\n", TEXT["composite"])
-    return out
+    return cut(out, lang)
 
 
 def _number(out: Text, value: object, precision: int, style: str, prefix: str, unknown: str, indent: int,

@@ -38,7 +38,7 @@ BAR = 30
 def summary(source: str, values: dict[str, Any] | None = None) -> str:
     """The program in one line, without comments: ``x = -2; y = 5; f = (x + y) z``; an input given a new
     value (``v``, or NAME=VALUE on the command line) shows that value, not the one in the source."""
-    lines = [part.strip() for line in source.splitlines() for part in line.split("#", 1)[0].split(";")]
+    lines = [part.strip() for line in source.split("\n") for part in line.split("#", 1)[0].split(";")]
     values = {name: v for name, v in (values or {}).items() if _is_scalar(v)}
     shown, bound = [], set()
     for line in lines:
@@ -104,7 +104,13 @@ class StepperScreen(Screen[None]):
         return self.query_one(CircuitCanvas)
 
     def on_mount(self) -> None:
+        self.message = self.reduced()
         self.update_view()
+
+    def reduced(self) -> str:
+        """The notice of a big circuit drawn with some wires cut short (empty for every other circuit)."""
+        jumps = self.session.geometry.jumps
+        return t("reduced", self.lang, n=jumps) if jumps else ""
 
     def on_resize(self, event: Resize) -> None:
         self.fit_panel(step_text(self.session, self.lang))
@@ -329,7 +335,8 @@ class StepperScreen(Screen[None]):
             if changed:
                 self.canvas.selected = None
                 self.session.reset_score()
-                self.message = t("edited", self.lang, n=self.session.total)
+                self.message = "  ·  ".join(filter(None, (t("edited", self.lang, n=self.session.total),
+                                                          self.reduced())))
                 self.update_view()
 
         self.app.push_screen(EditScreen(self.session, self.lang, focus_values), done)

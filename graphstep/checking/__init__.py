@@ -69,7 +69,7 @@ def check(
     from graphstep.checking.report import Report, differs_phrase
     from graphstep.checking.safe import shown
     from graphstep.checking.trusted import difference, is_student_copy
-    from graphstep.checking.work import MAX_ANSWERS
+    from graphstep.checking.work import answer_limit
     from graphstep.errors import GraphstepError
     from graphstep.limits import TooManyElements
     from graphstep.parser import parse
@@ -102,8 +102,8 @@ def check(
     # Arrays are refused before anything is computed (a student's randn(2000, 2000) chain costs nothing).
     if any(n.is_leaf and n.const is not None and getattr(n.const, "size", 1) != 1 for n in graph.nodes):
         raise GraphstepError("limit.check_arrays")
-    if len(found) > MAX_ANSWERS:  # judging takes time per answer: a file of 100,000 answer lines is refused
-        raise GraphstepError("check.too_many_answers", count=f"{len(found):,}", cap=f"{MAX_ANSWERS:,}")
+    if len(found) > answer_limit():  # judging takes time per answer: a file of 100,000 answer lines is refused
+        raise GraphstepError("check.too_many_answers", count=f"{len(found):,}", cap=f"{answer_limit():,}")
     decimals = _asked(exercise, decimals)
     verdicts = []
     if found:  # else nothing to judge: no run (a long program without answers costs its parse only)

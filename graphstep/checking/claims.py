@@ -18,7 +18,7 @@ from graphstep.checking.answers import Answer
 from graphstep.checking.diagnose import Diagnosis, candidates, how, trim
 from graphstep.checking.remote import diagnose_remote, value_remote
 from graphstep.checking.search import Flow
-from graphstep.checking.work import CHECK_WORK, OutOfWork, metered
+from graphstep.checking.work import OutOfWork, limit, metered
 from graphstep.checking.worlds import World, backward, forward
 from graphstep.engine import run
 from graphstep.errors import GraphstepError
@@ -135,8 +135,8 @@ class Checker:
             return 0.0 if grad is None else float(grad)
         if of not in self._sub_grads:  # once per output asked about
             self._exact_work += of + 1
-            if self._exact_work > CHECK_WORK:
-                raise GraphstepError("check.too_large", cap=f"{CHECK_WORK:,}")
+            if self._exact_work > limit():
+                raise GraphstepError("check.too_large", cap=f"{limit():,}")
             sub = Graph(self.graph.nodes[: of + 1], of, self.graph.source,
                         {k: v for k, v in self.graph.names.items() if v <= of})
             inputs = {name: self.leaves[i] for name, i in sub.inputs.items()}
@@ -220,7 +220,7 @@ class Checker:
                 verdict.diagnoses = self.diagnose(verdict, close)
         except OutOfWork:  # the file is too large to look for mistakes in: wrong, from the exact number
             verdict.status = "wrong"
-            verdict.diagnoses = (Diagnosis("too_large", {"cap": f"{CHECK_WORK:,}"}),)
+            verdict.diagnoses = (Diagnosis("too_large", {"cap": f"{limit():,}"}),)
         return verdict
 
     def right_or_imprecise(self, verdict: Verdict) -> None:

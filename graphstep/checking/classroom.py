@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graphstep.checking import work
 from graphstep.checking.answers import parse_answers, split_program
 from graphstep.checking.report import Report, short
 from graphstep.checking.safe import shown
@@ -185,7 +186,6 @@ class ClassReport:
 def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: float | None = None,
                 decimals: int | None = None, strict: bool = False) -> ClassReport:
     """Grade every submission in ``folder`` against ``exercise`` (see the module's docstring)."""
-    from graphstep.checking import check
 
     program, _ = split_program(exercise)
     graph = parse(program)
@@ -202,16 +202,25 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
         raise GraphstepError("class.too_many", path=shown(str(folder)), count=len(files), limit=MAX_FILES)
     report = ClassReport(name, graph, labels)
     stems = Counter(p.stem for p in files)
+    with work.shared(len(files), len(labels)):  # the whole class's work is bounded (work.CLASS_WORK, CLASS_ANSWERS)
+        _grade_each(report, exercise, files, stems, name, tolerance, decimals, strict)
+    return report
+
+
+def _grade_each(report: ClassReport, exercise: str, files: list[Path], stems: Counter[str], name: str,
+                tolerance: float | None, decimals: int | None, strict: bool) -> None:
+    from graphstep.checking import check
+
     for path in files:
         student = shown(path.stem if stems[path.stem] == 1 else path.name, 60)
         try:
             text = _read(path)
             graded = check(exercise, text, tolerance, name=name, answers_name=path.name, decimals=decimals,
                            strict=strict)
+            graded.graph = report.graph  # the same exercise: one graph kept for the class, not one per student
             report.submissions.append(Submission(student, graded))
         except GraphstepError as error:
-            report.submissions.append(Submission(student, error=error))
-    return report
+            report.submissions.append(Submission(student, error=error.with_traceback(None)))  # not its frames
 
 
 def _read(path: Path) -> str:

@@ -20,6 +20,13 @@ CHECK_WORK = 500_000
 exercises, all answers wrong, take under 1,000 of it; a file of thousands of nodes still gets its verdicts."""
 MAX_ANSWERS = 1_000
 """Answer lines one check judges (an exercise has tens)."""
+CLASS_WORK = 50_000_000
+"""Nodes visited by the checks of a whole class (``check --class``) together: each submission gets the same
+share, at most :data:`CHECK_WORK` (100 submissions or fewer: all of it; 2,000: 25,000 each, still 25 times
+what a shipped exercise takes), so a class of hostile files costs at most this much recomputation."""
+CLASS_ANSWERS = 200_000
+"""Answer lines judged for a whole class together, in the same way: each submission may have its share, at
+most :data:`MAX_ANSWERS` and never fewer than the exercise asks for (2,000 submissions: 100 each)."""
 
 
 class OutOfWork(Exception):
@@ -42,6 +49,33 @@ class Meter:
 
 
 _METER: ContextVar[Meter | None] = ContextVar("graphstep_check_work", default=None)
+_LIMIT: ContextVar[int] = ContextVar("graphstep_check_limit", default=CHECK_WORK)
+_ANSWERS: ContextVar[int] = ContextVar("graphstep_check_answers", default=MAX_ANSWERS)
+
+
+def limit() -> int:
+    """The budget of one check here: :data:`CHECK_WORK`, or a submission's share inside :func:`shared`."""
+    return _LIMIT.get()
+
+
+def answer_limit() -> int:
+    """The answer lines one check judges here: :data:`MAX_ANSWERS`, or a submission's share inside
+    :func:`shared`."""
+    return _ANSWERS.get()
+
+
+@contextmanager
+def shared(submissions: int, asked: int = 0) -> Iterator[int]:
+    """Inside: each check's budget is its share of :data:`CLASS_WORK` among ``submissions``, and its answer
+    lines its share of :data:`CLASS_ANSWERS` (at least the ``asked`` lines of the exercise)."""
+    count = max(1, submissions)
+    token = _LIMIT.set(min(CHECK_WORK, CLASS_WORK // count))
+    answers = _ANSWERS.set(max(asked, min(MAX_ANSWERS, CLASS_ANSWERS // count)))
+    try:
+        yield _LIMIT.get()
+    finally:
+        _ANSWERS.reset(answers)
+        _LIMIT.reset(token)
 
 
 def charge(count: int) -> None:
@@ -52,8 +86,8 @@ def charge(count: int) -> None:
 
 
 @contextmanager
-def metered(limit: int = CHECK_WORK) -> Iterator[Meter]:
-    meter = Meter(limit)
+def metered(budget: int | None = None) -> Iterator[Meter]:
+    meter = Meter(limit() if budget is None else budget)
     token = _METER.set(meter)
     try:
         yield meter

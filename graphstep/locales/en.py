@@ -106,6 +106,8 @@ MESSAGES: dict[str, str] = {
     "app.edit_apply": "apply (ctrl+s)",
     "app.edit_cancel": "cancel (esc)",
     "app.edit_select_all": "select all (ctrl+a), then type to replace",
+    "app.reduced": "big circuit: {n} long wires drawn short, from their source's name: x▸─┤",
+    "app.panel_cut": "{n} more characters not shown (graphstep eval --steps writes every step in full)",
     "app.edited": "formula updated: {n} steps",
     "app.values_updated": "input values updated",
     "app.missing_values": "give a value to every input below (like x=3)",

@@ -105,6 +105,8 @@ MESSAGES: dict[str, str] = {
     "app.edit_apply": "aplicar (ctrl+s)",
     "app.edit_cancel": "cancelar (esc)",
     "app.edit_select_all": "seleccionar todo (ctrl+a) y escribir para reemplazar",
+    "app.reduced": "circuito grande: {n} cables largos acortados tras el nombre de su origen: x▸─┤",
+    "app.panel_cut": "{n} caracteres más sin mostrar (graphstep eval --steps escribe cada paso completo)",
     "app.edited": "fórmula actualizada: {n} pasos",
     "app.values_updated": "valores de entrada actualizados",
     "app.missing_values": "da un valor a cada entrada abajo (como x=3)",
