@@ -43,7 +43,7 @@ def describe(trace: Trace, step: Step, lang: str = "en", precision: int = 2) -> 
     node = graph.nodes[step.node]
 
     def num(value: Any) -> str:
-        return fmt(value, precision)
+        return fmt(value, precision, lang)
 
     gate = gate_text(graph, node.id)
     if isinstance(step, ForwardStep):

@@ -143,11 +143,11 @@ def _crossings(columns: list[list[int]], downs: list[list[int]], layer: list[int
     total = 0
     for k in range(len(columns) - 1):
         pairs = [(row[s], row[n]) for s in columns[k] for n in downs[s] if layer[n] == k + 1]
-        total += _inversions(pairs)
+        total += inversions(pairs)
     return total
 
 
-def _inversions(pairs: list[tuple[float, float]]) -> int:
+def inversions(pairs: list[tuple[float, float]]) -> int:
     """Crossing wires between two layers: pairs whose order on the left and on the right disagree."""
     pairs.sort()
     ends = sorted({b for _, b in pairs})

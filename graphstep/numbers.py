@@ -9,18 +9,19 @@ from typing import Any
 import numpy
 
 from graphstep.backend import to_host
+from graphstep.i18n import t
 
 DEFAULT_PRECISION = 2
 
 
-def fmt(value: Any, precision: int = DEFAULT_PRECISION) -> str:
+def fmt(value: Any, precision: int = DEFAULT_PRECISION, lang: str = "en") -> str:
     """A scalar with ``precision`` decimals; very large or tiny numbers in scientific notation;
-    an array as ``shape [min … mean … max]``."""
+    an array as ``[shape: min …, mean …, max …]`` (its words in ``lang``)."""
     value = to_host(value)
     if value is None:
         return "?"
     if isinstance(value, numpy.ndarray):
-        return fmt_array(value, precision)
+        return fmt_array(value, precision, lang)
     return fmt_scalar(float(value), precision)
 
 
@@ -37,43 +38,44 @@ def fmt_scalar(x: float, precision: int = DEFAULT_PRECISION) -> str:
     return text
 
 
-def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION) -> str:
-    shape = "×".join(str(d) for d in a.shape) or "scalar"
-    if a.dtype != numpy.float64:  # float64 is the blackboard default; anything else is worth saying
-        shape += f" {a.dtype}"
+def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION, lang: str = "en") -> str:
     if a.size == 0:
-        return f"[{shape}: empty]"
+        return t("numbers.empty", lang, shape=_shape(a.shape, a.dtype, lang))
     if a.size <= 4 and a.ndim == 1:
         return "[" + ", ".join(fmt_scalar(float(v), precision) for v in a) + "]"
     with numpy.errstate(all="ignore"):  # the mean of inf and -inf is nan, shown as such, not warned about
         low, mean, high = float(a.min()), float(a.mean()), float(a.max())
-    return fmt_stats(a.shape, a.dtype, low, mean, high, precision)
+    return fmt_stats(a.shape, a.dtype, low, mean, high, precision, lang)
+
+
+def _shape(shape: Sequence[int], dtype: Any, lang: str) -> str:
+    """``4×3``, ``scalar``; the dtype after it when not float64 (the blackboard default: anything else is
+    worth saying)."""
+    text = "×".join(str(d) for d in shape) or t("numbers.scalar", lang)
+    return text if str(dtype) == "float64" else f"{text} {dtype}"
 
 
 def fmt_stats(shape: Sequence[int], dtype: Any, low: float, mean: float, high: float,
-              precision: int = DEFAULT_PRECISION) -> str:
-    """An array told by its shape and min, mean and max (what fmt shows of a big array)."""
-    text = "×".join(str(d) for d in shape) or "scalar"
-    if str(dtype) != "float64":  # float64 is the blackboard default; anything else is worth saying
-        text += f" {dtype}"
+              precision: int = DEFAULT_PRECISION, lang: str = "en") -> str:
+    """An array told by its shape and min, mean and max (what fmt shows of a big array), in ``lang``."""
     scale = max(abs(low), abs(high)) if low == low and high == high else math.nan
     low_, mean_, high_ = (_at_scale(x, scale, precision) for x in (low, mean, high))
-    return f"[{text}: min {low_}, mean {mean_}, max {high_}]"
+    return t("numbers.stats", lang, shape=_shape(shape, dtype, lang), low=low_, mean=mean_, high=high_)
 
 
-def fmt_compact(value: Any, precision: int = DEFAULT_PRECISION) -> str:
+def fmt_compact(value: Any, precision: int = DEFAULT_PRECISION, lang: str = "en") -> str:
     """A short label for a wire: a scalar as :func:`fmt`; up to three numbers in full; else shape and mean
     (``4×3 μ0.22``), so a tensor graph draws as compactly as a scalar one."""
     value = to_host(value)
     if not isinstance(value, numpy.ndarray):
-        return fmt(value, precision)
+        return fmt(value, precision, lang)
     if value.size <= 3 and value.ndim == 1:
         return "[" + ", ".join(fmt_scalar(float(v), precision) for v in value) + "]"
     if value.size == 0:
-        return "empty"
+        return t("numbers.compact_empty", lang)
     shape = "×".join(str(d) for d in value.shape)
     with numpy.errstate(all="ignore"):
-        return f"{shape} μ{_in_scale(float(value.mean()), value, precision)}"
+        return t("numbers.compact", lang, shape=shape, mean=_in_scale(float(value.mean()), value, precision))
 
 
 def _in_scale(x: float, array: numpy.ndarray, precision: int) -> str:
@@ -87,12 +89,12 @@ def _at_scale(x: float, scale: float, precision: int) -> str:
     return fmt_scalar(x, precision)
 
 
-def fmt_shape(value: Any) -> str:
+def fmt_shape(value: Any, lang: str = "en") -> str:
     """A node's shape and dtype for a label: ``4×3 float64``, ``scalar float32``."""
     value = to_host(value)
     array = numpy.asarray(value)
     dtype = getattr(value, "dtype", None) or numpy.dtype(float)
-    return f"{'×'.join(str(d) for d in array.shape) or 'scalar'} {dtype}"
+    return f"{'×'.join(str(d) for d in array.shape) or t('numbers.scalar', lang)} {dtype}"
 
 
 def fmt_matrix(value: Any, precision: int = DEFAULT_PRECISION, max_cells: int = 64) -> str | None:

@@ -24,18 +24,23 @@ on) and the offsets of its input ports (``lane_offset``); sweeps left to right l
 what feeds it (a chain is drawn straight), sweeps right to left put each leaf where its first consumer takes
 it; inside a layer items keep ``Metrics.gap`` apart (plus what a view adds, e.g. around a cluster's box).
 ``Metrics.whole`` keeps items on whole rows. A wire that bends between two layers gets a *track* of its own
-(``tracks``), shared only with the wires of the same net. The terminal places its rows with it. The SVG/TikZ drawing
-(``export/points``) still runs its own pass, from the output back, with the same lanes: the sweeps on its
-rooms reorder the staged circuit's layers into more crossings than that pass, so it waits for a
-crossing-aware ordering inside a layer.
+(``tracks``), shared only with the wires of the same net.
+
+Two orders inside a layer: the terminal lets items reorder by where they want to be and places each as high
+as the items above allow (whole rows); the SVG/TikZ drawing (``export/points``) keeps an order chosen for the
+fewest crossings (``Rows.untangle``: the layout's barycentre order, seeing which port of a gate each wire
+arrives at) and places a layer's items by least squares (``keep_order``). Reordering freely on the drawing's
+rooms crossed the staged circuit's wires more often than the layout's order did.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from graphstep.layout import inversions, spaced
 from graphstep.scene import Scene, SceneWire
 
 
@@ -133,6 +138,10 @@ class Rows:
     extra_gap: Callable[[Item, Item], float] = field(default=lambda a, b: 0.0)
     """More room between two neighbours of a layer (a cluster's box, its label)."""
     passes: int = 3
+    keep_order: bool = False
+    """Keep each layer in the items' ``order`` (the layout's, chosen for the fewest crossings) and fit the
+    places by least squares (``layout.spaced``); False: reorder by where items want to be, each as high as
+    the items above it allow (whole rows on the terminal)."""
 
     def __post_init__(self) -> None:
         self.items = {item.key: item for column in self.columns for item in column}
@@ -146,10 +155,63 @@ class Rows:
         """A start: each layer's items one under the other, in their order."""
         for column in self.columns:
             column.sort(key=lambda item: item.order)
-            top = 0.0
+            top, previous = 0.0, None
             for item in column:
-                item.v = top + item.above
-                top = item.v + item.below + self.metrics.gap
+                item.v = top + item.above + (self.extra_gap(previous, item) if previous is not None else 0.0)
+                top, previous = item.v + item.below + self.metrics.gap, item
+
+    def untangle(self, sweeps: int = 8) -> int:
+        """A crossing-aware order inside each layer: from the items' ``order``, barycentre sweeps both ways
+        that see which port each wire arrives at (two inputs of one gate are in order, not tied), keeping the
+        order with the fewest crossings; ``order`` becomes it. Returns how many crossings are left."""
+        rank: dict[Hashable, float] = {}
+
+        def number(column: list[Item]) -> None:
+            for r, item in enumerate(column):
+                rank[item.key] = float(r)
+
+        for column in self.columns:
+            column.sort(key=lambda item: item.order)
+            number(column)
+        best, fewest = [list(column) for column in self.columns], self.crossings(rank)
+        for sweep in range(sweeps if fewest else 0):
+            forward = sweep % 2 == 0
+            for k in range(1, len(self.columns)) if forward else range(len(self.columns) - 2, -1, -1):
+                self.columns[k].sort(key=lambda item: (self.barycentre(item, rank, forward), rank[item.key]))
+                number(self.columns[k])
+            found = self.crossings(rank)
+            if found < fewest:
+                best, fewest = [list(column) for column in self.columns], found
+            if not fewest:
+                break
+        self.columns[:] = best
+        for column in self.columns:
+            for r, item in enumerate(column):
+                item.order = r
+        return fewest
+
+    def arrival(self, key: Hashable, port: int, rank: dict[Hashable, float]) -> float:
+        """Where a wire arrives at an item, in ranks: its port's place inside the item, around its rank."""
+        return rank[key] + self.port_share(key, port)
+
+    def port_share(self, key: Hashable, port: int) -> float:
+        count = len(self.items[key].ports) or 1
+        return (port + 0.5) / count - 0.5
+
+    def barycentre(self, item: Item, rank: dict[Hashable, float], forward: bool) -> float:
+        """Left to right: where the item's feeders put it (each less its port's place); right to left: where
+        its consumers take it."""
+        pulls = ([rank[a] - self.port_share(item.key, p) for a, p in self.incoming.get(item.key, ())] if forward
+                 else [self.arrival(b, p, rank) for b, p in self.outgoing.get(item.key, ())])
+        return sum(pulls) / len(pulls) if pulls else rank[item.key]
+
+    def crossings(self, rank: dict[Hashable, float]) -> int:
+        """Pairs of wires between neighbouring layers whose order on the left and on the right disagree."""
+        by_layer: dict[int, list[tuple[float, float]]] = {}
+        for a, targets in self.outgoing.items():
+            for b, p in targets:
+                by_layer.setdefault(self.items[a].layer, []).append((rank[a], self.arrival(b, p, rank)))
+        return sum(inversions(pairs) for pairs in by_layer.values())
 
     def settle(self) -> dict[Hashable, float]:
         """Sweeps both ways from the items' current places; then the topmost item starts at 0."""
@@ -178,7 +240,14 @@ class Rows:
 
     def place(self, column: list[Item], wanted: dict[Hashable, float]) -> None:
         """Each item of a layer as near where it wants to be as the items above it allow (in the order their
-        tops want to be in)."""
+        tops want to be in), or, keeping the order, as near as all of them together allow."""
+        if self.keep_order:
+            column.sort(key=lambda item: item.order)
+            gaps = [0.0] + [a.below + self.metrics.gap + self.extra_gap(a, b) + b.above
+                            for a, b in itertools.pairwise(column)]
+            for item, v in zip(column, spaced([wanted[item.key] for item in column], gaps), strict=True):
+                item.v = v
+            return
         column.sort(key=lambda item: (wanted[item.key] - item.above, item.order))
         floor = -math.inf
         previous: Item | None = None

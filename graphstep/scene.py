@@ -188,10 +188,11 @@ class Scenes:
     :meth:`at` only decides what is known and what is highlighted (cheap enough for every key press)."""
 
     def __init__(self, graph: Graph, trace: Trace | None = None, options: DrawOptions | None = None,
-                 final: TraceState | None = None, typeset: bool = False) -> None:
+                 final: TraceState | None = None, typeset: bool = False, lang: str = "en") -> None:
         """``final``: what the finished run knows, when there is no trace to ask (sizes a layout only);
-        ``typeset``: slide typography (−0.20, ×, x², w₀) for the exported pictures, not the terminal."""
-        self.typeset = typeset
+        ``typeset``: slide typography (−0.20, ×, x², w₀) for the exported pictures, not the terminal;
+        ``lang``: the words of a summary (an empty tensor)."""
+        self.typeset, self.lang = typeset, lang
         if options is None:
             from graphstep.export.options import DrawOptions
 
@@ -202,7 +203,7 @@ class Scenes:
 
     @cached_property
     def texts(self) -> _Texts:
-        texts = _texts(self.graph, self.final, self.options)
+        texts = _texts(self.graph, self.final, self.options, self.lang)
         return _typeset(texts, self.graph) if self.typeset else texts
 
     @cached_property
@@ -298,7 +299,7 @@ class _Texts:
     output_name: str
 
 
-def _texts(graph: Graph, final: TraceState | None, options: DrawOptions) -> _Texts:
+def _texts(graph: Graph, final: TraceState | None, options: DrawOptions, lang: str = "en") -> _Texts:
     p = options.precision
     values: dict[Any, str] = {}
     grads: dict[Any, str] = {}
@@ -306,10 +307,10 @@ def _texts(graph: Graph, final: TraceState | None, options: DrawOptions) -> _Tex
     totals: dict[Any, str] = {}
     if final is not None:
         if options.values:
-            values = {n: fmt_compact(v, p) for n, v in final.values.items()}
+            values = {n: fmt_compact(v, p, lang) for n, v in final.values.items()}
         if options.grads:
-            grads = {n: fmt_compact(g, p) for n, g in final.grads.items()}
-            edges = {e: fmt_compact(g, p) for e, g in final.edge_grads.items()}
+            grads = {n: fmt_compact(g, p, lang) for n, g in final.grads.items()}
+            edges = {e: fmt_compact(g, p, lang) for e, g in final.edge_grads.items()}
             totals = {n: f"Σ {_sigma_mark(graph, final, n, p)}{grads[n]}" for n in grads if len(graph.consumers[n]) > 1}
     kinds = ["gate" if not n.is_leaf else ("input" if n.op == INPUT else CONST) for n in graph.nodes]
     names = [graph.circuit_name(n.id) if kinds[n.id] == "gate" and n.id != graph.output else None

@@ -56,3 +56,28 @@ def test_the_scene_marks_what_a_step_makes() -> None:
     final = session.scenes.at()
     assert final.node(x.id).total.text.startswith("Σ ") and final.node(x.id).total.known
     assert not session.scenes.at(0).node(x.id).total.known
+
+
+@pytest.mark.parametrize("name", ["neuron", "staged", "mlp_batch"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_step_reads_the_same_in_the_app_and_the_html_player(name: str, lang: str) -> None:
+    """The player's caption of step k is the sentence the app's step panel opens with (explain.describe),
+    word for word, in English and in Spanish; tensors included (their summaries in the same words)."""
+    import json
+
+    from graphstep.app.panel import step_text
+
+    session = Session((EXAMPLES / f"{name}.gstep").read_text(encoding="utf-8"))
+    renderer = Renderer(session.graph, session.trace, DrawOptions(precision=session.precision), builtin=True,
+                        lang=lang)
+    page = renderer.player()
+    captions = json.loads(page.split('<script id="steps" type="application/json">')[1].split("</script>")[0])
+    captions = captions["captions"]
+    assert len(captions) == session.total + 1
+    for k in range(1, session.total + 1):
+        session.goto(k)
+        panel = step_text(session, lang).plain
+        assert captions[k] and panel.startswith(captions[k] + "\n"), f"step {k}: {captions[k]!r} / {panel[:200]!r}"
+    other = "es" if lang == "en" else "en"
+    assert captions[1:] != json.loads(Renderer(session.graph, session.trace, DrawOptions(), builtin=True, lang=other)
+                                      .player().split('type="application/json">')[1].split("</script>")[0])["captions"][1:]

@@ -156,3 +156,21 @@ def test_a_python_warning_is_headed_in_the_commands_language(monkeypatch: pytest
         warnings.simplefilter("always")
         assert main(["eval", "xy", "x=1", "y=2", "--lang", "es"]) == 0
     assert capsys.readouterr().err.strip().splitlines() == ["aviso: overflow encountered in multiply"]
+
+
+def test_array_summaries_speak_the_language_and_english_is_unchanged() -> None:
+    """An array's summary (min, mean, max; an empty tensor) takes its words from the catalogue; English reads
+    exactly as before, so golden files and snapshots hold."""
+    import numpy
+
+    from graphstep.numbers import fmt, fmt_compact
+
+    a = numpy.arange(12.0).reshape(3, 4)
+    assert fmt(a) == "[3×4: min 0.00, mean 5.50, max 11.00]"
+    assert fmt(a, 2, "es") == "[3×4: mín 0.00, media 5.50, máx 11.00]"
+    assert fmt(numpy.zeros((0, 2), "float32")) == "[0×2 float32: empty]"
+    assert fmt(numpy.zeros((0, 2)), 2, "es") == "[0×2: vacío]"
+    assert fmt_compact(a) == fmt_compact(a, 2, "es") == "3×4 μ5.50"
+    assert fmt_compact(numpy.zeros((0, 2)), 2, "es") == "vacío"
+    spanish = run_cli("eval", "x = [[1, 2], [3, 4]]\nsum(x*x)", "--lang", "es")
+    assert "∂f/∂x = [2×2: mín 2.00, media 5.00, máx 8.00]" in spanish.stdout, spanish.stdout + spanish.stderr

@@ -55,7 +55,7 @@ def _step_text(session: Session, lang: str) -> Text:
     f = graph.output_name
 
     def num(value: object) -> str:
-        return fmt(value, precision)
+        return fmt(value, precision, lang)
 
     out.append(describe(trace, step, lang, precision) + "\n")
     if isinstance(step, ForwardStep):
@@ -99,7 +99,7 @@ def _step_text(session: Session, lang: str) -> Text:
             out.append("  (" + t("chain", lang) + ")\n", "dim")
     if state.phase == "done":
         # compact, as on the wires: the inspect panel has the full matrices
-        grads = ", ".join(f"∂{f}/∂{name} = {fmt_compact(trace.grad(name), precision)}" for name in graph.inputs)
+        grads = ", ".join(f"∂{f}/∂{name} = {fmt_compact(trace.grad(name), precision, lang)}" for name in graph.inputs)
         out.append("\n" + t("done_hint", lang, grads=grads or "-"), "italic")
     return out
 
@@ -139,13 +139,13 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
     value = state.values.get(node_id)
     label = f"  {t('inspect_value', lang)}: "
     out.append(label, "dim")
-    _number(out, value, precision, TEXT["value"], "", t("unknown_yet", lang), len(label), width)
+    _number(out, value, precision, TEXT["value"], "", t("unknown_yet", lang), len(label), width, lang)
     grad = state.grads.get(node_id)
     label = f"  {t('inspect_grad', lang)}: "
     out.append(label, "dim")
     grad_label = f"∂{graph.output_name}/∂{graph.display_name(node_id)} = "
     _number(out, grad, precision, TEXT["grad"], grad_label, t("unknown_yet", lang),
-            len(label), width)
+            len(label), width, lang)
     if node.span is not None and graph.source:
         start, end = node.span
         out.append(f"  {t('inspect_formula', lang)}: ", "dim")
@@ -160,7 +160,7 @@ def inspect_text(session: Session, node_id: int, lang: str, width: int = 0) -> T
 
 
 def _number(out: Text, value: object, precision: int, style: str, prefix: str, unknown: str, indent: int,
-            width: int) -> None:
+            width: int, lang: str = "en") -> None:
     """A value or gradient after its label (``indent`` cells wide): a small matrix in full, starting on the
     label's row when it fits the panel, else under it; a big array (or one too wide) as its summary."""
     if value is None:
@@ -170,7 +170,7 @@ def _number(out: Text, value: object, precision: int, style: str, prefix: str, u
     widest = max((len(line) for line in table.splitlines()), default=0) if table else 0
     if table is None or 4 + widest > width:
         # a summary too long for the row wraps under the label, not under the panel's left edge
-        lines = textwrap.wrap(prefix + fmt(value, precision), width, initial_indent=" " * indent,
+        lines = textwrap.wrap(prefix + fmt(value, precision, lang), width, initial_indent=" " * indent,
                               subsequent_indent=" " * min(indent, 4), break_on_hyphens=False) or [" " * indent]
         out.append("\n".join([lines[0][indent:], *lines[1:]]) + "\n", style)
         return

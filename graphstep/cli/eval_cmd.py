@@ -150,19 +150,19 @@ def table(trace: Trace, precision: int, lang: str = "en") -> str:
         grad = grads[node.id]
         rows.append((
             str(node.id), node.label, node.name or "", ",".join(map(str, node.inputs)),
-            _fmt(values[node.id], precision), _fmt(grad, precision) if grad is not None else "-",
+            _fmt(values[node.id], precision, lang), _fmt(grad, precision, lang) if grad is not None else "-",
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(w) if i in (0, 4, 5) else cell.ljust(w) for i, (cell, w) in
                        enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
-    lines.append(f"{f} = {_fmt(values[graph.output], precision)}")
-    lines += [f"∂{f}/∂{name} = {_fmt(grad, precision)}" for name, grad in input_grads.items()]
+    lines.append(f"{f} = {_fmt(values[graph.output], precision, lang)}")
+    lines += [f"∂{f}/∂{name} = {_fmt(grad, precision, lang)}" for name, grad in input_grads.items()]
     return "\n".join(lines)
 
 
-def _fmt(value: Any, precision: int) -> str:
+def _fmt(value: Any, precision: int, lang: str = "en") -> str:
     if isinstance(value, Summary):
-        return fmt_stats(value.shape, value.dtype, value.min, value.mean, value.max, precision)
-    return fmt(value, precision)
+        return fmt_stats(value.shape, value.dtype, value.min, value.mean, value.max, precision, lang)
+    return fmt(value, precision, lang)

@@ -5,16 +5,17 @@ Between two layers each wire has three zones: a *fan* zone where it bends from i
 lane, a straight *run* where its numbers sit (value above, gradient below), and a short *merge* into the
 gate. Every input of a gate has its own lane, lanes are as thick as their numbers and layers are as far
 apart as their longest number (``graphstep.placement.channel_runs``), so numbers cannot overlap each other
-or a wire's bend. Vertically: the layout's rows, then, layer by layer from the output back, each node with
-a single consumer moved onto the lane of its wire, as close as the room its own numbers need allows.
+or a wire's bend. Vertically: the shared placement stage (``graphstep.placement.Rows``, the terminal's too)
+in points, keeping the layout's order inside each layer where it does not make two inputs of a gate cross.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from graphstep.layout import Layout, spaced
-from graphstep.placement import Metrics, channel_runs, lane_offset
+from graphstep.layout import Layout, Wire
+from graphstep.placement import Item, Metrics, Rows, channel_runs, lane_offset
 from graphstep.scene import SINK, Scene, SceneNode, SceneWire
 
 NUMBER_SIZE = 14
@@ -49,6 +50,8 @@ def number_width(text: str) -> float:
     return text_width(text, NUMBER_SIZE)
 
 
+ITEM_GAP = 10.0
+"""Across the flow: the least space between two nodes (or bends) of a layer, beyond their rooms."""
 PAIR_GAP = 20.0
 """Between the numbers of two neighbouring wires (at the default size): about twice the space inside one
 wire's pair, where the wire runs."""
@@ -83,8 +86,9 @@ class Sizes:
         if lr:
             cap, gap = self.number * 0.78, PAIR_GAP * self.number / NUMBER_SIZE
             return Metrics(self.number_width, label_pad=14.0, value_at=-5.0, grad_at=4.0 + cap, pair_gap=gap,
-                           lane=(cap + 5.0) + (4.0 + cap) + gap)
-        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8, pair_gap=PAIR_GAP * self.number / NUMBER_SIZE)
+                           lane=(cap + 5.0) + (4.0 + cap) + gap, gap=ITEM_GAP, whole=False)
+        return Metrics(lambda _: 0.0, min_label=2 * self.line + 8, pair_gap=PAIR_GAP * self.number / NUMBER_SIZE,
+                       gap=ITEM_GAP, whole=False)
 
 
 @dataclass
@@ -190,13 +194,11 @@ def place(scene: Scene, layout: Layout) -> Frame:
     runs = (channel_runs(scene, column.__getitem__, depth, sizes.metrics(lr)) if scene.labelled
             else [0.0] * depth)
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
-    busiest = max((len(ws) for ws in inputs.values()), default=1)
-    spacing = max(max((2 * h for h in half_v.values()), default=0) + 18, busiest * lane + 14, 44.0)
-    rows = _Rows(layout, scene, column, lane, half_v, lanes, lr, sizes)
-    centre_v, route_v = rows.place({i: r * spacing for i, r in row.items()},
-                                   {w: [r * spacing for r in rs] for w, rs in layout.routes.items()}, depth)
-    room = {i: max(half_v[i], lanes[i] / 2) for i in centre_v}
-    centre_v, route_v, extent_v = _across(centre_v, route_v, room, lane, 18 if scene.clusters else 0)
+    # LR: a cluster's label sits above its last gate; TB: beside it, where it needs room across.
+    label_room = {} if lr else {max(cl.members): text_width(cl.label, sizes.small) + 8 + 6 for cl in scene.clusters}
+    centre_v, route_v = _rows(scene, layout, column, row, lane, half_v, sizes.metrics(lr), label_room)
+    extent_v = max(max((v + max(half_v[i], lanes[i] / 2) for i, v in centre_v.items()), default=0),
+                   max((v + lane / 2 for vs in route_v.values() for v in vs), default=0)) + MARGIN
     fans = _fans(scene, column, centre_v, route_v, lane, depth)
     centre_u, extent_u = _along(column_half, runs, fans)
     return Frame(lr, sizes, shapes, half_u, column, inputs, lane, column_half, runs, centre_u, centre_v, route_v,
@@ -262,18 +264,6 @@ def _along(column_half: list[float], runs: list[float], fans: list[float]) -> tu
     return centre_u, u + MARGIN
 
 
-def _across(centre_v: dict[int, float], route_v: dict[tuple[int, int], tuple[float, ...]], room: dict[int, float],
-            lane: float, extra: float) -> tuple[dict[int, float], dict[tuple[int, int], tuple[float, ...]], float]:
-    """Everything moved down so the topmost room starts at MARGIN (+ ``extra`` for cluster labels); the extent."""
-    top = max(max((room[i] - v for i, v in centre_v.items()), default=0),
-              max((lane / 2 - v for vs in route_v.values() for v in vs), default=0)) + MARGIN + extra
-    centre_v = {i: v + top for i, v in centre_v.items()}
-    route_v = {w: tuple(v + top for v in vs) for w, vs in route_v.items()}
-    extent_v = max(max((centre_v[i] + room[i] for i in centre_v), default=0),
-                   max((v + lane / 2 for vs in route_v.values() for v in vs), default=0)) + MARGIN
-    return centre_v, route_v, extent_v
-
-
 def _lane(scene: Scene, lr: bool, sizes: Sizes) -> float:
     """How thick a wire's lane is across the flow: its two numbers, one above the other (LR) or side by side."""
     if not scene.labelled:
@@ -285,83 +275,56 @@ def _lane(scene: Scene, lr: bool, sizes: Sizes) -> float:
             + sizes.metrics(lr).pair_gap)
 
 
-Key = int | tuple[tuple[int, int], int]
-"""A row item: a node id, or (long wire, index of its bend)."""
+Link = tuple[Hashable, Hashable, int]
 
 
-class _Rows:
-    """Vertical centres in points: the layout's rows, then, layer by layer from the output back, each node
-    with a single consumer moved onto the lane of its wire (an input drawn straight into its gate), as close
-    as the room its own numbers need allows."""
+def _rows(scene: Scene, layout: Layout, column: dict[int, int], row: dict[int, float], lane: float,
+          half_v: dict[int, float], metrics: Metrics,
+          label_room: dict[int, float]) -> tuple[dict[int, float], dict[Wire, tuple[float, ...]]]:
+    """Vertical centres in points from the shared placement (``graphstep.placement.Rows``): each layer in the
+    layout's order, untangled where two inputs of one gate would cross, stacked, then swept so each gate's
+    ports line up with what feeds it and each input with its gate. A composite's dashed box keeps room from
+    anything outside it (and beside its last gate, for its label when drawn top to bottom)."""
+    items, links = _items(scene, layout, column, row, lane, half_v)
+    columns: list[list[Item]] = [[] for _ in range(max(column.values()) + 1)]
+    for item in items.values():
+        columns[item.layer].append(item)
+    group: dict[Hashable, int] = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
+    after: dict[Hashable, float] = {key: room for key, room in label_room.items()}
 
-    def __init__(self, layout: Layout, scene: Scene, column: dict[int, int], lane: float, half_v: dict[int, float],
-                 lanes: dict[int, float], lr: bool, sizes: Sizes) -> None:
-        self.column, self.lane, self.half_v, self.lanes = column, lane, half_v, lanes
-        self.consumers: dict[int, list[SceneWire]] = {}
-        for wire in scene.wires:
-            self.consumers.setdefault(wire.source, []).append(wire)
-        self.n_inputs = {i: lanes[i] / lane for i in lanes}
-        self.group = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
-        self.anchor = {m: max(cluster.members) for cluster in scene.clusters for m in cluster.members}
-        # LR: a cluster's label sits above its last gate; TB: beside it, where it needs room across.
-        self.label_room = {} if lr else {max(cl.members): text_width(cl.label, sizes.small) + 8 + 6
-                                         for cl in scene.clusters}
-        self.source_col = {w.end: column[w.source] for w in scene.wires if w.end in layout.routes}
-        self.v: dict[int, float] = {}
-        self.routes: dict[tuple[int, int], list[float]] = {}
+    def extra(a: Item, b: Item) -> float:
+        """Around a composite's dashed box, and after the gate its label sits beside."""
+        return (22.0 if group.get(a.key) != group.get(b.key) else 0.0) + after.get(a.key, 0.0)
 
-    def place(self, v: dict[int, float], routes: dict[tuple[int, int], list[float]],
-              depth: int) -> tuple[dict[int, float], dict[tuple[int, int], tuple[float, ...]]]:
-        self.v, self.routes = v, routes
-        nodes_at: dict[int, list[int]] = {}
-        for i, c in self.column.items():
-            nodes_at.setdefault(c, []).append(i)
-        routes_at: dict[int, list[tuple[tuple[int, int], int]]] = {}
-        for w, rs in routes.items():
-            for j in range(len(rs)):
-                routes_at.setdefault(self.source_col[w] + 1 + j, []).append((w, j))
-        for k in range(depth - 1, -1, -1):
-            items: list[tuple[float, float, Key]] = []  # (current v, half room, key)
-            for i in nodes_at.get(k, ()):
-                items.append((v[i], max(self.half_v[i], self.lanes[i] / 2), i))
-            for w, j in routes_at.get(k, ()):
-                items.append((routes[w][j], self.lane / 2, (w, j)))
-            self.settle(items, k)
-        return v, {w: tuple(rs) for w, rs in routes.items()}
+    rows = Rows(columns, metrics, links, extra, keep_order=True)
+    rows.untangle()
+    rows.stack()
+    top = MARGIN + (18 if scene.clusters else 0)
+    found = {key: v + top for key, v in rows.settle().items()}
+    routes = {w: tuple(found[(w, j)] for j in range(len(vs))) for w, vs in layout.routes.items() if (w, 0) in found}
+    return {i: found[i] for i in column}, routes
 
-    def settle(self, items: list[tuple[float, float, Key]], k: int) -> None:
-        wanted = [self.wanted(current, key, k) for current, _, key in items]
-        order = sorted(range(len(items)), key=lambda i: (wanted[i], items[i][0]))
-        items, wanted = [items[i] for i in order], [wanted[i] for i in order]
-        for (_, _, key), value in zip(items, spaced(wanted, self.gaps(items)), strict=True):
-            if isinstance(key, int):
-                self.v[key] = value
-            else:
-                route_key, j = key
-                self.routes[route_key][j] = value
 
-    def gaps(self, items: list[tuple[float, float, Key]]) -> list[float]:
-        """A cluster's dashed box needs room between its members and anything outside it."""
-        home = [self.group.get(key) if isinstance(key, int) else None for _, _, key in items]
-        return [0.0] + [items[i - 1][1] + items[i][1] + 10 + (22 if home[i - 1] != home[i] else 0)
-                        + (self.label_room.get(key, 0.0) if isinstance(key := items[i - 1][2], int) else 0.0)
-                        for i in range(1, len(items))]
-
-    def wanted(self, current: float, key: Key, k: int) -> float:
-        v, lane = self.v, self.lane
-        if not isinstance(key, int):
-            (consumer, position), j = key
-            rs = self.routes[(consumer, position)]
-            if j + 1 < len(rs):
-                return rs[j + 1]
-            return v[consumer] + lane_offset(position, round(self.n_inputs[consumer]), lane)
-        if key in self.anchor and self.anchor[key] != key:
-            # A composite's chain lines up with its last gate, so its dashed box is one clean band.
-            return v[self.anchor[key]]
-        out = self.consumers.get(key, [])
-        if len(out) == 1 and self.column[out[0].target] == k + 1:
-            target = out[0].target
-            if target == SINK:
-                return v[target]
-            return v[target] + lane_offset(out[0].position, round(self.n_inputs[target]), lane)
-        return current
+def _items(scene: Scene, layout: Layout, column: dict[int, int], row: dict[int, float], lane: float,
+           half_v: dict[int, float]) -> tuple[dict[Hashable, Item], list[Link]]:
+    """What each layer holds: the nodes (as much room as their shape or their lanes), in the layout's order,
+    and the bends of long wires; and each hop of every wire."""
+    count: dict[int, int] = {}
+    for wire in scene.wires:
+        count[wire.target] = count.get(wire.target, 0) + 1
+    items: dict[Hashable, Item] = {}
+    for i, k in column.items():
+        n = count.get(i, 0)
+        room = max(half_v[i], n * lane / 2)
+        ports = (0.0,) if i == SINK else tuple(lane_offset(p, n, lane) for p in range(n))
+        items[i] = Item(i, k, room, room, ports, order=row[i])
+    links: list[Link] = []
+    for wire in scene.wires:
+        previous: Hashable = wire.source
+        for j, r in enumerate(layout.routes.get(wire.end, ())):
+            key = (wire.end, j)
+            items[key] = Item(key, column[wire.source] + 1 + j, lane / 2, lane / 2, (0.0,), order=r)
+            links.append((previous, key, 0))
+            previous = key
+        links.append((previous, wire.target, 0 if wire.target == SINK else wire.position))
+    return items, links

@@ -104,7 +104,7 @@ class Renderer:
     @cached_property
     def scenes(self) -> Scenes:
         """Every number's text is formatted once; each frame only decides what is known and highlighted."""
-        return Scenes(self.graph, self.trace, self.options, typeset=True)
+        return Scenes(self.graph, self.trace, self.options, typeset=True, lang=self.lang)
 
     def scene(self, step: int | None = None, tables: bool = False) -> Scene:
         return self.scenes.at(step, tables)

@@ -22,6 +22,12 @@ MESSAGES: dict[str, str] = {
     "steps.warn_nan": "the result is not a number (nan)",
     "steps.forward_phase": "forward",
     "steps.backward_phase": "backward",
+    # --- numbers (graphstep.numbers): an array told by its shape and min, mean and max; on a wire, its mean (μ)
+    "numbers.stats": "[{shape}: min {low}, mean {mean}, max {high}]",
+    "numbers.empty": "[{shape}: empty]",
+    "numbers.scalar": "scalar",
+    "numbers.compact": "{shape} μ{mean}",
+    "numbers.compact_empty": "empty",
     # --- the terminal app
     "app.key_next": "next step",
     "app.key_prev": "previous step",

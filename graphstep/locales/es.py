@@ -21,6 +21,12 @@ MESSAGES: dict[str, str] = {
     "steps.warn_nan": "el resultado no es un número (nan)",
     "steps.forward_phase": "hacia adelante",
     "steps.backward_phase": "hacia atrás",
+    # --- numbers (graphstep.numbers): an array told by its shape and min, mean and max; on a wire, its mean (μ)
+    "numbers.stats": "[{shape}: mín {low}, media {mean}, máx {high}]",
+    "numbers.empty": "[{shape}: vacío]",
+    "numbers.scalar": "escalar",
+    "numbers.compact": "{shape} μ{mean}",
+    "numbers.compact_empty": "vacío",
     # --- the terminal app
     "app.key_next": "paso siguiente",
     "app.key_prev": "paso anterior",
