@@ -130,3 +130,23 @@ def test_matrix_products_have_a_work_budget(capsys: Any, formula: str) -> None:
     code, _, err = _run(capsys, "eval", formula)
     assert code == 2 and "multiply-adds" in err
     assert time.perf_counter() - start < 5
+
+
+def test_the_time_budget_outlasts_a_swallowed_alarm() -> None:
+    """sympy has bare ``except:`` clauses: one TimeUp swallowed must not let symbolic work run on unbounded."""
+    from graphstep.checking.gradients import TimeUp, time_budget
+
+    def busy(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+
+    swallowed = False
+    start = time.perf_counter()
+    with pytest.raises(TimeUp), time_budget(0.05):
+        try:
+            busy(5)
+        except BaseException:  # what a library's bare except does
+            swallowed = True
+        busy(5)
+    assert swallowed and time.perf_counter() - start < 2.5

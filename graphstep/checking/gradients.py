@@ -178,8 +178,8 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
     expression = None
     # Symbolic work can grow exponentially with a formula's depth (x^x^x^x, a long chain with forks): it
     # gets a time budget; what is not done by then is reported as skipped, and the other methods still are.
-    with time_budget(symbolic_seconds):
-        try:
+    try:  # outside the block: the budget may also run out as the block ends
+        with time_budget(symbolic_seconds):
             built, symbols = to_sympy(graph)
             formula_text(built)  # printed below: printing is symbolic work too
             expression = built
@@ -188,8 +188,8 @@ def compare(graph: Graph, values: Mapping[str, float] | None = None, step: float
                 derivative, value = symbolic_gradient(expression, symbols, inputs, name, simplify, at)
                 formula_text(derivative)
                 symbolic[name] = derivative, value
-        except TimeUp:
-            pass
+    except TimeUp:
+        pass
     rows = []
     for name in graph.inputs:
         automatic = float(trace.grad(name))
@@ -221,16 +221,24 @@ def time_budget(seconds: float) -> Iterator[None]:
         yield
         return
 
+    ended = False
+
     def expire(signum: int, frame: Any) -> None:
-        raise TimeUp
+        if not ended:
+            raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Then again every 0.1 s: a library's bare ``except:`` that swallows one TimeUp does not get to run on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     try:
         yield
     finally:
+        ended = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+RETRY_SECONDS = 0.1
 
 
 def symbolic_gradient(expression: Any, symbols: Mapping[str, Any], inputs: Mapping[str, float], name: str,
