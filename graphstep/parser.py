@@ -183,8 +183,8 @@ class Parser:
         if existing is not None:
             self.redefined(name_token)
         node = self.nodes[value.id]
-        if node[3] is None and node[1] != INPUT:  # (name, op)
-            self.nodes[value.id] = _new(Node, (node[0], node[1], node[2], name, node[4], node[5], node[6], node[7]))
+        if node.name is None and node.op != INPUT:
+            self.nodes[value.id] = _new(Node, (*node[:3], name, *node[4:]))
         else:
             self.aliases[name] = value.id
         self.scope[name] = value

@@ -167,17 +167,14 @@ class Trace:
         bundle = {"text/plain": repr(self)} if wanted("text/plain") else {}
         if self.sent is None:
             return bundle
-        try:
-            if wanted("text/html"):
-                from graphstep.export.notebook import player_html
+        if wanted("text/html"):
+            from graphstep.export.notebook import player_html
 
-                bundle["text/html"] = player_html(self)
-            elif wanted("image/svg+xml"):
-                from graphstep.export import trace_svg
+            bundle["text/html"] = player_html(self)
+        elif wanted("image/svg+xml"):
+            from graphstep.export import trace_svg
 
-                bundle["image/svg+xml"] = trace_svg(self)
-        except ImportError:  # pragma: no cover - the export package is part of graphstep
-            pass
+            bundle["image/svg+xml"] = trace_svg(self)
         return bundle
 
     # --- steps ---------------------------------------------------------------------------------------------

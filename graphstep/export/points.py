@@ -195,7 +195,8 @@ def place(scene: Scene, layout: Layout) -> Frame:
             else [0.0] * depth)
     lanes = {i: len(inputs.get(i, ())) * lane for i in row}
     # LR: a cluster's label sits above its last gate; TB: beside it, where it needs room across.
-    label_room = {} if lr else {max(cl.members): text_width(cl.label, sizes.small) + 8 + 6 for cl in scene.clusters}
+    label_room: dict[Hashable, float] = ({} if lr else {max(cl.members): text_width(cl.label, sizes.small) + 8 + 6
+                                                       for cl in scene.clusters})
     centre_v, route_v = _rows(scene, layout, column, row, lane, half_v, sizes.metrics(lr), label_room)
     extent_v = max(max((v + max(half_v[i], lanes[i] / 2) for i, v in centre_v.items()), default=0),
                    max((v + lane / 2 for vs in route_v.values() for v in vs), default=0)) + MARGIN
@@ -280,7 +281,7 @@ Link = tuple[Hashable, Hashable, int]
 
 def _rows(scene: Scene, layout: Layout, column: dict[int, int], row: dict[int, float], lane: float,
           half_v: dict[int, float], metrics: Metrics,
-          label_room: dict[int, float]) -> tuple[dict[int, float], dict[Wire, tuple[float, ...]]]:
+          label_room: dict[Hashable, float]) -> tuple[dict[int, float], dict[Wire, tuple[float, ...]]]:
     """Vertical centres in points from the shared placement (``graphstep.placement.Rows``): each layer in the
     layout's order, untangled where two inputs of one gate would cross, stacked, then swept so each gate's
     ports line up with what feeds it and each input with its gate. A composite's dashed box keeps room from
@@ -290,11 +291,10 @@ def _rows(scene: Scene, layout: Layout, column: dict[int, int], row: dict[int, f
     for item in items.values():
         columns[item.layer].append(item)
     group: dict[Hashable, int] = {m: cluster.group for cluster in scene.clusters for m in cluster.members}
-    after: dict[Hashable, float] = {key: room for key, room in label_room.items()}
 
     def extra(a: Item, b: Item) -> float:
         """Around a composite's dashed box, and after the gate its label sits beside."""
-        return (22.0 if group.get(a.key) != group.get(b.key) else 0.0) + after.get(a.key, 0.0)
+        return (22.0 if group.get(a.key) != group.get(b.key) else 0.0) + label_room.get(a.key, 0.0)
 
     rows = Rows(columns, metrics, links, extra, keep_order=True)
     rows.untangle()
