@@ -71,11 +71,10 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
     try:
         with paused_gc():
-            graph = compiled.read(source, names, CALLS, current().max_nodes or sys.maxsize)
-            if graph is not None:  # the common subset, read at C speed
-                return graph
-            bound = {*_BINDING.findall(source), *names}
-            return Parser(source, tokenize(source, bound)).program()
+            fast = compiled.read(source, names, CALLS, current().max_nodes or sys.maxsize)  # the common subset
+            if fast is not None:
+                return fast
+            return Parser(source, tokenize(source, {*_BINDING.findall(source), *names})).program()
     except RecursionError:
         raise SourceError("error.too_deep", source, 0, None, depth=MAX_DEPTH) from None
     finally:
