@@ -230,7 +230,12 @@ def _read(path: Path) -> str:
     from graphstep.files import decode, read_bytes
 
     shown_name = shown(path.name)
-    return decode(read_bytes(path, MAX_BYTES, shown_name), shown_name)  # regular files, capped, strict UTF-8
+    try:  # regular files, capped, strict UTF-8; a link swapped in after the listing is still not followed
+        return decode(read_bytes(path, MAX_BYTES, shown_name, follow_symlinks=False), shown_name)
+    except GraphstepError as error:
+        if error.key == "file.symlink":
+            raise GraphstepError("class.symlink", file=shown_name) from None
+        raise
 
 
 def _percent(x: float) -> str:

@@ -357,6 +357,7 @@ MESSAGES: dict[str, str] = {
     "file.cannot_read": "cannot read {path}: {reason}",
     "file.folder": "{path} is a folder, not a file",
     "file.not_regular": "{path} is not a regular file (a pipe, a device or a socket): graphstep reads only regular files",
+    "file.symlink": "{path} is a symbolic link, which graphstep does not follow here",
     "file.too_large": "{path} is too large ({size} bytes; the limit is {limit})",
     "file.utf32": "{path} is UTF-32 text: save it as UTF-8",
     "file.utf16": "{path} is UTF-16 text: save it as UTF-8",

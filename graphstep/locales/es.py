@@ -356,6 +356,7 @@ MESSAGES: dict[str, str] = {
     "file.cannot_read": "no se puede leer {path}: {reason}",
     "file.folder": "{path} es una carpeta, no un archivo",
     "file.not_regular": "{path} no es un archivo normal (una tubería, un dispositivo o un socket): graphstep solo lee archivos normales",
+    "file.symlink": "{path} es un enlace simbólico, que graphstep no sigue aquí",
     "file.too_large": "{path} es demasiado grande ({size} bytes; el límite es {limit})",
     "file.utf32": "{path} es texto UTF-32: guárdalo como UTF-8",
     "file.utf16": "{path} es texto UTF-16: guárdalo como UTF-8",
