@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from graphstep.checking.classroom import grade_class
 from graphstep.checking.planted import make_class
 from graphstep.cli import main
+from tests.conftest import run_cli
 
 EXAMPLES = Path(__file__).parent.parent / "graphstep" / "examples"
 NEURON = EXAMPLES / "exercises" / "neuron.gstep"
@@ -178,8 +180,7 @@ def test_a_submission_swapped_for_a_symlink_after_the_listing_is_not_followed(
     secret = tmp_path / "secret.txt"
     secret.write_text("? f = 0.73\n", encoding="utf-8")
     (folder / "mallory.txt").symlink_to(secret)
-    monkeypatch.setattr(Path, "is_symlink", lambda self: False)  # the listing saw a regular file
-    monkeypatch.setattr(Path, "is_file", lambda self: True)
+    monkeypatch.setattr(Path, "is_symlink", lambda self: False)  # the look before reading saw a regular file
     report = grade_class(NEURON.read_text(encoding="utf-8"), folder, name="neuron.gstep")
     mallory = next(s for s in report.submissions if s.student == "mallory")
     assert mallory.report is None and mallory.error is not None and mallory.error.key == "class.symlink"
@@ -207,3 +208,22 @@ def test_reading_without_following_links_refuses_a_link_even_past_the_first_look
     with pytest.raises(GraphstepError) as refused:
         files.read_bytes(link, 100, "link.txt", follow_symlinks=False)
     assert str(refused.value) == "link.txt is a symbolic link, which graphstep does not follow here"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_subfolder_and_a_fifo_are_named_in_the_report_never_opened(folder: Path) -> None:
+    """They used to be skipped without a word; a FIFO opened for reading would wait for a writer forever
+    (the command runs apart, with a time limit, so a hang fails the test instead of stopping the suite)."""
+    (folder / "carla").mkdir()
+    (folder / "carla" / "answers.txt").write_text("? f = 0.73\n", encoding="utf-8")
+    os.mkfifo(folder / "dan.txt")
+    english = run_cli("check", str(NEURON), str(folder), "--class", timeout=120)
+    assert english.returncode == 0, english.stderr
+    lines = english.stdout.splitlines()
+    assert lines[0].startswith("neuron.gstep: 4 students")  # neither is a student with 0 points
+    assert lines[2:4] == ["carla: a folder, not an answers file: not graded",
+                          "dan.txt: not a regular file (a pipe, a device or a socket): not graded"]
+    spanish = run_cli("check", str(NEURON), str(folder), "--class", "--lang", "es", "--json", timeout=120)
+    assert json.loads(spanish.stdout)["skipped"] == [
+        "carla: una carpeta, no un archivo de respuestas: no se califica",
+        "dan.txt: no es un archivo normal (una tubería, un dispositivo o un socket): no se califica"]

@@ -418,6 +418,8 @@ MESSAGES: dict[str, str] = {
     "class.no_submissions": "{path}: no submissions in this folder",
     "class.too_many": "{path}: {count} files; a class report reads at most {limit}",
     "class.symlink": "{file}: a symbolic link: not graded",
+    "class.skipped_folder": "{file}: a folder, not an answers file: not graded",
+    "class.skipped_special": "{file}: not a regular file (a pipe, a device or a socket): not graded",
     "class.needs_class": "{option} is for a class report: add --class (and give a folder of submissions)",
     "class.heat_title": "{file}: share of the class ({students} students) wrong at each node; most common mistake beside it",
     "class.heat_legend": "wrong:",

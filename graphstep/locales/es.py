@@ -417,6 +417,8 @@ MESSAGES: dict[str, str] = {
     "class.no_submissions": "{path}: no hay entregas en esta carpeta",
     "class.too_many": "{path}: {count} archivos; un informe de clase lee como máximo {limit}",
     "class.symlink": "{file}: un enlace simbólico: no se califica",
+    "class.skipped_folder": "{file}: una carpeta, no un archivo de respuestas: no se califica",
+    "class.skipped_special": "{file}: no es un archivo normal (una tubería, un dispositivo o un socket): no se califica",
     "class.needs_class": "{option} es para un informe de clase: añade --class (y da una carpeta de entregas)",
     "class.heat_title": "{file}: parte de la clase ({students} estudiantes) que falla en cada nodo; al lado, el error más común",
     "class.heat_legend": "fallan:",
