@@ -132,7 +132,9 @@ def _to_numpy(value: Any) -> Any:
     module = type(value).__module__
     numpy = _numpy()
     if module.startswith("dask."):
-        value = value.compute()
+        from graphstep.daskio import compute
+
+        (value,) = compute(value)
         if isinstance(value, numpy.ndarray):
             return value
     if module.startswith("torch"):
