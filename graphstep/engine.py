@@ -100,9 +100,11 @@ def _run_fused(graph: Graph, leaf_values: dict[int, Any], xp: Any, backend: str,
         fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
         return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
     except _fusion().Unfusable as reason:  # an op the fused path cannot write: the plain loop runs it
-        _log().debug("cannot fuse this run (%s); running the plain loop", reason)
+        log = _log()
+        log.debug("cannot fuse this run (%s); running the plain loop", reason)
     except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
-        _log().debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
+        log = _log()
+        log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
     return None
 
 

@@ -45,7 +45,7 @@ def __getattr__(name: str) -> Any:
         from graphstep.parameter import Parameter
 
         return Parameter
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(name)
 
 
 # --- reading arrays from files ------------------------------------------------------------------------
