@@ -47,6 +47,11 @@ cdef struct Tok:
     double value     # NUM: the number
 
 
+cdef struct Slot:
+    Py_ssize_t node  # the node a name stands for (parser.Parser.scope), -1 while it stands for none
+    bint defined     # bound by a statement (parser.Parser.defined_at)
+
+
 cdef struct Operand:
     bint ref         # a graph node (Ref) or a number (Const)
     Py_ssize_t id
@@ -85,6 +90,33 @@ cdef inline int _continues(Tok *t):
 cdef inline void _set(object node, Py_ssize_t index, object item):
     Py_INCREF(item)  # PyTuple_SET_ITEM takes the reference over
     PyTuple_SET_ITEM(node, index, item)
+
+
+cdef double[23] _TENS = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
+
+cdef inline bint _exact_decimal(const unsigned char *s, Py_ssize_t i, Py_ssize_t j, double *value):
+    """A plain decimal such as ``0.25`` or ``12``: at most 15 digits, no exponent. Its digits as an integer
+    and the power of ten are both exact doubles, so one IEEE division rounds it correctly, to the double
+    float() gives (Clinger's fast path); anything else is left to float()'s own conversion."""
+    cdef unsigned long long digits = 0
+    cdef int count = 0, scale = 0
+    cdef bint after_point = False
+    cdef Py_ssize_t k
+    for k in range(i, j):
+        if s[k] == b'.':
+            after_point = True
+        elif _digit(s[k]):
+            count += 1
+            if count > 15:
+                return False
+            digits = digits * 10 + (s[k] - 48)  # 48: the character 0
+            scale += after_point
+        else:  # an exponent
+            return False
+    value[0] = <double>digits / _TENS[scale]
+    return True
 
 
 cdef inline bint _simple(const unsigned char *s, Py_ssize_t j, Py_ssize_t k):
@@ -127,18 +159,19 @@ cdef class Reader:
     cdef Py_ssize_t ntoks, pos, max_nodes
     cdef int depth
     cdef list texts, nodes
-    cdef dict text_index, words, scope, aliases
-    cdef set defined
+    cdef dict text_index, words, aliases
+    cdef Slot *slots  # one per text in texts
     cdef object node_type, input_op, const_op
     cdef dict functions, right_gate, left_gate
     cdef set func_names, known, prefixes, renamed
     cdef Py_ssize_t capacity
 
     def __cinit__(self):
-        self.toks = NULL
+        self.toks, self.slots = NULL, NULL
 
     def __dealloc__(self):
         PyMem_Free(self.toks)
+        PyMem_Free(self.slots)
 
     def __init__(self, str source, tables, Py_ssize_t max_nodes):
         self.source = source
@@ -151,7 +184,7 @@ cdef class Reader:
             self.known = self.known | bound
             self.prefixes = self.prefixes | {name[:2] for name in bound}
         self.texts, self.text_index, self.words = [], {}, {}
-        self.nodes, self.scope, self.aliases, self.defined = [], {}, {}, set()
+        self.nodes, self.aliases = [], {}
         self.pos, self.depth = 0, 0
 
     # --- tokens (lexer.tokenize) ------------------------------------------------------------------------------
@@ -168,10 +201,20 @@ cdef class Reader:
         t.kind, t.op, t.start, t.end, t.text, t.value = kind, op, start, end, -1, 0.0
         return t
 
-    cdef Py_ssize_t intern(self, str text):
+    cdef Py_ssize_t intern(self, str text) except -1:
+        """The index of ``text`` among this program's names, and of its Slot."""
+        cdef Py_ssize_t n
+        cdef Slot *grown
         index = self.text_index.get(text)
         if index is None:
-            index = self.text_index[text] = len(self.texts)
+            n = len(self.texts)
+            if (n & (n - 1)) == 0:  # at 0, 1, 2, 4, 8, …: room for twice as many
+                grown = <Slot *>PyMem_Realloc(self.slots, 2 * (n + 1) * sizeof(Slot))
+                if grown == NULL:
+                    raise MemoryError()
+                self.slots = grown
+            self.slots[n].node, self.slots[n].defined = -1, False
+            index = self.text_index[text] = n
             self.texts.append(text)
         return index
 
@@ -271,6 +314,8 @@ cdef class Reader:
                     k += 1
                 j = k
         cdef Tok *t = self.push(NUM, 0, i, j)
+        if _exact_decimal(s, i, j, &t.value):
+            return j
         if j - i < 64:
             memcpy(text, s + i, j - i)
             text[j - i] = 0
@@ -369,33 +414,32 @@ cdef class Reader:
 
     cdef bint bind(self, Tok *name_token, Operand value) except -1:
         cdef tuple node
+        cdef Slot *slot = &self.slots[name_token.text]
         name = self.texts[name_token.text]
-        existing = self.scope.get(name)
         if not value.ref:  # `x = 3` binds an input, also after the formula that uses x
-            if existing is None:
+            if slot.node < 0:
                 span = (name_token.start, name_token.end)
-                self.scope[name] = self.add_node(self.input_op, (), name, value.value, span)
-            elif self.is_free_input(existing, name):
-                node = <tuple>self.nodes[existing]
-                self.nodes[existing] = self.make(node[0], node[1], node[2], node[3], value.value, node[5])
+                slot.node = self.add_node(self.input_op, (), name, value.value, span)
+            elif self.is_free_input(slot):
+                node = <tuple>self.nodes[slot.node]
+                self.nodes[slot.node] = self.make(node[0], node[1], node[2], node[3], value.value, node[5])
             else:
                 raise Fallback
-            self.defined.add(name)
+            slot.defined = True
             return False
-        if existing is not None:
+        if slot.node >= 0:
             raise Fallback
         node = <tuple>self.nodes[value.id]
         if node[3] is None and node[1] != self.input_op:
             _replace(node, 3, name)  # made by this reader and seen by no one else yet: named in place
         else:
             self.aliases[name] = value.id
-        self.scope[name] = value.id
-        self.defined.add(name)
+        slot.node, slot.defined = value.id, True
         return True
 
-    cdef bint is_free_input(self, Py_ssize_t node_id, name):
-        cdef tuple node = <tuple>self.nodes[node_id]
-        return node[1] == self.input_op and node[4] is None and name not in self.defined
+    cdef bint is_free_input(self, Slot *slot):
+        cdef tuple node = <tuple>self.nodes[slot.node]
+        return node[1] == self.input_op and node[4] is None and not slot.defined
 
     cdef Operand expression(self, int min_bp) except *:
         cdef Operand left, right
@@ -427,13 +471,13 @@ cdef class Reader:
 
     cdef Operand name(self, Tok *t) except *:
         cdef Operand o
-        text = self.texts[t.text]
-        bound = self.scope.get(text)
-        if bound is None:
+        cdef Slot *slot = &self.slots[t.text]
+        if slot.node < 0:
+            text = self.texts[t.text]
             if text == "e":  # Euler's number: e^x is exp(x) (the full parser)
                 raise Fallback
-            bound = self.scope[text] = self.add_node(self.input_op, (), text, None, (t.start, t.end))
-        o.ref, o.id, o.value, o.start, o.end = True, bound, 0.0, t.start, t.end
+            slot.node = self.add_node(self.input_op, (), text, None, (t.start, t.end))
+        o.ref, o.id, o.value, o.start, o.end = True, slot.node, 0.0, t.start, t.end
         return o
 
     cdef Operand prefix(self) except *:

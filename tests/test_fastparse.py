@@ -174,3 +174,15 @@ programs = st.lists(statements, min_size=1, max_size=6).flatmap(
 @given(programs)
 def test_random_programs_read_the_same(source: str) -> None:
     assert_same(source)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.from_regex(r"[0-9]{1,18}(\.[0-9]{0,18})?([eE][+-]?[0-9]{1,3})?", fullmatch=True),
+                 st.from_regex(r"\.[0-9]{1,18}", fullmatch=True),
+                 st.floats(min_value=0, allow_infinity=False, allow_nan=False).map(repr)))
+def test_numbers_are_read_to_the_double_float_reads(number: str) -> None:
+    """The compiled reader reads short plain decimals itself (an exact integer over an exact power of ten,
+    one correctly rounded division): the same double as float(), to the last bit."""
+    graph = read_compiled(f"x*{number}")
+    assert graph is not None
+    assert graph.nodes[-1].const.hex() == float(number).hex()
