@@ -9,8 +9,7 @@ to a fractional power makes a complex number, ties of ``max`` and signed zeros â
 :class:`Numpy` (or Python raises) and that one node is computed by the table's own rule on numpy scalars.
 Functions whose last bit depends on the math library (``exp``, ``log``, ``sin``, â€¦) always call numpy.
 
-numpy is still imported with graphstep (the step record and the table use it); a numpy-free cold start for
-scalar formulas is measured in benchmarks/bench_core.py and not done.
+numpy is imported only when a node needs it (graphstep.lazynp): ``x*y`` runs, records and prints without it.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphstep.graph import CONST, INPUT, Graph
+from graphstep.lazynp import numpy as _np
 from graphstep.ops import OPS, Op
 
 FALLBACK = (ArithmeticError, ValueError)
@@ -28,12 +28,6 @@ FALLBACK = (ArithmeticError, ValueError)
 
 class Numpy(ArithmeticError):
     """This case (a tie, a signed zero, nan) is numpy's to answer."""
-
-
-def _np() -> Any:
-    import numpy
-
-    return numpy
 
 
 def _call(name: str, x: float) -> float:

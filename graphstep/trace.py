@@ -17,12 +17,11 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
-import numpy
-
-from graphstep.backend import to_host
+from graphstep.backend import get_namespace, to_host
 from graphstep.errors import GraphstepError, Phrase
 from graphstep.gcpause import paused_gc
 from graphstep.graph import LEAVES, Graph, compared_by_identity
+from graphstep.lazynp import numpy, quiet
 from graphstep.ops import OPS, Op
 from graphstep.scalar import SUSPECT, local
 
@@ -110,7 +109,7 @@ class Trace:
         local_record: Sequence[tuple[Any, ...] | None] | None = None,
     ) -> None:
         self.graph = graph
-        self.xp = xp
+        self._xp = xp
         self.values = values
         self.node_grads = grads
         self.sent = sent
@@ -122,6 +121,13 @@ class Trace:
         """The values are Python floats from the scalar fast path (graphstep.scalar), not numpy values."""
         self.local_record = local_record
         """A float run's local derivatives, gate by gate (the steps show them; a numpy run's are recomputed)."""
+
+    @property
+    def xp(self) -> Any:
+        """The backend's array namespace (a run on Python floats names numpy: it is imported only if asked)."""
+        if self._xp is None:
+            self._xp = get_namespace(self.backend)
+        return self._xp
 
     # --- results -----------------------------------------------------------------------------------------
 
@@ -138,6 +144,8 @@ class Trace:
             raise GraphstepError("error.no_node_named", name=name, known=known)
         node = self.graph.names[name]
         grad = self.node_grads[node]
+        if grad is None and self.floats:
+            return 0.0
         if grad is None:
             return to_host(self.xp.zeros_like(self.values[node]))
         return to_host(grad)
@@ -185,7 +193,7 @@ class Trace:
         if self.sent is None:
             raise GraphstepError("error.no_step_record")
         if self.floats:
-            with numpy.errstate(all="ignore"), paused_gc():
+            with quiet(), paused_gc():
                 return float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)
         graph, values, sent, grads = self.graph, self.values, self.sent, self.node_grads
         xp = self.xp
@@ -195,7 +203,7 @@ class Trace:
         # Each gate's inputs and warnings serve its forward and its backward step: found once.
         args_of: list[tuple[Any, ...]] = [()] * len(nodes)
         warned: list[tuple[str, ...]] = [()] * len(nodes)
-        with numpy.errstate(all="ignore"), paused_gc():
+        with quiet(), paused_gc():
             for node in nodes:
                 if node.op in LEAVES:
                     continue
@@ -317,7 +325,7 @@ def float_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sen
         args = args_of[node_id] = (values[inputs[0]],) if len(inputs) == 1 else (values[inputs[0]], values[inputs[1]])
         out = values[node_id]
         if out - out != 0.0 or (op in suspects and suspects[op](args[0], args[-1], const)):  # not finite, or a kink
-            warned[node_id] = _warnings(numpy, OPS[op], args, out, const)
+            warned[node_id] = _warnings(numpy(), OPS[op], args, out, const)
         append(_new(ForwardStep, (index, node_id, args, out, warned[node_id], "forward")))
         index += 1
     output = graph.output
