@@ -158,7 +158,7 @@ cdef class Reader:
     cdef Tok *toks
     cdef Py_ssize_t ntoks, pos, max_nodes
     cdef int depth
-    cdef list texts, nodes
+    cdef list texts, nodes, ids  # ids: each node's id, one int object shared by every reference (as the full parser)
     cdef dict text_index, words, aliases
     cdef Slot *slots  # one per text in texts
     cdef object node_type, input_op, const_op
@@ -189,7 +189,7 @@ cdef class Reader:
             if len(pair) == 2 and pair.isascii():  # (a word of an ASCII source starts no other)
                 self.starts[ord(pair[0]) * 128 + ord(pair[1])] = 1
         self.texts, self.text_index, self.words = [], {}, {}
-        self.nodes, self.aliases = [], {}
+        self.nodes, self.ids, self.aliases = [], [], {}
         self.pos, self.depth = 0, 0
 
     # --- tokens (lexer.tokenize) ------------------------------------------------------------------------------
@@ -443,7 +443,7 @@ cdef class Reader:
         if node[3] is None and node[1] != self.input_op:
             _replace(node, 3, name)  # made by this reader and seen by no one else yet: named in place
         else:
-            self.aliases[name] = value.id
+            self.aliases[name] = self.ids[value.id]
         slot.node, slot.defined = value.id, True
         return True
 
@@ -551,13 +551,13 @@ cdef class Reader:
         if count == 1:
             if not first.ref:
                 raise Fallback  # a function of a constant is folded
-            return self.gate(op_name, (first.id,), None, t.start, end)
+            return self.gate(op_name, (self.ids[first.id],), None, t.start, end)
         return self.apply(op_name, first, second, t.start, end)
 
     cdef Operand binary(self, str op, Operand left, Operand right) except *:
         """``left op right``: two nodes, or a node and a number (a constant gate); folding is the full parser's."""
         if left.ref and right.ref:
-            return self.gate(op, (left.id, right.id), None, left.start, right.end)
+            return self.gate(op, (self.ids[left.id], self.ids[right.id]), None, left.start, right.end)
         if op == "div" and right.ref == False and right.value == 0.0:
             raise Fallback  # division by zero: the full parser's message
         return self.apply(op, left, right, left.start, right.end)
@@ -566,7 +566,7 @@ cdef class Reader:
         """Parser.apply for two operands, at least one a node: a constant gate where the op has one, else the
         constant becomes a ``const`` node."""
         if left.ref and right.ref:
-            return self.gate(op, (left.id, right.id), None, start, end)
+            return self.gate(op, (self.ids[left.id], self.ids[right.id]), None, start, end)
         if not left.ref and not right.ref:
             raise Fallback  # folding
         if op == "div" and not right.ref and right.value == 0.0:
@@ -574,10 +574,10 @@ cdef class Reader:
         gate = (self.right_gate if left.ref else self.left_gate).get(op)
         if gate is not None:
             if left.ref:
-                return self.gate(gate, (left.id,), -right.value if op == "sub" else right.value, start, end)
-            return self.gate(gate, (right.id,), left.value, start, end)
+                return self.gate(gate, (self.ids[left.id],), -right.value if op == "sub" else right.value, start, end)
+            return self.gate(gate, (self.ids[right.id],), left.value, start, end)
         cdef Py_ssize_t a = self.materialize(left), b = self.materialize(right)
-        return self.gate(op, (a, b), None, start, end)
+        return self.gate(op, (self.ids[a], self.ids[b]), None, start, end)
 
     # --- nodes ------------------------------------------------------------------------------------------------
 
@@ -590,7 +590,9 @@ cdef class Reader:
         cdef Py_ssize_t node_id = len(self.nodes)
         if node_id >= self.max_nodes:
             raise Fallback  # the node limit's message is the full parser's
-        self.nodes.append(self.make(node_id, op, inputs, name, constant, span))
+        key = node_id
+        self.ids.append(key)
+        self.nodes.append(self.make(key, op, inputs, name, constant, span))
         return node_id
 
     cdef Py_ssize_t materialize(self, Operand o) except -1:

@@ -186,3 +186,14 @@ def test_numbers_are_read_to_the_double_float_reads(number: str) -> None:
     graph = read_compiled(f"x*{number}")
     assert graph is not None
     assert graph.nodes[-1].const.hex() == float(number).hex()
+
+
+def test_a_node_id_is_one_object_for_all_its_references() -> None:
+    """As in the full parser: a gate's inputs hold the very int of the node's id (no copy per reference,
+    which costs memory and scatters a big graph's ids; the step record reads them all)."""
+    many = " + ".join(f"v{i}" for i in range(300))  # ids past 256 (smaller ints are shared by Python anyway)
+    graph = read_compiled(f"g = {many}\nh = relu(g)\nf = h*h + h + max(h, g) + 2*g")
+    assert graph is not None
+    for node in graph.nodes:
+        assert all(i is graph.nodes[i].id for i in node.inputs)
+    assert graph.names["h"] is graph.nodes[graph.names["h"]].id
