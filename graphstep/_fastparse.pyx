@@ -590,7 +590,7 @@ cdef class Reader:
         cdef Py_ssize_t node_id = len(self.nodes)
         if node_id >= self.max_nodes:
             raise Fallback  # the node limit's message is the full parser's
-        key = node_id
+        cdef object key = node_id  # (typed: Cython would keep a C integer and box it at each use)
         self.ids.append(key)
         self.nodes.append(self.make(key, op, inputs, name, constant, span))
         return node_id
