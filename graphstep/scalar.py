@@ -118,15 +118,17 @@ RULES: dict[str, tuple[Forward, Local]] = {
 }
 """Each op's forward and local derivative on floats, the same expressions as graphstep.ops."""
 
-SUSPECT: dict[str, Callable[[float, float, Any], bool]] = {
+SUSPECT: dict[str, Callable[[Any, Any, Any], Any]] = {
     "div": lambda x, y, c: y == 0.0, "rdiv_const": lambda x, y, c: x == 0.0,
-    "log": lambda x, y, c: not x > 0.0, "sqrt": lambda x, y, c: not x > 0.0,
+    "log": lambda x, y, c: x <= 0.0, "sqrt": lambda x, y, c: x <= 0.0,
     "relu": lambda x, y, c: x == 0.0, "abs": lambda x, y, c: x == 0.0,
     "max": lambda x, y, c: x == y, "min": lambda x, y, c: x == y,
     "max_const": lambda x, y, c: x == c, "min_const": lambda x, y, c: x == c,
 }
 """For each op with a warning (graphstep.ops): the inputs where it may be due (a finite result of the other
-ops needs none). Where this says no, the op's own check would find nothing."""
+ops needs none). Where this says no, the op's own check would find nothing (a nan input makes a nan result,
+which is looked at anyway). Elementwise: the step record asks it about many gates at once, on arrays of
+their first inputs ``x``, second inputs ``y`` (``x`` again for one input) and constants ``c``."""
 
 
 def applicable(graph: Graph, leaves: dict[int, Any]) -> bool:

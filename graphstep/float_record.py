@@ -1,0 +1,130 @@
+"""The step list of a run on Python floats (graphstep.scalar), built from the run's own lists.
+
+The same steps :attr:`graphstep.trace.Trace.steps` derives for any run, found column by column: the gates'
+ids, inputs, values, gradients and contributions are lists the run already holds or ``map`` reads off them,
+and each step is made by ``map`` over ``zip``-ped columns, with no Python loop per step (a step made one by
+one in a loop cost more than the run that computed it). A warning is looked for only where a number says
+one may be due: at an op that has one (graphstep.scalar.SUSPECT says at which inputs), or a result that is
+not finite.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import chain, compress, count, repeat
+from operator import is_not, itemgetter, sub
+from typing import Any
+
+import numpy
+
+from graphstep.graph import Graph
+from graphstep.ops import OPS
+from graphstep.scalar import SUSPECT, local
+from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, _new, _warnings
+
+_ID, _OP, _INPUTS, _CONST = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(4)
+_FIRST, _LAST = itemgetter(0), itemgetter(-1)
+
+
+def float_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sent: Sequence[tuple[Any, ...] | None],
+                locals_: Sequence[tuple[Any, ...] | None] | None = None) -> tuple[Step, ...]:
+    """Forward steps in topological order, the seed, then the backward steps from the output down (each
+    node's accumulation, where several contributions reach it, just before its own backward step).
+    ``locals_``: the run's local derivatives gate by gate (found again here when the run kept none)."""
+    nodes = graph.nodes
+    gates = list(compress(nodes, map(_INPUTS, nodes)))  # the nodes with inputs, in topological order
+    ids = list(map(_ID, gates))
+    inputs = list(map(_INPUTS, gates))
+    outs = list(map(values.__getitem__, ids))
+    args: list[tuple[float, ...]] = [(values[i[0]],) if len(i) == 1 else (values[i[0]], values[i[1]]) for i in inputs]
+    warned = _forward_warnings(gates, args, outs)
+    forward = map(_new, repeat(ForwardStep), zip(count(), ids, args, outs, warned, repeat("forward")))
+    output = graph.output
+    seed = SeedStep(len(ids), output, grads[output])
+    cut = bisect_right(ids, output)  # the gates up to the output: only they may send a gradient back
+    found: Any = locals_
+    if found is None:
+        found = {node_id: local(op, given, out, const)
+                 for (node_id, op, _inputs, _name, const, *_), given, out in zip(gates[:cut], args, outs)
+                 if grads[node_id] is not None}
+    backward = _backward_steps((ids[:cut], inputs[:cut], warned[:cut]), grads, sent, found, (output, len(ids) + 1))
+    return tuple(chain(forward, (seed,), backward))
+
+
+def _forward_warnings(gates: list[Any], args: list[tuple[float, ...]], outs: list[float]) -> list[tuple[str, ...]]:
+    """Each gate's forward warnings (mostly the shared empty tuple): asked where a result is not finite, and
+    where graphstep.scalar.SUSPECT says the inputs of a gate whose op has a warning may call for one (it
+    answers for all the gates of an op at once, on arrays of their inputs)."""
+    warned: list[tuple[str, ...]] = [()] * len(gates)
+    look = set(numpy.flatnonzero(~numpy.isfinite(numpy.fromiter(outs, dtype=float, count=len(outs)))).tolist())
+    ops = list(map(_OP, gates))
+    present = SUSPECT.keys() & set(ops)
+    by_op = numpy.array(ops, dtype=object) if present else None
+    for name in present:
+        at = numpy.flatnonzero(by_op == name)
+        positions = at.tolist()
+        given = list(map(args.__getitem__, positions))
+        x = numpy.fromiter(map(_FIRST, given), dtype=float, count=len(given))
+        y = x if len(given[0]) == 1 else numpy.fromiter(map(_LAST, given), dtype=float, count=len(given))
+        c = numpy.array(list(map(_CONST, map(gates.__getitem__, positions)))) if name.endswith("_const") else None
+        look.update(at[numpy.asarray(SUSPECT[name](x, y, c), dtype=bool)].tolist())
+    for k in look:
+        _id, op, _inputs, _name, const = gates[k][:5]
+        warned[k] = _warnings(numpy, OPS[op], args[k], outs[k], const)
+    return warned
+
+
+def _backward_steps(gates: tuple[list[int], list[tuple[int, ...]], list[tuple[str, ...]]], grads: Sequence[Any],
+                    sent: Sequence[Any], locals_: Any, where: tuple[int, int]) -> Iterable[Step]:
+    """The steps after the seed for the gates up to the output (their ids, inputs and warnings, ascending);
+    ``where``: the output's id and the first backward step's index."""
+    ids, inputs, warned = gates
+    output, start = where
+    reached = len(grads) - grads.count(None)  # the output, and each node a gate sent a gradient to
+    if reached <= output:  # a node up to the output has no gradient: the gates among those send nothing back
+        sending = list(map(is_not, map(grads.__getitem__, ids), repeat(None)))
+        ids, inputs = list(compress(ids, sending)), list(compress(inputs, sending))
+        warned = list(compress(warned, sending))
+    ids.reverse()  # from the output down
+    inputs.reverse()
+    warned.reverse()
+    contributions = list(map(sent.__getitem__, ids))
+    edges = [((i[0], c[0]),) if len(i) == 1 else ((i[0], c[0]), (i[1], c[1])) for i, c in zip(inputs, contributions)]
+    # A node summed several contributions when there are more wires than nodes they reached (the output has
+    # a gradient and is no gate's input).
+    several = sum(map(len, inputs)) > reached - 1
+    summed = _arrivals(ids, inputs, contributions) if several else {}
+    rows = (ids, map(grads.__getitem__, ids), map(locals_.__getitem__, ids), edges, warned, repeat("backward"))
+    if not summed:
+        return map(_new, repeat(BackwardStep), zip(count(start), *rows))
+    # Each step's index is its rank from the output down, both kinds counted (found by bisection).
+    sums = sorted(summed)
+    backward = map(_new, repeat(BackwardStep), zip(
+        map(sub, count(start + len(sums)), map(bisect_left, repeat(sums), ids)), *rows))
+    sums_down = sums[::-1]
+    gate_ids = ids[::-1]
+    accumulations = map(_new, repeat(AccumulateStep), zip(
+        map(sub, count(start + len(ids)), map(bisect_right, repeat(gate_ids), sums_down)),
+        sums_down, map(summed.__getitem__, sums_down), map(grads.__getitem__, sums_down), repeat(()),
+        repeat("backward")))
+    return sorted(chain(backward, accumulations), key=_ID)
+
+
+def _arrivals(ids: list[int], inputs: list[tuple[int, ...]],
+              contributions: list[tuple[Any, ...]]) -> dict[int, tuple[tuple[int, int, Any], ...]]:
+    """For each node that several contributions reach: (consumer id, input position, contribution) for each,
+    in the consumers' order (the gates come from the output down)."""
+    sources = numpy.fromiter(chain.from_iterable(inputs), dtype=numpy.intp)
+    counts = numpy.bincount(sources)
+    arity = numpy.fromiter(map(len, inputs), dtype=numpy.intp, count=len(inputs))
+    consumer = numpy.repeat(numpy.asarray(ids, dtype=numpy.intp), arity)
+    position = numpy.arange(len(sources)) - numpy.repeat(numpy.cumsum(arity) - arity, arity)
+    at = numpy.flatnonzero(counts[sources] > 1)
+    at = at[numpy.lexsort((position[at], consumer[at], sources[at]))]  # by source, then consumer, then position
+    flat = list(chain.from_iterable(contributions))
+    parts = list(zip(consumer[at].tolist(), position[at].tolist(), map(flat.__getitem__, at.tolist())))
+    nodes = numpy.flatnonzero(counts > 1)
+    ends = numpy.cumsum(counts[nodes])
+    groups = map(parts.__getitem__, map(slice, (ends - counts[nodes]).tolist(), ends.tolist()))
+    return dict(zip(nodes.tolist(), map(tuple, groups)))
