@@ -193,6 +193,17 @@ def test_the_benchmark_shapes_step_as_before(shape: str) -> None:
     assert check(run(graphstep.parse(source), values)) > 1_500
 
 
+@pytest.mark.parametrize("source", [
+    "f = x; x = 2",  # no gate at all: the seed alone
+    "y = 2*x; f = x; x = 1",  # a gate the output does not read
+    "f = x*x; x = 3",  # one gate reads a node twice
+    "a = x + 1; f = a * a + a; b = f * 2; x = 0.5",  # fan-out, and a gate after the output
+    "f = relu(x) + log(y) + 1/z + sqrt(w); x = 0; y = 0; z = 0; w = 0",  # warnings on the way
+])
+def test_small_corners_step_as_before(source: str) -> None:
+    assert check(graphstep.parse(source).run()) >= 1
+
+
 def test_the_reference_sees_a_changed_step() -> None:
     trace = graphstep.parse("q = x + y; f = q*q + q*x + x; x = 1.5; y = -0.25").run()
     steps = list(trace.steps)
