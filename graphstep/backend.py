@@ -129,7 +129,9 @@ def to_host(value: Any) -> Any:
 def _to_numpy(value: Any) -> Any:
     module = type(value).__module__
     if module.startswith("dask."):
-        value = value.compute()
+        from graphstep.daskio import compute
+
+        (value,) = compute(value)
         if isinstance(value, numpy.ndarray):
             return value
     if module.startswith("torch"):

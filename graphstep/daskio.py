@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -174,9 +176,26 @@ def compute(*values: Any) -> list[Any]:
 
     lazy = [i for i, v in enumerate(values) if type(v).__module__.startswith("dask.")]
     done = list(values)
-    for i, result in zip(lazy, dask.compute(*(values[i] for i in lazy))):
+    with quiet_numpy():
+        computed = dask.compute(*(values[i] for i in lazy))
+    for i, result in zip(lazy, computed):
         done[i] = result
     return done
+
+
+@contextmanager
+def quiet_numpy() -> Iterator[None]:
+    """numpy's floating-point warnings (log of 0, 1/0, overflow) silenced while Dask computes: the trace's
+    steps already say so in words. numpy's errstate is a context variable, which Dask's worker threads (an
+    in-process cluster's workers; older Dask's local pool too) do not inherit, so their warnings are filtered
+    as well (Python's warning filters are the whole process's)."""
+    with numpy.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", NUMPY_FLOATING, RuntimeWarning)
+        yield
+
+
+NUMPY_FLOATING = r"(divide by zero|overflow|underflow|invalid value) encountered in "
+"""The start of numpy's floating-point warnings (numpy.errstate's divide, over, under and invalid)."""
 
 
 # --- writing arrays chunk by chunk -----------------------------------------------------------------------

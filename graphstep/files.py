@@ -9,6 +9,7 @@ Messages name the file but never quote what is in it.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from pathlib import Path
@@ -17,21 +18,24 @@ from graphstep.errors import GraphstepError
 from graphstep.limits import LimitError, current
 
 
-def read_bytes(path: str | Path, max_bytes: int, shown: str | None = None, truncate: bool = False) -> bytes:
+def read_bytes(path: str | Path, max_bytes: int, shown: str | None = None, truncate: bool = False,
+               follow_symlinks: bool = True) -> bytes:
     """The bytes of the regular file ``path``; a clear :class:`GraphstepError` for anything else.
-    A file larger than ``max_bytes`` is refused, or with ``truncate`` only its first ``max_bytes`` are read."""
+    A file larger than ``max_bytes`` is refused, or with ``truncate`` only its first ``max_bytes`` are read.
+    Without ``follow_symlinks`` a symbolic link is refused (``file.symlink``), also one swapped in for the
+    file after the caller listed it: the file is opened with O_NOFOLLOW where the system has it."""
     shown = str(path) if shown is None else shown
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, ValueError):  # ValueError: a NUL byte in the name
-        raise GraphstepError("file.not_found", path=shown) from None
-    except OSError as error:
-        raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
+    info = _stat(path, shown, follow_symlinks)
+    if stat.S_ISLNK(info.st_mode):
+        raise GraphstepError("file.symlink", path=shown)
     _check_regular(info.st_mode, shown)
+    # O_NONBLOCK: a FIFO swapped in after the check above does not hang the open.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        # O_NONBLOCK: a FIFO swapped in after the check above does not hang the open.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, flags if follow_symlinks else flags | getattr(os, "O_NOFOLLOW", 0))
     except OSError as error:
+        if not follow_symlinks and error.errno in (errno.ELOOP, errno.EMLINK):  # EMLINK: the BSDs' answer
+            raise GraphstepError("file.symlink", path=shown) from None
         raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
@@ -44,16 +48,21 @@ def read_bytes(path: str | Path, max_bytes: int, shown: str | None = None, trunc
     return data
 
 
+def _stat(path: str | Path, shown: str, follow_symlinks: bool = True) -> os.stat_result:
+    """``os.stat`` (``os.lstat`` without ``follow_symlinks``), its errors as clear messages."""
+    try:
+        return os.stat(path, follow_symlinks=follow_symlinks)
+    except (FileNotFoundError, ValueError):  # ValueError: a NUL byte in the name
+        raise GraphstepError("file.not_found", path=shown) from None
+    except OSError as error:
+        raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
+
+
 def regular_file(path: str | Path, shown: str | None = None) -> int:
     """The size of ``path`` when it is a regular file (for a reader that opens it itself, as Dask's chunk
     tasks do); else the same clear :class:`GraphstepError` as :func:`read_bytes`."""
     shown = str(path) if shown is None else shown
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, ValueError):
-        raise GraphstepError("file.not_found", path=shown) from None
-    except OSError as error:
-        raise GraphstepError("file.cannot_read", path=shown, reason=error.strerror or str(error)) from None
+    info = _stat(path, shown)
     _check_regular(info.st_mode, shown)
     return info.st_size
 

@@ -110,6 +110,15 @@ class Graph:
         self.names.update(aliases or {})
         self.inputs: dict[str, int] = {n.name: n.id for n in self.nodes if n.op == INPUT and n.name}
 
+    @classmethod
+    def made(cls, nodes: tuple[Node, ...], output: int, source: str, names: dict[str, int],
+             inputs: dict[str, int]) -> Graph:
+        """A graph whose maker already has its name tables, as ``__init__`` would make them (the compiled
+        reader builds them as it goes, at C speed)."""
+        graph = cls.__new__(cls)
+        graph.nodes, graph.output, graph.source, graph.names, graph.inputs = nodes, output, source, names, inputs
+        return graph
+
     def __len__(self) -> int:
         return len(self.nodes)
 

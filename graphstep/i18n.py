@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,7 +47,29 @@ def has(key: str) -> bool:
 
 
 def t(key: str, lang: str = "en", /, **fields: Any) -> str:
-    """The message ``key`` in ``lang`` with ``fields`` filled in (English where ``lang`` lacks it)."""
+    """The message ``key`` in ``lang`` with ``fields`` filled in (English where ``lang`` lacks it).
+
+    A count's words agree with it: ``{n:answer|answers}`` is the first form when ``n`` is 1, else the
+    second (``"{n} {n:correcta|correctas}"`` → ``1 correcta``, ``2 correctas``); see :class:`Plural`."""
     messages = catalogue(lang)
     text = messages[key] if key in messages else catalogue("en")[key]
-    return text.format(**fields)
+    return _PLURAL.format(text, **fields) if "|" in text else text.format(**fields)
+
+
+class Plural(string.Formatter):
+    """``str.format`` plus plural forms: a field whose format spec is ``ONE|OTHER`` is replaced by ONE when
+    its value is 1 and by OTHER for any other count (0 too), the rule of English and Spanish alike."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return str(super().format_field(value, format_spec))
+        one, _, other = format_spec.partition("|")
+        return one if is_one(value) else other
+
+
+def is_one(count: Any) -> bool:
+    """Whether a count takes the singular: the number 1, or text that reads ``1`` (a count already written)."""
+    return str(count).strip() == "1" or (isinstance(count, (int, float)) and count == 1)
+
+
+_PLURAL = Plural()

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy
 
+from graphstep import compiled
 from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.folding import claim, fold, is_scalar, is_zero
 from graphstep.gcpause import paused_gc
@@ -66,12 +67,14 @@ def parse(source: str, names: Iterable[str] = ()) -> Graph:
     """
     if not isinstance(source, str):
         raise GraphstepError("error.formula_not_text")
-    bound = {*_BINDING.findall(source), *names}
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 12 * MAX_DEPTH))
     try:
         with paused_gc():
-            return Parser(source, tokenize(source, bound)).program()
+            fast = compiled.read(source, names, CALLS, current().max_nodes or sys.maxsize)  # the common subset
+            if fast is not None:
+                return fast
+            return Parser(source, tokenize(source, {*_BINDING.findall(source), *names})).program()
     except RecursionError:
         raise SourceError("error.too_deep", source, 0, None, depth=MAX_DEPTH) from None
     finally:

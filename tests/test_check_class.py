@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from graphstep.checking.classroom import grade_class
 from graphstep.checking.planted import make_class
 from graphstep.cli import main
+from tests.conftest import run_cli
 
 EXAMPLES = Path(__file__).parent.parent / "graphstep" / "examples"
 NEURON = EXAMPLES / "exercises" / "neuron.gstep"
@@ -169,3 +171,59 @@ def test_the_demo_generator_cannot_write_is_one_line(tmp_path: Path, capsys: pyt
     assert err.startswith("error: cannot write ") and len(err.splitlines()) == 1
     assert planted([str(NEURON), str(tmp_path / "class"), "--count", "3"]) == 0
     assert sorted(p.name for p in (tmp_path / "class").iterdir()) == ["ana.txt", "bruno.txt", "carla.txt"]
+
+
+def test_a_submission_swapped_for_a_symlink_after_the_listing_is_not_followed(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between listing the folder and reading a file, a student can swap it for a link to another file: the
+    read itself refuses to follow it (the listing's look at the file is not enough)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("? f = 0.73\n", encoding="utf-8")
+    (folder / "mallory.txt").symlink_to(secret)
+    monkeypatch.setattr(Path, "is_symlink", lambda self: False)  # the look before reading saw a regular file
+    report = grade_class(NEURON.read_text(encoding="utf-8"), folder, name="neuron.gstep")
+    mallory = next(s for s in report.submissions if s.student == "mallory")
+    assert mallory.report is None and mallory.error is not None and mallory.error.key == "class.symlink"
+    assert "mallory.txt: a symbolic link: not graded" in report.render()
+
+
+def test_reading_without_following_links_refuses_a_link_even_past_the_first_look(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from graphstep import files
+    from graphstep.errors import GraphstepError
+
+    target = tmp_path / "target.txt"
+    target.write_text("secret", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert files.read_bytes(link, 100) == b"secret"  # followed where a link is fine (a lecturer's own file)
+    with pytest.raises(GraphstepError) as refused:
+        files.read_bytes(link, 100, "link.txt", follow_symlinks=False)
+    assert refused.value.key == "file.symlink"
+    # the link swapped in between the look (which saw the regular file) and the open: O_NOFOLLOW refuses it
+    real_stat = os.stat
+    monkeypatch.setattr(files.os, "stat", lambda path, follow_symlinks=True: real_stat(path))
+    with pytest.raises(GraphstepError) as refused:
+        files.read_bytes(link, 100, "link.txt", follow_symlinks=False)
+    assert str(refused.value) == "link.txt is a symbolic link, which graphstep does not follow here"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_subfolder_and_a_fifo_are_named_in_the_report_never_opened(folder: Path) -> None:
+    """They used to be skipped without a word; a FIFO opened for reading would wait for a writer forever
+    (the command runs apart, with a time limit, so a hang fails the test instead of stopping the suite)."""
+    (folder / "carla").mkdir()
+    (folder / "carla" / "answers.txt").write_text("? f = 0.73\n", encoding="utf-8")
+    os.mkfifo(folder / "dan.txt")
+    english = run_cli("check", str(NEURON), str(folder), "--class", timeout=120)
+    assert english.returncode == 0, english.stderr
+    lines = english.stdout.splitlines()
+    assert lines[0].startswith("neuron.gstep: 4 students")  # neither is a student with 0 points
+    assert lines[2:4] == ["carla: a folder, not an answers file: not graded",
+                          "dan.txt: not a regular file (a pipe, a device or a socket): not graded"]
+    spanish = run_cli("check", str(NEURON), str(folder), "--class", "--lang", "es", "--json", timeout=120)
+    assert json.loads(spanish.stdout)["skipped"] == [
+        "carla: una carpeta, no un archivo de respuestas: no se califica",
+        "dan.txt: no es un archivo normal (una tubería, un dispositivo o un socket): no se califica"]

@@ -4,6 +4,7 @@ gradients reduced across chunks, batch gradients written chunk by chunk; numpy's
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 import graphstep
+from graphstep.backend import to_host
 from graphstep.cli import main
 from graphstep.engine import run
 from tests.conftest import EXAMPLES, run_cli
@@ -143,3 +145,30 @@ def test_training_draws_mini_batches_from_one_chunk_at_a_time(monkeypatch: pytes
     assert result.final_loss < 0.5 * result.losses[0]
     # one chunk read (its rows of X and of y) per two mini-batches of 50 rows; never the whole batch at once
     assert reads.count(100) == 2 * (300 // 2) and max(reads) == 100
+
+
+def runtime_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_numpys_warnings_from_dasks_threads_do_not_leak_to_the_user() -> None:
+    """log(0) and 1/0 on Dask's worker threads: the steps say so in words; numpy does not warn as well."""
+    graph = graphstep.parse("f = log(x) * y")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trace = run(graph, {"x": np.array([0.0, 1.0, 2.0]), "y": np.array(2.0)}, backend="dask")
+        value, grad = to_host(trace.value), to_host(trace.grad("x"))
+    assert value[0] == -np.inf and grad[0] == np.inf  # log(0), and y/x at x = 0: computed on the workers
+    assert runtime_warnings(caught) == []
+
+
+def test_numpys_warnings_from_a_local_clusters_workers_do_not_leak(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line computes on an in-process cluster: its workers' threads warn on stderr if anything."""
+    np.save(tmp_path / "x.npy", np.array([0.0, 1.0, 2.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # every warning shown (the command prints them as "warning: …")
+        assert main(["eval", "f = log(x) * y", f"x=@{tmp_path / 'x.npy'}", "y=2", "--backend", "dask"]) == 0
+    output = capsys.readouterr()
+    assert "-inf" in output.out
+    assert "encountered in" not in output.err  # numpy's "divide by zero encountered in log"

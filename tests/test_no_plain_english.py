@@ -39,6 +39,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("graphstep/ops.py", "local_formula does not match arity"): DEVELOPER,
     ("graphstep/ops.py", "missing latex, rule text or symbol"): DEVELOPER,
     ("graphstep/tensors.py", "tensors.RULES and ops.CALL_NAMES disagree"): DEVELOPER,
+    ("graphstep/daskio.py", "(divide by zero|overflow|underflow|invalid value) encountered in "):
+        "numpy's own English warnings, matched to filter them out on Dask's worker threads (never shown)",
     **{("graphstep/helptext.py", message): ARGPARSE for message in (
         "show this help message and exit", "the following arguments are required: %s",
         "one of the arguments %s is required", "invalid choice: %(value)r (choose from %(choices)s)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ class ClassReport:
     labels: list[str]
     """The answers the exercise asks for (its ``?`` lines), in the exercise's order."""
     submissions: list[Submission] = field(default_factory=list)
+    skipped: list[GraphstepError] = field(default_factory=list)
+    """The folder's entries that are no answers file (a subfolder, a FIFO, …): each says so, none is graded."""
 
     @property
     def max_score(self) -> int:
@@ -100,6 +103,7 @@ class ClassReport:
         failed = len(self.submissions) - len(self.graded())
         if failed:
             lines.append(t("class.not_graded", lang, n=failed))
+        lines += [entry.text(lang) for entry in self.skipped]
         lines.append("")
         header = (t("check.col_answer", lang), t("class.col_right", lang), t("class.col_blank", lang),
                   t("class.col_mistakes", lang))
@@ -153,6 +157,7 @@ class ClassReport:
                              or s.report.first_wrong is None else self.first(s, lang),
                              "answers": {label: s.status(label) for label in self.labels}}
                             for s in self.submissions],
+            "skipped": [entry.text(lang) for entry in self.skipped],
         }
 
     # --- per node, for the heatmap --------------------------------------------------------------------------
@@ -194,18 +199,38 @@ def grade_class(exercise: str, folder: Path, name: str = "exercise", tolerance: 
         raise GraphstepError("class.no_questions", file=shown(name))
     if not folder.is_dir():
         raise GraphstepError("class.not_a_folder", path=shown(str(folder)))
-    # A symlink could point a "submission" at a file outside the folder: it is listed, never followed, and
-    # graded as an error (the student is in the report with 0 points and the reason).
-    files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and (p.is_symlink() or p.is_file()))
+    files, skipped = _listing(folder)
     if not files:
         raise GraphstepError("class.no_submissions", path=shown(str(folder)))
-    if len(files) > MAX_FILES:
-        raise GraphstepError("class.too_many", path=shown(str(folder)), count=len(files), limit=MAX_FILES)
-    report = ClassReport(name, graph, labels)
+    report = ClassReport(name, graph, labels, skipped=skipped)
     stems = Counter(p.stem for p in files)
     with work.shared(len(files), len(labels)):  # the whole class's work is bounded (work.CLASS_WORK, CLASS_ANSWERS)
         _grade_each(report, exercise, files, stems, name, tolerance, decimals, strict)
     return report
+
+
+def _listing(folder: Path) -> tuple[list[Path], list[GraphstepError]]:
+    """The submissions in ``folder`` (hidden files left out), and why each other entry is not graded.
+
+    A symlink could point a "submission" at a file outside the folder: it is listed, never followed, and
+    graded as an error (the student is in the report with 0 points and the reason). A subfolder, a FIFO, a
+    socket or a device is no student's answers: it is named in the report, never opened (opening a FIFO
+    would wait for a writer forever)."""
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    if len(entries) > MAX_FILES:
+        raise GraphstepError("class.too_many", path=shown(str(folder)), count=len(entries), limit=MAX_FILES)
+    files, skipped = [], []
+    for path in entries:
+        try:
+            mode = path.lstat().st_mode  # the entry itself, never what a link points at
+        except OSError:  # gone since the listing: graded as a file that cannot be read
+            mode = stat.S_IFREG
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+            files.append(path)
+        else:
+            key = "class.skipped_folder" if stat.S_ISDIR(mode) else "class.skipped_special"
+            skipped.append(GraphstepError(key, file=shown(path.name)))
+    return files, skipped
 
 
 def _grade_each(report: ClassReport, exercise: str, files: list[Path], stems: Counter[str], name: str,
@@ -230,7 +255,12 @@ def _read(path: Path) -> str:
     from graphstep.files import decode, read_bytes
 
     shown_name = shown(path.name)
-    return decode(read_bytes(path, MAX_BYTES, shown_name), shown_name)  # regular files, capped, strict UTF-8
+    try:  # regular files, capped, strict UTF-8; a link swapped in after the listing is still not followed
+        return decode(read_bytes(path, MAX_BYTES, shown_name, follow_symlinks=False), shown_name)
+    except GraphstepError as error:
+        if error.key == "file.symlink":
+            raise GraphstepError("class.symlink", file=shown_name) from None
+        raise
 
 
 def _percent(x: float) -> str:
