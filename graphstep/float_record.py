@@ -34,7 +34,10 @@ def float_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sen
     ``locals_``: the run's local derivatives gate by gate (found again here when the run kept none)."""
     nodes = graph.nodes
     gates = list(compress(nodes, map(_INPUTS, nodes)))  # the nodes with inputs, in topological order
-    ids = list(map(_ID, gates))
+    # Node ids as ints made here, side by side in memory: every step holds some, and a graph's own may lie
+    # scattered (the compiled reader makes one per reference), which cost a big record a third more.
+    numbers = list(range(len(nodes)))
+    ids = list(compress(numbers, map(_INPUTS, nodes)))
     inputs = list(map(_INPUTS, gates))
     outs = list(map(values.__getitem__, ids))
     args: list[tuple[float, ...]] = [(values[i[0]],) if len(i) == 1 else (values[i[0]], values[i[1]]) for i in inputs]
@@ -48,7 +51,8 @@ def float_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sen
         found = {node_id: local(op, given, out, const)
                  for (node_id, op, _inputs, _name, const, *_), given, out in zip(gates[:cut], args, outs)
                  if grads[node_id] is not None}
-    backward = _backward_steps((ids[:cut], inputs[:cut], warned[:cut]), grads, sent, found, (output, len(ids) + 1))
+    backward = _backward_steps((ids[:cut], inputs[:cut], warned[:cut]), grads, sent, found,
+                               (output, len(ids) + 1, numbers))
     return tuple(chain(forward, (seed,), backward))
 
 
@@ -76,11 +80,11 @@ def _forward_warnings(gates: list[Any], args: list[tuple[float, ...]], outs: lis
 
 
 def _backward_steps(gates: tuple[list[int], list[tuple[int, ...]], list[tuple[str, ...]]], grads: Sequence[Any],
-                    sent: Sequence[Any], locals_: Any, where: tuple[int, int]) -> Iterable[Step]:
+                    sent: Sequence[Any], locals_: Any, where: tuple[int, int, list[int]]) -> Iterable[Step]:
     """The steps after the seed for the gates up to the output (their ids, inputs and warnings, ascending);
-    ``where``: the output's id and the first backward step's index."""
+    ``where``: the output's id, the first backward step's index and the ints that name the nodes."""
     ids, inputs, warned = gates
-    output, start = where
+    output, start, numbers = where
     reached = len(grads) - grads.count(None)  # the output, and each node a gate sent a gradient to
     if reached <= output:  # a node up to the output has no gradient: the gates among those send nothing back
         sending = list(map(is_not, map(grads.__getitem__, ids), repeat(None)))
@@ -90,7 +94,8 @@ def _backward_steps(gates: tuple[list[int], list[tuple[int, ...]], list[tuple[st
     inputs.reverse()
     warned.reverse()
     contributions = list(map(sent.__getitem__, ids))
-    edges = [((i[0], c[0]),) if len(i) == 1 else ((i[0], c[0]), (i[1], c[1])) for i, c in zip(inputs, contributions)]
+    edges = [((numbers[i[0]], c[0]),) if len(i) == 1 else ((numbers[i[0]], c[0]), (numbers[i[1]], c[1]))
+             for i, c in zip(inputs, contributions)]
     # A node summed several contributions when there are more wires than nodes they reached (the output has
     # a gradient and is no gate's input).
     several = sum(map(len, inputs)) > reached - 1
