@@ -18,7 +18,7 @@ import numpy
 
 from graphstep.backend import to_host
 from graphstep.errors import GraphstepError, Phrase
-from graphstep.gcpause import paused_gc
+from graphstep.gcpause import keep_built, paused_gc
 from graphstep.graph import LEAVES, Graph, compared_by_identity
 from graphstep.ops import OPS, Op
 
@@ -184,7 +184,9 @@ class Trace:
             from graphstep.float_record import float_steps
 
             with numpy.errstate(all="ignore"), paused_gc():
-                return float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)
+                record = float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)
+                keep_built()
+                return record
         graph, values, sent, grads = self.graph, self.values, self.sent, self.node_grads
         xp = self.xp
         nodes = graph.nodes
