@@ -13,9 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy
-
 from graphstep.errors import GraphstepError
+from graphstep.lazynp import numpy as _numpy
 
 BACKENDS = ("numpy", "cupy", "torch", "dask")
 """The backends by name; ``torch`` runs on the GPU when PyTorch sees one (``torch:cpu``/``torch:cuda`` choose)."""
@@ -27,7 +26,7 @@ _TORCH_DEVICES = ("torch:cpu", "torch:cuda")
 def get_namespace(backend: str = "numpy") -> Any:
     """The array namespace for a backend name; a clear message when its library or a GPU is missing."""
     if backend == "numpy":
-        return numpy
+        return _numpy()
     if backend == "cupy":
         return _cupy()
     if backend in ("torch", *_TORCH_DEVICES):
@@ -120,6 +119,9 @@ def to_host(value: Any) -> Any:
     """A backend value as numpy (or a Python float for a 0-d value), for display and JSON."""
     if value is None:
         return None
+    if type(value) is float:  # the scalar fast path's numbers: no numpy needed (nor imported)
+        return value
+    numpy = _numpy()
     if not isinstance(value, (numpy.ndarray, numpy.generic, float, int)):
         value = _to_numpy(value)
     array = numpy.asarray(value)
@@ -128,6 +130,7 @@ def to_host(value: Any) -> Any:
 
 def _to_numpy(value: Any) -> Any:
     module = type(value).__module__
+    numpy = _numpy()
     if module.startswith("dask."):
         from graphstep.daskio import compute
 

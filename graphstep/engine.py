@@ -6,22 +6,20 @@ of a million nodes needs no deep call stack. Every run allocates fresh gradient 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
-
-import numpy
 
 from graphstep import scalar
 from graphstep.backend import asarray, check_dtype, device_of, get_namespace, reduce_to_shape
 from graphstep.errors import GraphstepError, InputError, MissingInputError, Phrase, line_and_column
 from graphstep.gcpause import paused_gc
 from graphstep.graph import CONST, INPUT, Graph, Node
+from graphstep.lazynp import numpy as _numpy
+from graphstep.lazynp import quiet
 from graphstep.limits import Budget, shape_size
 from graphstep.ops import OPS
 from graphstep.trace import Trace
 
-log = logging.getLogger(__name__)
 CANNOT_FUSE = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError)
 """Errors that make the fused path give a run back to the plain loop (which then reports any real one)."""
 
@@ -40,18 +38,20 @@ def run(
     and only inputs, named nodes and the output are sure to keep their values and gradients (arrays of a
     dropped trace are reused by the next such run: see graphstep.fusion.BufferPool).
     """
-    xp = get_namespace(backend)
+    xp = None if backend == "numpy" else get_namespace(backend)
     check_dtype(dtype)
     if backend == "numpy" and dtype == "float64":  # numbers stay Python floats: the scalar fast path's input
         leaf_values = _bind(graph, values, _float_or_array)
-        if scalar.applicable(graph, leaf_values):
-            with numpy.errstate(all="ignore"), paused_gc():  # numpy answers a few nodes (log of 0: -inf)
+        if scalar.applicable(graph, leaf_values):  # numpy not even imported unless a node needs it
+            with quiet(), paused_gc():  # numpy answers a few nodes (log of 0: -inf)
                 vals, grads, sent, local_record = scalar.run(graph, leaf_values, record)
-            return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype, floats=True,
+            return Trace(graph, None, vals, grads, sent, backend=backend, dtype=dtype, floats=True,
                          local_record=local_record)
-        leaf_values = {i: numpy.float64(v) if type(v) is float else v for i, v in leaf_values.items()}
+        xp = _numpy()
+        leaf_values = {i: xp.float64(v) if type(v) is float else v for i, v in leaf_values.items()}
     else:
-        leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is numpy else device_of(backend))
+        xp = xp or _numpy()
+        leaf_values = bind_inputs(graph, values, xp, dtype, None if xp is _numpy() else device_of(backend))
     if backend != "dask":  # Dask holds a chunk at a time, never the whole batch: no cap on the total
         check_sizes(graph, leaf_values)
     if not record and _fusion().applicable(graph, leaf_values, backend):
@@ -59,7 +59,7 @@ def run(
         if fused is not None:
             return fused
     # Floating-point problems become step warnings (log of 0, overflow), not numpy RuntimeWarnings.
-    with numpy.errstate(all="ignore"), paused_gc():
+    with quiet(), paused_gc():
         vals = _forward(graph, leaf_values, xp)
         grads, sent = _backward(graph, vals, xp, record)
     return Trace(graph, xp, vals, grads, sent, backend=backend, dtype=dtype)
@@ -100,8 +100,10 @@ def _run_fused(graph: Graph, leaf_values: dict[int, Any], xp: Any, backend: str,
         fused_values, fused_grads = _fusion().run_fused(graph, leaf_values, dtype)
         return Trace(graph, xp, fused_values, fused_grads, None, backend=backend, dtype=dtype)
     except _fusion().Unfusable as reason:  # an op the fused path cannot write: the plain loop runs it
+        log = _log()
         log.debug("cannot fuse this run (%s); running the plain loop", reason)
     except CANNOT_FUSE as error:  # a real problem (shapes, types): the plain loop reports it with its node
+        log = _log()
         log.debug("the fused run failed (%s: %s); running the plain loop", type(error).__name__, error)
     return None
 
@@ -121,6 +123,13 @@ def _forward(graph: Graph, leaf_values: dict[int, Any], xp: Any) -> list[Any]:
     return vals
 
 
+def _log() -> Any:
+    """This module's logger; logging is imported only when a fused run has something to say."""
+    import logging
+
+    return logging.getLogger(__name__)
+
+
 def _fusion() -> Any:
     """graphstep.fusion, imported on first use: it brings numexpr, which a formula's run never needs
     (a tenth of `graphstep eval`'s start-up)."""
@@ -131,7 +140,7 @@ def _fusion() -> Any:
 
 def bind_inputs(graph: Graph, values: Mapping[str, Any], xp: Any, dtype: str, device: Any = None) -> dict[int, Any]:
     """Each leaf's value as a backend array: given values first, then defaults bound in the source."""
-    if xp is not numpy:  # any array API namespace (numpy's own stays the short, fast call below)
+    if xp is not _numpy():  # any array API namespace (numpy's own stays the short, fast call below)
         return _bind(graph, values, lambda value: asarray(xp, value, dtype, device))
     return _bind(graph, values, lambda value: _numpy_value(value, dtype))
 
@@ -140,8 +149,8 @@ def _numpy_value(value: Any, dtype: str) -> Any:
     """A value as a numpy array, or a numpy scalar when it is one number: a gate's result on numbers is a
     numpy scalar anyway, and arithmetic on a 0-d array costs ten times as much (a big scalar graph's run)."""
     if type(value) is float or type(value) is int:  # the common case, without the array on the way
-        return _SCALAR_TYPES[dtype](value)
-    array = numpy.asarray(value, dtype=dtype)
+        return getattr(_numpy(), dtype)(value)
+    array = _numpy().asarray(value, dtype=dtype)
     return array[()] if array.ndim == 0 else array
 
 
@@ -155,7 +164,7 @@ def _float_or_array(value: Any) -> Any:
     return _numpy_value(value, "float64")
 
 
-_SCALAR_TYPES = {"float64": numpy.float64, "float32": numpy.float32}
+_REAL = (float, int)
 
 
 def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, Any]:
@@ -174,7 +183,7 @@ def _bind(graph: Graph, values: Mapping[str, Any], convert: Any) -> dict[int, An
             value = values.get(name, node.const)
             if value is None:
                 raise MissingInputError("error.missing_value", name=name)
-            if type(value) is not float and numpy.iscomplexobj(value):  # (a plain float is common, and cheap)
+            if type(value) not in _REAL and _numpy().iscomplexobj(value):  # (a plain number is common, and cheap)
                 raise InputError("error.complex_input", name=name)
             try:
                 bound[node.id] = convert(value)
@@ -226,9 +235,9 @@ def _result_shape(node: Node, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
         (shape,) = shapes
         return (*shape[:-2], shape[-1], shape[-2]) if len(shape) >= 2 else shape
     if OPS[op].elementwise or op in ("softmax", "log_softmax") or len(shapes) == 1:
-        return tuple(numpy.broadcast_shapes(*shapes))
+        return tuple(_numpy().broadcast_shapes(*shapes))
     try:  # a loss of two arrays: its work broadcasts them, its result is smaller
-        return tuple(numpy.broadcast_shapes(*shapes))
+        return tuple(_numpy().broadcast_shapes(*shapes))
     except ValueError:
         return max(shapes, key=shape_size)
 
@@ -236,7 +245,7 @@ def _result_shape(node: Node, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
 def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     if not a or not b or (a[-1] != (b[-2] if len(b) > 1 else b[0])):
         raise ValueError("matmul shapes")
-    batch = numpy.broadcast_shapes(a[:-2], b[:-2])
+    batch = _numpy().broadcast_shapes(a[:-2], b[:-2])
     return (*batch, *a[-2:-1], *(b[-1:] if len(b) > 1 else ()))
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy
-
+from graphstep.folding import on_floats
 from graphstep.graph import Graph
 from graphstep.i18n import t
+from graphstep.lazynp import numpy as _numpy
 from graphstep.numbers import fmt
 from graphstep.ops import OPS, fmt_const
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
@@ -119,11 +119,14 @@ def forward_relation(op_name: str, args: list[str], const: Any, shown: str) -> s
     numbers = [_shown(a) for a in args]
     if any(n is None for n in numbers) or _shown(shown) is None:
         return "="  # arrays (summaries) are not written as arithmetic
-    with numpy.errstate(all="ignore"):
-        try:
-            computed = float(OPS[op_name].forward(numpy, [numpy.float64(n) for n in numbers], const))
-        except (TypeError, ValueError, ArithmeticError):
-            return "="
+    computed = on_floats(op_name, numbers, const)  # numpy's result, without importing it for `x*y`
+    if computed is None:
+        numpy = _numpy()
+        with numpy.errstate(all="ignore"):
+            try:
+                computed = float(OPS[op_name].forward(numpy, [numpy.float64(n) for n in numbers], const))
+            except (TypeError, ValueError, ArithmeticError):
+                return "="
     return "=" if holds(computed, shown, _precision_of(shown)) else "≈"
 
 

@@ -5,20 +5,21 @@ ids, inputs, values, gradients and contributions are lists the run already holds
 and each step is made by ``map`` over ``zip``-ped columns, with no Python loop per step (a step made one by
 one in a loop cost more than the run that computed it). A warning is looked for only where a number says
 one may be due: at an op that has one (graphstep.scalar.SUSPECT says at which inputs), or a result that is
-not finite.
+not finite. numpy is imported only if a gate's own warning check runs (graphstep.lazynp).
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, compress, count, repeat
-from operator import is_not, itemgetter, sub
+from operator import eq, is_not, itemgetter, sub
 from typing import Any
 
-import numpy
-
 from graphstep.graph import Graph
+from graphstep.lazynp import numpy
 from graphstep.ops import OPS
 from graphstep.scalar import SUSPECT, local
 from graphstep.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, _new, _warnings
@@ -58,24 +59,21 @@ def float_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sen
 
 def _forward_warnings(gates: list[Any], args: list[tuple[float, ...]], outs: list[float]) -> list[tuple[str, ...]]:
     """Each gate's forward warnings (mostly the shared empty tuple): asked where a result is not finite, and
-    where graphstep.scalar.SUSPECT says the inputs of a gate whose op has a warning may call for one (it
-    answers for all the gates of an op at once, on arrays of their inputs)."""
+    where graphstep.scalar.SUSPECT says the inputs of a gate whose op has a warning may call for one (asked
+    of all the gates of one op by one ``map``)."""
     warned: list[tuple[str, ...]] = [()] * len(gates)
-    look = set(numpy.flatnonzero(~numpy.isfinite(numpy.fromiter(outs, dtype=float, count=len(outs)))).tolist())
+    look: set[int] = set()
+    if not all(map(math.isfinite, outs)):
+        look.update(k for k, out in enumerate(outs) if not math.isfinite(out))
     ops = list(map(_OP, gates))
-    present = SUSPECT.keys() & set(ops)
-    by_op = numpy.array(ops, dtype=object) if present else None
-    for name in present:
-        at = numpy.flatnonzero(by_op == name)
-        positions = at.tolist()
-        given = list(map(args.__getitem__, positions))
-        x = numpy.fromiter(map(_FIRST, given), dtype=float, count=len(given))
-        y = x if len(given[0]) == 1 else numpy.fromiter(map(_LAST, given), dtype=float, count=len(given))
-        c = numpy.array(list(map(_CONST, map(gates.__getitem__, positions)))) if name.endswith("_const") else None
-        look.update(at[numpy.asarray(SUSPECT[name](x, y, c), dtype=bool)].tolist())
-    for k in look:
+    for name in SUSPECT.keys() & set(ops):
+        at = list(compress(range(len(ops)), map(eq, ops, repeat(name))))
+        given = list(map(args.__getitem__, at))
+        consts = map(_CONST, map(gates.__getitem__, at))
+        look.update(compress(at, map(SUSPECT[name], map(_FIRST, given), map(_LAST, given), consts)))
+    for k in sorted(look):
         _id, op, _inputs, _name, const = gates[k][:5]
-        warned[k] = _warnings(numpy, OPS[op], args[k], outs[k], const)
+        warned[k] = _warnings(numpy(), OPS[op], args[k], outs[k], const)
     return warned
 
 
@@ -120,16 +118,12 @@ def _arrivals(ids: list[int], inputs: list[tuple[int, ...]],
               contributions: list[tuple[Any, ...]]) -> dict[int, tuple[tuple[int, int, Any], ...]]:
     """For each node that several contributions reach: (consumer id, input position, contribution) for each,
     in the consumers' order (the gates come from the output down)."""
-    sources = numpy.fromiter(chain.from_iterable(inputs), dtype=numpy.intp)
-    counts = numpy.bincount(sources)
-    arity = numpy.fromiter(map(len, inputs), dtype=numpy.intp, count=len(inputs))
-    consumer = numpy.repeat(numpy.asarray(ids, dtype=numpy.intp), arity)
-    position = numpy.arange(len(sources)) - numpy.repeat(numpy.cumsum(arity) - arity, arity)
-    at = numpy.flatnonzero(counts[sources] > 1)
-    at = at[numpy.lexsort((position[at], consumer[at], sources[at]))]  # by source, then consumer, then position
-    flat = list(chain.from_iterable(contributions))
-    parts = list(zip(consumer[at].tolist(), position[at].tolist(), map(flat.__getitem__, at.tolist())))
-    nodes = numpy.flatnonzero(counts > 1)
-    ends = numpy.cumsum(counts[nodes])
-    groups = map(parts.__getitem__, map(slice, (ends - counts[nodes]).tolist(), ends.tolist()))
-    return dict(zip(nodes.tolist(), map(tuple, groups)))
+    arriving: dict[int, list[tuple[int, int, Any]]] = {
+        source: [] for source, times in Counter(chain.from_iterable(inputs)).items() if times > 1}
+    get = arriving.get
+    for consumer, given, sent_by in zip(ids, inputs, contributions):
+        for position in range(len(given) - 1, -1, -1):  # last first: the whole list is read backwards
+            parts = get(given[position])
+            if parts is not None:
+                parts.append((consumer, position, sent_by[position]))
+    return {source: tuple(reversed(parts)) for source, parts in arriving.items()}

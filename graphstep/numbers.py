@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
-
-import numpy
+from typing import TYPE_CHECKING, Any
 
 from graphstep.backend import to_host
 from graphstep.i18n import t
+from graphstep.lazynp import is_ndarray, quiet
+from graphstep.lazynp import numpy as _numpy
+
+if TYPE_CHECKING:
+    import numpy
 
 DEFAULT_PRECISION = 2
 
@@ -20,7 +23,7 @@ def fmt(value: Any, precision: int = DEFAULT_PRECISION, lang: str = "en") -> str
     value = to_host(value)
     if value is None:
         return "?"
-    if isinstance(value, numpy.ndarray):
+    if is_ndarray(value):
         return fmt_array(value, precision, lang)
     return fmt_scalar(float(value), precision)
 
@@ -43,7 +46,7 @@ def fmt_array(a: numpy.ndarray, precision: int = DEFAULT_PRECISION, lang: str = 
         return t("numbers.empty", lang, shape=_shape(a.shape, a.dtype, lang))
     if a.size <= 4 and a.ndim == 1:
         return "[" + ", ".join(fmt_scalar(float(v), precision) for v in a) + "]"
-    with numpy.errstate(all="ignore"):  # the mean of inf and -inf is nan, shown as such, not warned about
+    with quiet():  # the mean of inf and -inf is nan, shown as such, not warned about
         low, mean, high = float(a.min()), float(a.mean()), float(a.max())
     return fmt_stats(a.shape, a.dtype, low, mean, high, precision, lang)
 
@@ -67,19 +70,20 @@ def fmt_compact(value: Any, precision: int = DEFAULT_PRECISION, lang: str = "en"
     """A short label for a wire: a scalar as :func:`fmt`; up to three numbers in full; else shape and mean
     (``4×3 μ0.22``), so a tensor graph draws as compactly as a scalar one."""
     value = to_host(value)
-    if not isinstance(value, numpy.ndarray):
+    if not is_ndarray(value):
         return fmt(value, precision, lang)
     if value.size <= 3 and value.ndim == 1:
         return "[" + ", ".join(fmt_scalar(float(v), precision) for v in value) + "]"
     if value.size == 0:
         return t("numbers.compact_empty", lang)
     shape = "×".join(str(d) for d in value.shape)
-    with numpy.errstate(all="ignore"):
+    with quiet():
         return t("numbers.compact", lang, shape=shape, mean=_in_scale(float(value.mean()), value, precision))
 
 
 def _in_scale(x: float, array: numpy.ndarray, precision: int) -> str:
     """A summary number at the array's own scale: a mean of 4.6e-18 among values near 0.1 reads 0.00."""
+    numpy = _numpy()
     return _at_scale(x, float(numpy.max(numpy.abs(array))) if array.size else 0.0, precision)
 
 
@@ -92,6 +96,7 @@ def _at_scale(x: float, scale: float, precision: int) -> str:
 def fmt_shape(value: Any, lang: str = "en") -> str:
     """A node's shape and dtype for a label: ``4×3 float64``, ``scalar float32``."""
     value = to_host(value)
+    numpy = _numpy()
     array = numpy.asarray(value)
     dtype = getattr(value, "dtype", None) or numpy.dtype(float)
     return f"{'×'.join(str(d) for d in array.shape) or t('numbers.scalar', lang)} {dtype}"
@@ -101,7 +106,7 @@ def fmt_matrix(value: Any, precision: int = DEFAULT_PRECISION, max_cells: int = 
     """A small vector or matrix written out in full, columns aligned; None when it has more than
     ``max_cells`` numbers (or more than 2 dimensions), where the summary of :func:`fmt` stands instead."""
     array = to_host(value)
-    if not isinstance(array, numpy.ndarray) or array.ndim > 2 or array.size > max_cells or array.size == 0:
+    if not is_ndarray(array) or array.ndim > 2 or array.size > max_cells or array.size == 0:
         return None
     rows = array.reshape(1, -1) if array.ndim == 1 else array
     cells = [[fmt_scalar(float(v), precision) for v in row] for row in rows]
@@ -117,14 +122,14 @@ def fmt_matrix(value: Any, precision: int = DEFAULT_PRECISION, max_cells: int = 
 def to_jsonable(value: Any) -> Any:
     """A value for JSON output: floats, nested lists for arrays, None for nan/inf (strict JSON has neither)."""
     value = to_host(value)
-    if isinstance(value, numpy.ndarray):
-        if value.ndim and bool(numpy.isfinite(value).all()):
+    if is_ndarray(value):
+        if value.ndim and bool(_numpy().isfinite(value).all()):
             return value.astype(float).tolist()  # one C pass: 10^6 numbers in milliseconds
         return [to_jsonable(v) for v in value] if value.ndim else to_jsonable(float(value))
     if value is None:
         return None
     x = float(value)
-    return x if numpy.isfinite(x) else None
+    return x if math.isfinite(x) else None
 
 
 def written_tolerance(text: str) -> float:

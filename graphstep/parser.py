@@ -14,8 +14,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy
-
 from graphstep import compiled
 from graphstep.errors import GraphstepError, Phrase, SourceError
 from graphstep.folding import claim, fold, is_scalar, is_zero
@@ -372,6 +370,8 @@ class Parser:
         return self.apply(op.name, args, span)
 
     def array_literal(self, opened: Token) -> Const:
+        import numpy
+
         items: list[Any] = []
         if not self.at("OP", "]"):
             while True:

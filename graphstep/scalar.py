@@ -9,8 +9,7 @@ to a fractional power makes a complex number, ties of ``max`` and signed zeros â
 :class:`Numpy` (or Python raises) and that one node is computed by the table's own rule on numpy scalars.
 Functions whose last bit depends on the math library (``exp``, ``log``, ``sin``, â€¦) always call numpy.
 
-numpy is still imported with graphstep (the step record and the table use it); a numpy-free cold start for
-scalar formulas is measured in benchmarks/bench_core.py and not done.
+numpy is imported only when a node needs it (graphstep.lazynp): ``x*y`` runs, records and prints without it.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphstep.graph import CONST, INPUT, Graph
+from graphstep.lazynp import numpy as _np
 from graphstep.ops import OPS, Op
 
 FALLBACK = (ArithmeticError, ValueError)
@@ -28,12 +28,6 @@ FALLBACK = (ArithmeticError, ValueError)
 
 class Numpy(ArithmeticError):
     """This case (a tie, a signed zero, nan) is numpy's to answer."""
-
-
-def _np() -> Any:
-    import numpy
-
-    return numpy
 
 
 def _call(name: str, x: float) -> float:
@@ -127,8 +121,8 @@ SUSPECT: dict[str, Callable[[Any, Any, Any], Any]] = {
 }
 """For each op with a warning (graphstep.ops): the inputs where it may be due (a finite result of the other
 ops needs none). Where this says no, the op's own check would find nothing (a nan input makes a nan result,
-which is looked at anyway). Elementwise: the step record asks it about many gates at once, on arrays of
-their first inputs ``x``, second inputs ``y`` (``x`` again for one input) and constants ``c``."""
+which is looked at anyway). ``x``: the gate's first input, ``y`` its second (``x`` again for one input),
+``c`` its constant."""
 
 
 def applicable(graph: Graph, leaves: dict[int, Any]) -> bool:

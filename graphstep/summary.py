@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy
+from typing import TYPE_CHECKING, Any
 
 from graphstep.backend import is_lazy, to_host
+from graphstep.lazynp import numpy as _numpy
+from graphstep.lazynp import quiet
+
+if TYPE_CHECKING:
+    import numpy
 
 WHOLE = 4
 """A vector of up to this many numbers is shown whole in the table."""
@@ -48,7 +51,7 @@ def _number(x: float) -> float | str:
 def summarize(xp: Any, values: Sequence[Any]) -> list[Any]:
     """Each value as None, a float (0-d), a numpy vector of at most WHOLE numbers, or a Summary."""
     plans: list[tuple[str, Any]] = []
-    with numpy.errstate(all="ignore"):  # the mean of inf and -inf is nan, shown as such, not warned about
+    with quiet():  # the mean of inf and -inf is nan, shown as such, not warned about
         _plan(xp, values, plans)
     host = _host_all([p[1] for p in plans])
     out: list[Any] = []
@@ -56,7 +59,7 @@ def summarize(xp: Any, values: Sequence[Any]) -> list[Any]:
         if kind == "stats":
             shape, dtype, low, mean, high, listed = done
             out.append(Summary(shape, dtype, float(low), float(mean), float(high),
-                               None if listed is None else numpy.asarray(listed)))
+                               None if listed is None else _numpy().asarray(listed)))
         else:
             out.append(done)
     return out

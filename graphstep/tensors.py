@@ -12,29 +12,40 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy
-
 from graphstep.errors import GraphstepError, Phrase
 from graphstep.files import decode, reachable, read_bytes
 from graphstep.graph import INPUT, Graph
+from graphstep.lazynp import is_ndarray
+from graphstep.lazynp import numpy as _numpy
 from graphstep.limits import check_count, current, shape_size
 from graphstep.operands import Const, Operand
 from graphstep.ops import CALL_NAMES, KEEPDIMS
 
 if TYPE_CHECKING:
+    import numpy
+
     from graphstep.parser import Parser
 
 Span = tuple[int, int]
 MAX_DIMENSIONS = 32  # numpy's arrays have at most 32 (numpy 1) or 64 (numpy 2) axes
 
 
-class Parameter(numpy.ndarray):
-    """An input's default value that ``param(…)`` marked trainable (a plain array in every computation)."""
-
-
 def parameters(graph: Graph) -> list[str]:
     """The inputs the program marks trainable with ``param(…)``, in the order they appear."""
+    if not any(n.op == INPUT and is_ndarray(n.const) for n in graph.nodes):  # no array: no param(…)
+        return []
+    from graphstep.parameter import Parameter
+
     return [n.name for n in graph.nodes if n.op == INPUT and n.name and isinstance(n.const, Parameter)]
+
+
+def __getattr__(name: str) -> Any:
+    """``graphstep.tensors.Parameter``, imported (with numpy) when asked for (see graphstep.parameter)."""
+    if name == "Parameter":
+        from graphstep.parameter import Parameter
+
+        return Parameter
+    raise AttributeError(name)
 
 
 # --- reading arrays from files ------------------------------------------------------------------------
@@ -61,6 +72,7 @@ def read_npy(path: Path, shown: str) -> numpy.ndarray:
     """A ``.npy`` array of real numbers; its header is checked (size, dtype) before the data is read."""
     import io
 
+    numpy = _numpy()
     shape, dtype, offset = npy_header(path, shown)
     count = check_count(shape_size(shape), shown)
     needed = offset + count * dtype.itemsize
@@ -119,7 +131,7 @@ def _table(lines: list[str], delimiter: str | None) -> numpy.ndarray:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "input contained no data": an empty table is refused below
-        array = numpy.loadtxt(lines, delimiter=delimiter, ndmin=1, dtype=float)
+        array = _numpy().loadtxt(lines, delimiter=delimiter, ndmin=1, dtype=float)
     if array.size == 0:
         raise ValueError("empty")
     return array
@@ -129,7 +141,8 @@ def _table(lines: list[str], delimiter: str | None) -> numpy.ndarray:
 
 
 def _number(parser: Parser, operand: Operand, what: Phrase) -> float:
-    if not isinstance(operand, Const) or isinstance(operand.value, str) or numpy.ndim(operand.value) != 0:
+    if not isinstance(operand, Const) or isinstance(operand.value, str) or (
+            type(operand.value) is not float and _numpy().ndim(operand.value) != 0):
         raise parser.error("error.number_in_formula", operand.start, operand.end, what=what)
     return float(operand.value)
 
@@ -175,7 +188,7 @@ def _randn(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Ope
         seed = _whole(parser, kwargs["seed"], Phrase("error.what_seed"))
     else:  # the k-th randn call without a seed uses seed k: reproducible, and two calls differ
         seed = sum(1 for t in parser.tokens[: parser.pos] if t[0] == "FUNC" and t[1] == "randn") - 1
-    return Const(numpy.random.default_rng(seed).standard_normal(shape), *span)
+    return Const(_numpy().random.default_rng(seed).standard_normal(shape), *span)
 
 
 def _load(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Operand], span: Span) -> Operand:
@@ -194,7 +207,9 @@ def _param(parser: Parser, name: str, args: list[Operand], kwargs: dict[str, Ope
     _only(parser, name, kwargs, (), span)
     if len(args) != 1 or not isinstance(args[0], Const) or isinstance(args[0].value, str):
         raise parser.error("error.param_args", *span)
-    return Const(numpy.array(args[0].value, dtype=float).view(Parameter), *span)
+    from graphstep.parameter import Parameter
+
+    return Const(_numpy().array(args[0].value, dtype=float).view(Parameter), *span)
 
 
 def _with_axis(op_name: str, keepdims: bool = False) -> Callable[..., Operand]:
@@ -219,8 +234,8 @@ def _with_axis(op_name: str, keepdims: bool = False) -> Callable[..., Operand]:
 
 
 RULES: dict[str, Callable[..., Operand]] = {
-    "zeros": _filled(numpy.zeros),
-    "ones": _filled(numpy.ones),
+    "zeros": _filled(lambda shape: _numpy().zeros(shape)),
+    "ones": _filled(lambda shape: _numpy().ones(shape)),
     "randn": _randn,
     "load": _load,
     "param": _param,

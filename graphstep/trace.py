@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
-import numpy
-
-from graphstep.backend import to_host
+from graphstep.backend import get_namespace, to_host
 from graphstep.errors import GraphstepError, Phrase
 from graphstep.gcpause import keep_built, paused_gc
 from graphstep.graph import LEAVES, Graph, compared_by_identity
+from graphstep.lazynp import quiet
 from graphstep.ops import OPS, Op
 
 Phase = Literal["forward", "backward"]
@@ -106,7 +105,7 @@ class Trace:
         local_record: Sequence[tuple[Any, ...] | None] | None = None,
     ) -> None:
         self.graph = graph
-        self.xp = xp
+        self._xp = xp
         self.values = values
         self.node_grads = grads
         self.sent = sent
@@ -118,6 +117,13 @@ class Trace:
         """The values are Python floats from the scalar fast path (graphstep.scalar), not numpy values."""
         self.local_record = local_record
         """A float run's local derivatives, gate by gate (the steps show them; a numpy run's are recomputed)."""
+
+    @property
+    def xp(self) -> Any:
+        """The backend's array namespace (a run on Python floats names numpy: it is imported only if asked)."""
+        if self._xp is None:
+            self._xp = get_namespace(self.backend)
+        return self._xp
 
     # --- results -----------------------------------------------------------------------------------------
 
@@ -134,6 +140,8 @@ class Trace:
             raise GraphstepError("error.no_node_named", name=name, known=known)
         node = self.graph.names[name]
         grad = self.node_grads[node]
+        if grad is None and self.floats:
+            return 0.0
         if grad is None:
             return to_host(self.xp.zeros_like(self.values[node]))
         return to_host(grad)
@@ -183,7 +191,7 @@ class Trace:
         if self.floats:
             from graphstep.float_record import float_steps
 
-            with numpy.errstate(all="ignore"), paused_gc():
+            with quiet(), paused_gc():
                 record = float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)
                 keep_built()
                 return record
@@ -195,7 +203,7 @@ class Trace:
         # Each gate's inputs and warnings serve its forward and its backward step: found once.
         args_of: list[tuple[Any, ...]] = [()] * len(nodes)
         warned: list[tuple[str, ...]] = [()] * len(nodes)
-        with numpy.errstate(all="ignore"), paused_gc():
+        with quiet(), paused_gc():
             for node in nodes:
                 if node.op in LEAVES:
                     continue

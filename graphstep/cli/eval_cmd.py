@@ -89,7 +89,7 @@ def save_grads(trace: Trace, folder: Path) -> dict[str, str]:
     for name, node in graph.inputs.items():
         grad = trace.node_grads[node]
         if grad is None:
-            grad = trace.xp.zeros_like(trace.values[node])
+            grad = _zero(trace, trace.values[node])
         path = folder / f"{name}.npy"
         tasks += write_npy(grad, path) or []
         paths[name] = str(path)
@@ -124,16 +124,21 @@ def _shown(trace: Trace, full: bool | None) -> tuple[list[Any], list[Any], dict[
     graph = trace.graph
     n = len(graph.nodes)
     names = list(graph.inputs)
-    input_grads = [trace.node_grads[i] if trace.node_grads[i] is not None else trace.xp.zeros_like(trace.values[i])
+    input_grads = [trace.node_grads[i] if trace.node_grads[i] is not None else _zero(trace, trace.values[i])
                    for i in graph.inputs.values()]
     wanted = [*trace.values, *trace.node_grads, *input_grads]
     if full:
         shown = [to_jsonable(v) for v in wanted]
-    else:
-        shown = summarize(trace.xp, wanted)
+    else:  # (a run on Python floats has no array to summarise: numpy stays unimported)
+        shown = summarize(None if trace.floats else trace.xp, wanted)
         if full is not None:
             shown = [_jsonable(s) for s in shown]
     return shown[:n], shown[n:2 * n], dict(zip(names, shown[2 * n:]))
+
+
+def _zero(trace: Trace, value: Any) -> Any:
+    """The gradient of an input the output does not depend on: zeros like its value (0.0 for a float)."""
+    return 0.0 if trace.floats else trace.xp.zeros_like(value)
 
 
 def _jsonable(value: Any) -> Any:
