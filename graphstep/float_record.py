@@ -63,18 +63,31 @@ def _forward_warnings(gates: list[Any], args: list[tuple[float, ...]], outs: lis
     of all the gates of one op by one ``map``)."""
     warned: list[tuple[str, ...]] = [()] * len(gates)
     look: set[int] = set()
-    if not all(map(math.isfinite, outs)):
+    if not math.isfinite(sum(outs)):  # a sum is finite only if every term is (or it overflowed: then look)
         look.update(k for k, out in enumerate(outs) if not math.isfinite(out))
     ops = list(map(_OP, gates))
     for name in SUSPECT.keys() & set(ops):
         at = list(compress(range(len(ops)), map(eq, ops, repeat(name))))
         given = list(map(args.__getitem__, at))
-        consts = map(_CONST, map(gates.__getitem__, at))
-        look.update(compress(at, map(SUSPECT[name], map(_FIRST, given), map(_LAST, given), consts)))
+        operand, compare, other = SUSPECT[name]
+        due = map(compare, _operands(operand, given, gates, at), _operands(other, given, gates, at))
+        look.update(compress(at, due))
     for k in sorted(look):
         _id, op, _inputs, _name, const = gates[k][:5]
         warned[k] = _warnings(numpy(), OPS[op], args[k], outs[k], const)
     return warned
+
+
+def _operands(which: float | str, given: list[tuple[float, ...]], gates: list[Any], at: list[int]) -> Iterable[Any]:
+    """One operand of a SUSPECT test for the gates ``at``: their first inputs, second inputs or constants, or a
+    number."""
+    if which == "x":
+        return map(_FIRST, given)
+    if which == "y":
+        return map(_LAST, given)
+    if which == "c":
+        return map(_CONST, map(gates.__getitem__, at))
+    return repeat(which)
 
 
 def _backward_steps(gates: tuple[list[int], list[tuple[int, ...]], list[tuple[str, ...]]], grads: Sequence[Any],
