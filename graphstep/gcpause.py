@@ -34,10 +34,10 @@ def keep_built() -> None:
     Once the collector runs again its young generation holds every object the build made, and scanning them
     (twice, young then middle generation) costs a 10^5-node step list about a third of its making, to find
     no garbage. ``gc.freeze()`` then ``gc.unfreeze()`` moves all tracked objects to the oldest generation in
-    constant time: the build's, and the few (at most the young generations' thresholds, some thousands)
-    that were young when it began, whose cycles, if any, wait for the next full collection. Done only for a
-    big build, never while anything is frozen (``gc.freeze`` is its caller's), and not on a Python without
-    the GIL (whose collector has no young generation, and whose freeze walks the whole heap)."""
+    constant time: the build's, and those still in the young generations when it began (survivors of recent
+    collections: a trace's run record among them), whose cycles, if any, wait for the next full collection.
+    Done only for a big build, never while anything is frozen (``gc.freeze`` is its caller's), and not on a
+    Python without the GIL (whose collector has no young generation, and whose freeze walks the whole heap)."""
     if gc.get_count()[0] < KEEP_FROM or gc.get_freeze_count() or not _gil():
         return
     gc.freeze()
