@@ -14,7 +14,7 @@ from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
 
 
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -164,6 +164,7 @@ cdef class Reader:
     cdef object node_type, input_op, const_op
     cdef dict functions, right_gate, left_gate
     cdef set func_names, known, prefixes, renamed
+    cdef unsigned char starts[128 * 128]  # 1 where a known longer name begins with these two characters
     cdef Py_ssize_t capacity
 
     def __cinit__(self):
@@ -183,6 +184,10 @@ cdef class Reader:
         if bound:  # the program's own longer names join the known ones (a copy: the tables are shared)
             self.known = self.known | bound
             self.prefixes = self.prefixes | {name[:2] for name in bound}
+        memset(self.starts, 0, sizeof(self.starts))
+        for pair in self.prefixes:
+            if len(pair) == 2 and pair.isascii():  # (a word of an ASCII source starts no other)
+                self.starts[ord(pair[0]) * 128 + ord(pair[1])] = 1
         self.texts, self.text_index, self.words = [], {}, {}
         self.nodes, self.aliases = [], {}
         self.pos, self.depth = 0, 0
@@ -334,7 +339,7 @@ cdef class Reader:
             raise Fallback  # lexer._check_word may call it an unknown function
         pieces = self.words.get(text)
         if pieces is None:
-            pieces = self.words[text] = self.split(text)
+            pieces = self.words[text] = self.split(text, i, j)
         if type(pieces) is int:
             code = pieces
             t = self.push(FUNC if code & 1 else NAME, 0, i, j)
@@ -344,22 +349,27 @@ cdef class Reader:
             t = self.push(NAME, 0, i + a, i + b)
             t.text = index
 
-    cdef object split(self, str text):
-        cdef Py_ssize_t n = len(text), p = 0, q
-        if n == 1 or text[1:].isdigit():
+    cdef object split(self, str text, Py_ssize_t i, Py_ssize_t j):
+        """The names of the word ``text``, at ``source[i:j]``."""
+        cdef const unsigned char *s = self.buf
+        cdef Py_ssize_t p = i + 1, q
+        while p < j and _digit(s[p]):
+            p += 1
+        if p == j:  # one letter and digits: one name (no known name is like that)
             return 2 * self.intern(text)
-        if text in self.known:
+        if self.starts[s[i] * 128 + s[i + 1]] and text in self.known:
             if text in self.renamed:  # Greek letter names and `pi` are read as other names
                 raise Fallback
             return 2 * self.intern(text) + (text in self.func_names)
         pieces = []
-        while p < n:  # one-letter names with digits, where no known name can start (lexer._plain_names)
-            if p + 1 < n and text[p:p + 2] in self.prefixes:
+        p = i
+        while p < j:  # one-letter names with digits, where no known name can start (lexer._plain_names)
+            if p + 1 < j and self.starts[s[p] * 128 + s[p + 1]]:
                 raise Fallback
             q = p + 1
-            while q < n and _digit(<unsigned char>ord(text[q])):
+            while q < j and _digit(s[q]):
                 q += 1
-            pieces.append((self.intern(text[p:q]), p, q))
+            pieces.append((self.intern(self.source[p:q]), p - i, q - i))
             p = q
         return pieces
 
