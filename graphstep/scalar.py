@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from operator import eq, le
 from typing import Any
 
 from graphstep.graph import CONST, INPUT, Graph
@@ -112,15 +113,18 @@ RULES: dict[str, tuple[Forward, Local]] = {
 }
 """Each op's forward and local derivative on floats, the same expressions as graphstep.ops."""
 
-SUSPECT: dict[str, Callable[[float, float, Any], bool]] = {
-    "div": lambda x, y, c: y == 0.0, "rdiv_const": lambda x, y, c: x == 0.0,
-    "log": lambda x, y, c: not x > 0.0, "sqrt": lambda x, y, c: not x > 0.0,
-    "relu": lambda x, y, c: x == 0.0, "abs": lambda x, y, c: x == 0.0,
-    "max": lambda x, y, c: x == y, "min": lambda x, y, c: x == y,
-    "max_const": lambda x, y, c: x == c, "min_const": lambda x, y, c: x == c,
+SUSPECT: dict[str, tuple[str, Callable[[Any, Any], bool], float | str]] = {
+    "div": ("y", eq, 0.0), "rdiv_const": ("x", eq, 0.0),
+    "log": ("x", le, 0.0), "sqrt": ("x", le, 0.0),
+    "relu": ("x", eq, 0.0), "abs": ("x", eq, 0.0),
+    "max": ("x", eq, "y"), "min": ("x", eq, "y"),
+    "max_const": ("x", eq, "c"), "min_const": ("x", eq, "c"),
 }
 """For each op with a warning (graphstep.ops): the inputs where it may be due (a finite result of the other
-ops needs none). Where this says no, the op's own check would find nothing."""
+ops needs none), as (operand, comparison, number or other operand): ``"x"`` the gate's first input, ``"y"``
+its second, ``"c"`` its constant; ``("x", le, 0.0)``: where ``x <= 0.0``. Where this says no, the op's own
+check would find nothing (a nan input makes a nan result, which is looked at anyway). A comparison of the
+operator module, not a lambda: the step record asks it of every gate of the op at C speed."""
 
 
 def applicable(graph: Graph, leaves: dict[int, Any]) -> bool:

@@ -9,21 +9,17 @@ for what is known after k steps: stepping back is free and all views agree.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
-from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
 from graphstep.backend import get_namespace, to_host
 from graphstep.errors import GraphstepError, Phrase
-from graphstep.gcpause import paused_gc
+from graphstep.gcpause import keep_built, paused_gc
 from graphstep.graph import LEAVES, Graph, compared_by_identity
-from graphstep.lazynp import numpy, quiet
+from graphstep.lazynp import quiet
 from graphstep.ops import OPS, Op
-from graphstep.scalar import SUSPECT, local
 
 Phase = Literal["forward", "backward"]
 
@@ -193,8 +189,12 @@ class Trace:
         if self.sent is None:
             raise GraphstepError("error.no_step_record")
         if self.floats:
+            from graphstep.float_record import float_steps
+
             with quiet(), paused_gc():
-                return float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)
+                record = float_steps(self.graph, self.values, self.node_grads, self.sent, self.local_record)
+                keep_built()
+                return record
         graph, values, sent, grads = self.graph, self.values, self.sent, self.node_grads
         xp = self.xp
         nodes = graph.nodes
@@ -306,65 +306,3 @@ def _all_finite(xp: Any, value: Any) -> bool:
     if getattr(value, "ndim", 0) == 0:
         return math.isfinite(value)
     return bool(xp.all(xp.isfinite(value)))
-
-
-def float_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sent: Sequence[tuple[Any, ...] | None],
-                locals_: Sequence[tuple[Any, ...] | None] | None = None) -> tuple[Step, ...]:
-    """The steps of a run on Python floats (graphstep.scalar): the same steps :attr:`Trace.steps` derives,
-    found with float arithmetic (a warning is looked for only where a number says one may be due)."""
-    nodes = graph.nodes
-    steps: list[Step] = []
-    append = steps.append
-    args_of: list[tuple[float, ...]] = [()] * len(nodes)
-    warned: list[tuple[str, ...]] = [()] * len(nodes)
-    suspects = SUSPECT
-    index = 0
-    for node_id, op, inputs, _name, const, _span, _group, _group_op in nodes:
-        if not inputs:
-            continue
-        args = args_of[node_id] = (values[inputs[0]],) if len(inputs) == 1 else (values[inputs[0]], values[inputs[1]])
-        out = values[node_id]
-        if out - out != 0.0 or (op in suspects and suspects[op](args[0], args[-1], const)):  # not finite, or a kink
-            warned[node_id] = _warnings(numpy(), OPS[op], args, out, const)
-        append(_new(ForwardStep, (index, node_id, args, out, warned[node_id], "forward")))
-        index += 1
-    output = graph.output
-    append(SeedStep(index, output, grads[output]))
-    _backward_steps(graph, values, grads, sent, locals_, args_of, warned, steps)
-    return tuple(steps)
-
-
-def _backward_steps(graph: Graph, values: Sequence[float], grads: Sequence[Any], sent: Sequence[Any],
-                    locals_: Sequence[Any] | None, args_of: list[tuple[float, ...]], warned: list[tuple[str, ...]],
-                    steps: list[Step]) -> None:
-    nodes = graph.nodes
-    append = steps.append
-    index = len(steps)
-    shared = {source for source, count in Counter(chain.from_iterable(map(itemgetter(2), nodes))).items()
-              if count > 1}  # the nodes that fan out: only they may sum several contributions
-    arriving: dict[int, list[tuple[int, int, Any]]] = {}  # their contributions, last consumer first
-    for node_id, op, inputs, _name, const, _span, _group, _group_op in reversed(nodes[: graph.output + 1]):
-        upstream = grads[node_id]
-        if upstream is None:  # the output does not depend on this node
-            continue
-        if node_id in shared:
-            parts = arriving.get(node_id, ())
-            if len(parts) > 1:
-                append(AccumulateStep(index, node_id, tuple(reversed(parts)), upstream))
-                index += 1
-        if not inputs:
-            continue
-        contributions = sent[node_id]
-        found = locals_[node_id] if locals_ is not None else local(op, args_of[node_id], values[node_id], const)
-        first = inputs[0]
-        if len(inputs) == 1:
-            edges: tuple[tuple[int, Any], ...] = ((first, contributions[0]),)
-        else:
-            second = inputs[1]
-            edges = ((first, contributions[0]), (second, contributions[1]))
-            if second in shared:
-                arriving.setdefault(second, []).append((node_id, 1, contributions[1]))
-        if first in shared:
-            arriving.setdefault(first, []).append((node_id, 0, contributions[0]))
-        append(_new(BackwardStep, (index, node_id, upstream, found, edges, warned[node_id], "backward")))
-        index += 1
