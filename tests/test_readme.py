@@ -48,3 +48,13 @@ def pattern(printed: str) -> str:
     """The printed text as a pattern: each line as written, a line of only ``...`` for any lines left out."""
     lines = printed.rstrip("\n").splitlines()
     return "".join("(?:.*\n)*?" if line.strip() in ("...", "…") else re.escape(line.rstrip()) + "\n" for line in lines)
+
+
+def test_no_text_file_holds_a_merge_conflict() -> None:
+    """A merge left `<<<<<<<` … `>>>>>>>` in the README once, and every other test passed."""
+    marker = re.compile(r"^(<{7}|={7}|>{7})( |$)", flags=re.M)
+    files = [ROOT / "README.md", *ROOT.glob("*.toml"), *(ROOT / "graphstep").rglob("*.py*"),
+             *(ROOT / "tests").glob("*.py"), *(ROOT / "benchmarks").rglob("*.py"), *(ROOT / ".ci").glob("*")]
+    texts = {f: f.read_text(encoding="utf-8", errors="replace") for f in files if f.is_file() and f.suffix != ".pyc"}
+    conflicted = [str(f.relative_to(ROOT)) for f, text in texts.items() if marker.search(text)]
+    assert not conflicted
