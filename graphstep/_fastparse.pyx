@@ -12,8 +12,6 @@ give identical graphs on the examples, the suite's sources and random programs.
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
-
-
 from libc.string cimport memcpy, memset
 
 

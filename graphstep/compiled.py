@@ -13,7 +13,7 @@ from typing import Any
 
 from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import CONSTANTS, GREEK, multi_letter_names
-from graphstep.ops import CALL_NAMES, CONST_VARIANTS, FUNCTIONS, OPS
+from graphstep.ops import CALL_NAMES, FUNCTIONS, LEFT_GATE, OPS, RIGHT_GATE
 
 _fastparse: ModuleType | None
 try:
@@ -23,7 +23,7 @@ except ImportError:  # installed without a C compiler: the full parser alone
 
 AVAILABLE = _fastparse is not None
 
-_BUILTIN: tuple[int, dict[str, Any]] = (-1, {})
+_BUILTIN: tuple[int, tuple[Any, ...]] = (-1, ())
 
 
 def read(source: str, names: Iterable[str], calls: Iterable[str], max_nodes: int) -> Graph | None:
@@ -41,18 +41,20 @@ def read(source: str, names: Iterable[str], calls: Iterable[str], max_nodes: int
 
 def _tables(names: Iterable[str], calls: Iterable[str]) -> tuple[Any, ...]:
     """What the reader looks names up in: the ops table's functions and constant gates, the known longer
-    names (longest-match splitting leaves the reader when one can start in a word)."""
+    names (longest-match splitting leaves the reader when one can start in a word). Made once, and again
+    only when tensor functions register themselves on import or the caller names longer names."""
     global _BUILTIN
-    if _BUILTIN[0] != len(FUNCTIONS) + len(CALL_NAMES):  # tensor functions register themselves on import
+    if _BUILTIN[0] != len(FUNCTIONS) + len(CALL_NAMES):
         skip = set(calls)
-        _BUILTIN = (len(FUNCTIONS) + len(CALL_NAMES), {
-            "functions": {name: (OPS[op].name, OPS[op].arity) for name, op in FUNCTIONS.items() if name not in skip},
-            "func_names": set(FUNCTIONS) | CALL_NAMES,
-            "right": {op: gate for op, (gate, _) in CONST_VARIANTS.items() if gate},
-            "left": {op: gate for op, (_, gate) in CONST_VARIANTS.items() if gate},
-            "renamed": set(GREEK) | set(CONSTANTS),
-        })
+        known = set(multi_letter_names())
+        _BUILTIN = (len(FUNCTIONS) + len(CALL_NAMES), (
+            Node, INPUT, CONST,
+            {name: (OPS[op].name, OPS[op].arity) for name, op in FUNCTIONS.items() if name not in skip},
+            set(FUNCTIONS) | CALL_NAMES, RIGHT_GATE, LEFT_GATE, known, {name[:2] for name in known},
+            set(GREEK) | set(CONSTANTS)))
     tables = _BUILTIN[1]
-    known = set(multi_letter_names(names))
-    return (Node, INPUT, CONST, tables["functions"], tables["func_names"], tables["right"], tables["left"], known,
-            {name[:2] for name in known}, tables["renamed"])
+    names = list(names)
+    if not names:
+        return tables
+    known = tables[7] | set(multi_letter_names(names))
+    return (*tables[:7], known, {name[:2] for name in known}, tables[9])

@@ -655,6 +655,10 @@ CONST_VARIANTS: dict[str, tuple[str | None, str | None]] = {
     "min": ("min_const", "min_const"),
 }
 """How a binary op folds a constant operand into a unary gate (see DESIGN: ``+1``, ``*-1``, ``*2``)."""
+RIGHT_GATE = {op: gate for op, (gate, _) in CONST_VARIANTS.items() if gate}
+"""The gate of ``x op c`` for each op that has one (both readers of the language build from these)."""
+LEFT_GATE = {op: gate for op, (_, gate) in CONST_VARIANTS.items() if gate}
+"""The gate of ``c op x``."""
 
 FUNCTIONS: dict[str, str] = {
     # name in the language -> op name

@@ -22,7 +22,7 @@ from graphstep.graph import CONST, INPUT, Graph, Node
 from graphstep.lexer import END, KIND, START, TEXT, VALUE, Token, tokenize
 from graphstep.limits import Budget, current
 from graphstep.operands import CallHandler, Const, Operand, Ref
-from graphstep.ops import CONST_VARIANTS, FUNCTIONS, OPS
+from graphstep.ops import CONST_VARIANTS, FUNCTIONS, LEFT_GATE, OPS, RIGHT_GATE
 from graphstep.tensors import RULES as TENSOR_CALLS
 
 # Binding powers: (left, right). Right-associative power has right < left.
@@ -256,11 +256,11 @@ class Parser:
         if type(right) is Ref:
             if type(left) is Ref:
                 return self.gate(op, (left[0], right[0]), None, (left[1], right[2]))
-            gate = _LEFT_GATE.get(op)
+            gate = LEFT_GATE.get(op)
             if gate is not None and type(left) is Const and type(left[0]) is float and not left.euler:
                 return self.gate(gate, (right[0],), left[0], (left[1], right[2]))
         elif type(left) is Ref and type(right) is Const and type(right[0]) is float and (op != "div" or right[0]):
-            gate = _RIGHT_GATE.get(op)  # (x/0 is refused by apply())
+            gate = RIGHT_GATE.get(op)  # (x/0 is refused by apply())
             if gate is not None:
                 return self.gate(gate, (left[0],), -right[0] if op == "sub" else right[0], (left[1], right[2]))
         if op == "pow" and type(left) is Const and left.euler:  # e^x is exp(x)
@@ -439,8 +439,6 @@ class Parser:
         claim(self.budget, count, self.source, span)
 
 
-_RIGHT_GATE = {op: gate for op, (gate, _) in CONST_VARIANTS.items() if gate}
-_LEFT_GATE = {op: gate for op, (_, gate) in CONST_VARIANTS.items() if gate}
 _new = tuple.__new__  # a named tuple made without its keyword-handling constructor (the parser makes many)
 
 
